@@ -1,0 +1,482 @@
+/**
+ * The typed, validated stack config. One zod schema describes a whole network; per-network
+ * floors (replicas, deletion windows, protection) come from {@link NETWORK_FLOORS}. A bad
+ * config throws {@link StackConfigError} listing every problem at once, before any resource
+ * is registered.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import {
+    checkCronSchedule,
+    checkEvmAddress,
+    checkNetworkCidr,
+    checkPinnedImage,
+    Network,
+    NETWORKS,
+    otherNetworkNamed,
+    parseByteQuantity,
+    parseCpuMillis,
+    parseHostPort,
+    parseOidcProviderArn,
+} from "./validators";
+
+export { Network, NETWORKS } from "./validators";
+
+/** The Pulumi project name; config keys are `messaging-infra:<key>`. */
+export const PROJECT = "messaging-infra";
+
+/** What no stack of a network may go below. */
+export interface NetworkFloors {
+    minReplicas: { relay: number; kmsService: number; messagingApi: number };
+    minKmsDeletionWindowDays: number;
+    minSecretRecoveryWindowDays: number;
+    /** Stateful resources must be `protect`ed on this network. */
+    requireProtection: boolean;
+}
+
+/** DESIGN.md's network table as floors: testnet and mainnet are highly available and protected. */
+export const NETWORK_FLOORS: Record<Network, NetworkFloors> = {
+    devnet: { minReplicas: { relay: 1, kmsService: 1, messagingApi: 1 }, minKmsDeletionWindowDays: 7, minSecretRecoveryWindowDays: 7, requireProtection: false },
+    testnet: { minReplicas: { relay: 2, kmsService: 2, messagingApi: 2 }, minKmsDeletionWindowDays: 30, minSecretRecoveryWindowDays: 30, requireProtection: true },
+    mainnet: { minReplicas: { relay: 3, kmsService: 2, messagingApi: 3 }, minKmsDeletionWindowDays: 30, minSecretRecoveryWindowDays: 30, requireProtection: true },
+};
+
+/** Operator-supplied secrets: values only an operator knows, set with `pulumi config set --secret`. */
+export const OPERATOR_SECRET_KEYS = ["covenantSqlCredentials", "jwtPublicKey"] as const;
+/** One of {@link OPERATOR_SECRET_KEYS}. */
+export type OperatorSecretKey = (typeof OPERATOR_SECRET_KEYS)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Field schemas. Every message is the "allowed" half of a problem report.
+
+const text = (what: string) => z.string({ error: what }).min(1, { error: what });
+const refined = (what: string, check: (value: string) => string | undefined) =>
+    z.string({ error: what }).superRefine((value, ctx) => {
+        const problem = check(value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
+    });
+const int = (min: number, max: number, what?: string) => {
+    const allowed = what ?? (max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`);
+    return z.number({ error: allowed }).int({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed });
+};
+const port = int(1, 65535, "a port number from 1 to 65535");
+const hostname = z.hostname({ error: "a DNS hostname such as db.devnet.example.org" }).refine((h) => h.includes("."), { error: "a fully qualified DNS hostname such as db.devnet.example.org" });
+const cidr = refined("a network CIDR such as 10.20.0.0/16", checkNetworkCidr);
+const cidrs = z.array(cidr, { error: "a list of network CIDRs" }).min(1, { error: "at least one network CIDR" });
+const image = refined("a container image reference", checkPinnedImage);
+const evmAddress = refined("an EVM address: 0x followed by 40 hex digits", checkEvmAddress);
+const httpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.domain, error: "an http(s) URL with a DNS hostname, e.g. https://rpc.devnet.example.org" });
+const endpoint = refined("a host:port endpoint such as kafka-1.devnet.example.org:9092", (v) => (parseHostPort(v) ? undefined : "a host:port endpoint such as kafka-1.devnet.example.org:9092"));
+const cpu = refined("a CPU quantity such as 250m or 1", (v) => (parseCpuMillis(v) === undefined ? "a CPU quantity such as 250m or 1" : undefined));
+const bytes = refined("a memory or storage quantity such as 256Mi or 10Gi", (v) => (parseByteQuantity(v) === undefined ? "a memory or storage quantity such as 256Mi or 10Gi" : undefined));
+const probePath = z.string({ error: "an HTTP path starting with /" }).regex(/^\/[A-Za-z0-9._~\/-]*$/, { error: "an HTTP path starting with /, e.g. /health" });
+const labels = z.record(z.string(), z.string().min(1, { error: "a non-empty label value" }), { error: "a map of label names to values" }).refine((m) => Object.keys(m).length > 0, { error: "at least one label that selects the namespace, e.g. kubernetes.io/metadata.name: ingress-nginx" });
+const dnsLabel = z.string({ error: "a DNS-1123 label" }).regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a DNS-1123 label: lower-case letters, digits and '-', at most 63 characters" });
+
+const resourcesSchema = z.strictObject({
+    requests: z.strictObject({ cpu, memory: bytes }),
+    limits: z.strictObject({ cpu, memory: bytes }),
+});
+
+const autoscalingSchema = z.strictObject({
+    minReplicas: int(1, 1000),
+    maxReplicas: int(1, 1000),
+    targetCpuUtilization: int(1, 100, "a CPU utilisation percentage from 1 to 100").default(70),
+});
+
+const probesSchema = z.strictObject({ health: probePath, ready: probePath });
+
+const relaySchema = z.strictObject({
+    image,
+    replicas: int(1, 100),
+    autoscaling: autoscalingSchema.optional(),
+    resources: resourcesSchema,
+    ports: z.strictObject({ http: port.default(3200), ws: port.default(3201), metrics: port.default(9102) }).default({ http: 3200, ws: 3201, metrics: 9102 }),
+    probes: probesSchema.default({ health: "/health", ready: "/ready" }),
+    operatorKeyCount: int(1, 16),
+    limits: z.strictObject({
+        maxConnections: int(1, 1_000_000),
+        maxMessageBytes: int(1024, 64 * 1024 * 1024),
+        blobTtlDays: int(1, 365),
+        rateLimitPerClientPerMinute: int(1, 100_000),
+        cleanupIntervalSeconds: int(10, 86_400),
+    }),
+});
+
+const kmsServiceSchema = z.strictObject({
+    image,
+    replicas: int(1, 100),
+    resources: resourcesSchema,
+    ports: z.strictObject({ http: port.default(3300), metrics: port.default(9103) }).default({ http: 3300, metrics: 9103 }),
+    probes: probesSchema.default({ health: "/health", ready: "/ready" }),
+});
+
+const farcasterSyncSchema = z.strictObject({
+    enabled: z.boolean({ error: "true or false" }),
+    image,
+    hubUrl: httpUrl,
+    hubCidrs: cidrs,
+    hubPort: port.default(2283),
+    syncIntervalMs: int(1000, 86_400_000),
+    resources: resourcesSchema,
+    ports: z.strictObject({ metrics: port.default(9104) }).default({ metrics: 9104 }),
+    probes: probesSchema.default({ health: "/health", ready: "/ready" }),
+});
+
+const messagingApiSchema = z.strictObject({
+    image,
+    replicas: int(1, 100),
+    autoscaling: autoscalingSchema.optional(),
+    resources: resourcesSchema,
+    ports: z.strictObject({ http: port.default(3000), metrics: port.default(9090) }).default({ http: 3000, metrics: 9090 }),
+    probes: probesSchema.default({ health: "/health", ready: "/ready" }),
+});
+
+const objectStoreSchema = z.strictObject({
+    image,
+    volumeSize: bytes,
+    storageClass: dnsLabel.optional(),
+    resources: resourcesSchema,
+    port: port.default(9000),
+});
+
+const externalStoreSchema = z.strictObject({ host: hostname, port, cidrs });
+
+const clusterSchema = z.union(
+    [
+        z.strictObject({
+            name: dnsLabel,
+            oidcProviderArn: z.string({ error: "an EKS OIDC provider ARN" }),
+            oidcIssuerUrl: z.string({ error: "the cluster's OIDC issuer URL" }),
+            kubeContext: text("a kubeconfig context name").optional(),
+        }),
+        z.strictObject({
+            stackReference: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: "a fully qualified stack name <org>/<project>/<stack>" }),
+            outputs: z
+                .strictObject({ name: text("an output name"), oidcProviderArn: text("an output name"), oidcIssuerUrl: text("an output name"), kubeconfig: text("an output name") })
+                .default({ name: "clusterName", oidcProviderArn: "oidcProviderArn", oidcIssuerUrl: "oidcIssuerUrl", kubeconfig: "kubeconfig" }),
+        }),
+    ],
+    { error: "either {name, oidcProviderArn, oidcIssuerUrl} or {stackReference: <org>/<project>/<stack>}" },
+);
+
+const chainSchema = z.discriminatedUnion(
+    "mode",
+    [
+        z.strictObject({
+            mode: z.literal("in-cluster"),
+            chainId: int(1, Number.MAX_SAFE_INTEGER),
+            keyRegistryAddress: evmAddress,
+            messageNodeRegistryAddress: evmAddress,
+        }),
+        z.strictObject({
+            mode: z.literal("external"),
+            chainId: int(1, Number.MAX_SAFE_INTEGER),
+            rpcUrl: httpUrl,
+            rpcCidrs: cidrs,
+            rpcPort: port.default(443),
+            keyRegistryAddress: evmAddress,
+            messageNodeRegistryAddress: evmAddress,
+        }),
+    ],
+    { error: "mode: in-cluster (devnet runs its own chain) or external (an L2 RPC URL and its CIDRs)" },
+);
+
+function stackSchema(network: Network | undefined) {
+    const floors = network ? NETWORK_FLOORS[network] : undefined;
+    const minReplicas = (service: keyof NetworkFloors["minReplicas"]) => (floors ? floors.minReplicas[service] : 1);
+    const replicasFloor = (service: keyof NetworkFloors["minReplicas"]) =>
+        int(minReplicas(service), 100, `an integer from ${minReplicas(service)} to 100${network ? ` (the ${network} minimum is ${minReplicas(service)})` : ""}`);
+    return z.strictObject({
+        network: z.enum(NETWORKS, { error: `one of ${NETWORKS.join(", ")}` }),
+        owner: text("the owning team's name, used in tags"),
+        aws: z.strictObject({
+            accountId: z.string({ error: "a 12-digit AWS account id" }).regex(/^[0-9]{12}$/, { error: "a 12-digit AWS account id" }),
+            kmsDeletionWindowDays: int(floors?.minKmsDeletionWindowDays ?? 7, 30, `an integer from ${floors?.minKmsDeletionWindowDays ?? 7} to 30 (days)`),
+            secretRecoveryWindowDays: int(floors?.minSecretRecoveryWindowDays ?? 7, 30, `an integer from ${floors?.minSecretRecoveryWindowDays ?? 7} to 30 (days)`),
+            apiCidrs: cidrs.default(["0.0.0.0/0"]),
+        }),
+        region: z.string({ error: "an AWS region such as us-east-1" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { error: "an AWS region such as us-east-1" }),
+        cluster: clusterSchema,
+        domain: hostname,
+        namespace: z.strictObject({
+            name: dnsLabel,
+            quota: z.strictObject({ requestsCpu: cpu, requestsMemory: bytes, limitsCpu: cpu, limitsMemory: bytes, pods: int(1, 10_000), persistentVolumeClaims: int(0, 1000), requestsStorage: bytes }),
+            containerDefaults: z.strictObject({ requests: z.strictObject({ cpu, memory: bytes }), limits: z.strictObject({ cpu, memory: bytes }) }),
+        }),
+        ingress: z.strictObject({ namespace: dnsLabel, namespaceLabels: labels, className: dnsLabel, clusterIssuer: dnsLabel }),
+        monitoring: z.strictObject({ enabled: z.boolean({ error: "true or false" }), namespace: dnsLabel, namespaceLabels: labels }),
+        chain: chainSchema,
+        services: z.strictObject({
+            relay: relaySchema.extend({ replicas: replicasFloor("relay") }),
+            kmsService: kmsServiceSchema.extend({ replicas: replicasFloor("kmsService") }),
+            farcasterSync: farcasterSyncSchema,
+            messagingApi: messagingApiSchema.extend({ replicas: replicasFloor("messagingApi") }),
+            objectStore: objectStoreSchema,
+        }),
+        externalStores: z.strictObject({
+            postgres: externalStoreSchema.extend({ database: dnsLabel.or(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/)), user: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "a Postgres role name" }) }),
+            redis: externalStoreSchema,
+            kafka: z.strictObject({ brokers: z.array(endpoint).min(1, { error: "at least one host:port broker" }), cidrs }),
+            covenantSql: z.strictObject({ endpoints: z.array(endpoint).min(1, { error: "at least one host:port endpoint" }), cidrs }),
+        }),
+        backups: z.strictObject({
+            schedule: refined("a cron schedule", checkCronSchedule),
+            retentionDays: int(1, 3650, "an integer from 1 to 3650 (days)"),
+            noncurrentRetentionDays: int(1, 3650, "an integer from 1 to 3650 (days)"),
+        }),
+        protectStatefulResources: z.boolean({ error: "true or false" }),
+    });
+}
+
+/** The whole validated config of one network, as the platform consumes it. */
+export type StackConfig = z.output<ReturnType<typeof stackSchema>>;
+
+/** Validated config plus what the loader derived: the stack file and operator secrets. */
+export interface NetworkConfig extends StackConfig {
+    /** The stack name (`pulumi stack select <stack>`). */
+    stack: string;
+    /** The file an operator edits to change this config. */
+    stackFile: string;
+    /** The network's floors, for components that size per network. */
+    floors: NetworkFloors;
+    /** Operator-supplied secrets, always Pulumi secrets. */
+    operatorSecrets: Record<OperatorSecretKey, pulumi.Output<string>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Problem reports
+
+/** One thing wrong with stack config. */
+export interface ConfigProblem {
+    /** The config path, e.g. `messaging-infra:services.relay.replicas`. */
+    path: string;
+    /** The value given, JSON-encoded, `(missing)`, or `[secret]`. */
+    given: string;
+    /** What is allowed there. */
+    allowed: string;
+}
+
+/** Thrown before any resource registers when stack config is invalid; lists every problem. */
+export class StackConfigError extends Error {
+    constructor(
+        readonly stackFile: string,
+        readonly problems: ConfigProblem[],
+    ) {
+        super(formatProblems(stackFile, problems));
+        this.name = "StackConfigError";
+    }
+}
+
+/** The report an operator reads: one line per problem, and the file to edit. */
+export function formatProblems(stackFile: string, problems: ConfigProblem[]): string {
+    const lines = problems.map((p) => `  - ${p.path}: got ${p.given}; allowed: ${p.allowed}`);
+    return [`Invalid stack config: ${problems.length} problem${problems.length === 1 ? "" : "s"}. Edit ${stackFile}:`, ...lines].join("\n");
+}
+
+function describeGiven(value: unknown): string {
+    if (value === undefined) return "(missing)";
+    const json = JSON.stringify(value);
+    return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+}
+
+function configPath(path: PropertyKey[]): string {
+    const [top, ...rest] = path.map(String);
+    const key = top === "region" ? "aws:region" : `${PROJECT}:${top ?? ""}`;
+    return rest.length ? `${key}.${rest.join(".").replace(/\.(\d+)(?=\.|$)/g, "[$1]")}` : key;
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+    let current = root;
+    for (const key of path) {
+        if (current === null || typeof current !== "object") return undefined;
+        current = (current as Record<PropertyKey, unknown>)[key];
+    }
+    return current;
+}
+
+function problemsFromZod(issues: z.core.$ZodIssue[], raw: Record<string, unknown>): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    for (const issue of issues) {
+        if (issue.code === "unrecognized_keys") {
+            for (const key of issue.keys) {
+                const path = [...issue.path, key];
+                problems.push({ path: configPath(path), given: describeGiven(valueAt(raw, path)), allowed: "no such setting (check the spelling against the README's config reference)" });
+            }
+            continue;
+        }
+        const given = valueAt(raw, issue.path);
+        let allowed = issue.message;
+        if (issue.code === "invalid_union" && issue.errors.length > 0) {
+            // Report the branch the operator evidently meant (the one with the fewest problems).
+            const best = [...issue.errors].sort((a, b) => a.length - b.length)[0];
+            if (best.length > 0 && given !== null && typeof given === "object") {
+                problems.push(...problemsFromZod(best, raw));
+                continue;
+            }
+        }
+        if (given === undefined && issue.code === "invalid_type") allowed = `${issue.message} (required)`;
+        problems.push({ path: configPath(issue.path), given: describeGiven(given), allowed });
+    }
+    return problems;
+}
+
+/** Cross-field rules zod's per-field schema cannot express. */
+function crossFieldProblems(config: StackConfig, stack: string): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const add = (path: string, given: unknown, allowed: string) => problems.push({ path: `${PROJECT}:${path}`, given: describeGiven(given), allowed });
+    const network = config.network;
+    const floors = NETWORK_FLOORS[network];
+
+    if ((NETWORKS as readonly string[]).includes(stack) && stack !== network) {
+        add("network", network, `"${stack}" (the stack is named ${stack}; a stack never deploys another network)`);
+    }
+    if ("oidcProviderArn" in config.cluster) {
+        const arn = parseOidcProviderArn(config.cluster.oidcProviderArn);
+        if (!arn) {
+            add("cluster.oidcProviderArn", config.cluster.oidcProviderArn, "an EKS OIDC provider ARN: arn:aws:iam::<12-digit account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>");
+        } else {
+            if (arn.accountId !== config.aws.accountId) add("cluster.oidcProviderArn", config.cluster.oidcProviderArn, `an OIDC provider in this network's account ${config.aws.accountId} (aws.accountId)`);
+            if (arn.region !== config.region) add("cluster.oidcProviderArn", config.cluster.oidcProviderArn, `an OIDC provider in this stack's region ${config.region} (aws:region)`);
+            if (config.cluster.oidcIssuerUrl !== `https://${arn.issuerHostPath}`) {
+                add("cluster.oidcIssuerUrl", config.cluster.oidcIssuerUrl, `https://${arn.issuerHostPath} (the issuer the OIDC provider ARN names)`);
+            }
+        }
+    }
+    if (config.protectStatefulResources !== true && floors.requireProtection) {
+        add("protectStatefulResources", config.protectStatefulResources, `true (stateful resources are always protected on ${network})`);
+    }
+    if (config.backups.noncurrentRetentionDays < config.backups.retentionDays) {
+        add("backups.noncurrentRetentionDays", config.backups.noncurrentRetentionDays, `an integer >= backups.retentionDays (${config.backups.retentionDays})`);
+    }
+    if (network !== "devnet" && config.chain.mode === "in-cluster") {
+        add("chain.mode", config.chain.mode, `external (only devnet runs its own chain stack; ${network} uses a public L2 RPC)`);
+    }
+
+    const services: [string, { replicas?: number; autoscaling?: { minReplicas: number; maxReplicas: number } }, number][] = [
+        ["relay", config.services.relay, floors.minReplicas.relay],
+        ["messagingApi", config.services.messagingApi, floors.minReplicas.messagingApi],
+    ];
+    for (const [service, settings, floor] of services) {
+        const hpa = settings.autoscaling;
+        if (!hpa) continue;
+        if (hpa.minReplicas > hpa.maxReplicas) add(`services.${service}.autoscaling.minReplicas`, hpa.minReplicas, `an integer <= autoscaling.maxReplicas (${hpa.maxReplicas})`);
+        if (hpa.minReplicas < floor) add(`services.${service}.autoscaling.minReplicas`, hpa.minReplicas, `an integer >= ${floor} (the ${network} minimum)`);
+        if (settings.replicas !== undefined && (settings.replicas < hpa.minReplicas || settings.replicas > hpa.maxReplicas)) {
+            add(`services.${service}.replicas`, settings.replicas, `an integer from autoscaling.minReplicas (${hpa.minReplicas}) to autoscaling.maxReplicas (${hpa.maxReplicas})`);
+        }
+    }
+
+    const podPorts: [string, Record<string, number>][] = [
+        ["relay", config.services.relay.ports],
+        ["kmsService", config.services.kmsService.ports],
+        ["farcasterSync", config.services.farcasterSync.ports],
+        ["messagingApi", config.services.messagingApi.ports],
+    ];
+    for (const [service, ports] of podPorts) {
+        const seen = new Map<number, string>();
+        for (const [name, value] of Object.entries(ports)) {
+            const clash = seen.get(value);
+            if (clash) add(`services.${service}.ports.${name}`, value, `a port not already used by ports.${clash} in the same pod`);
+            else seen.set(value, name);
+        }
+    }
+
+    const resourceSets: [string, StackConfig["services"]["relay"]["resources"]][] = Object.entries(config.services).map(([service, settings]) => [service, settings.resources]);
+    for (const [service, resources] of resourceSets) {
+        if ((parseCpuMillis(resources.limits.cpu) ?? 0) < (parseCpuMillis(resources.requests.cpu) ?? 0)) {
+            add(`services.${service}.resources.limits.cpu`, resources.limits.cpu, `a CPU quantity >= requests.cpu (${resources.requests.cpu})`);
+        }
+        if ((parseByteQuantity(resources.limits.memory) ?? 0) < (parseByteQuantity(resources.requests.memory) ?? 0)) {
+            add(`services.${service}.resources.limits.memory`, resources.limits.memory, `a memory quantity >= requests.memory (${resources.requests.memory})`);
+        }
+    }
+    return problems;
+}
+
+/** Every string in the raw config that names a network other than this one. */
+function crossNetworkProblems(raw: Record<string, unknown>, network: Network): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const visit = (value: unknown, path: PropertyKey[]) => {
+        if (typeof value === "string") {
+            const other = otherNetworkNamed(value, network);
+            if (other) problems.push({ path: configPath(path), given: describeGiven(value), allowed: `a value of the ${network} network (this one names ${other}; endpoints, ARNs, buckets and hostnames never cross networks)` });
+        } else if (Array.isArray(value)) {
+            value.forEach((v, i) => visit(v, [...path, i]));
+        } else if (value !== null && typeof value === "object") {
+            for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
+        }
+    };
+    for (const [key, value] of Object.entries(raw)) if (key !== "network") visit(value, [key]);
+    return problems;
+}
+
+/** How each operator secret is set in the stack: encrypted, in plain text, or not at all (absent key). */
+export type OperatorSecretsPresence = Partial<Record<OperatorSecretKey, "secret" | "plain">>;
+
+/** The raw, unvalidated config of a stack: `messaging-infra:*` keys without the prefix, plus `region`. */
+export type RawStackConfig = Record<string, unknown>;
+
+/**
+ * Validates raw stack config. Returns the typed config, or throws {@link StackConfigError} with
+ * every problem: schema problems, cross-field rules, values naming another network and missing
+ * or plain operator secrets (`operatorSecrets` says how each one is set).
+ */
+export function parseStackConfig(raw: RawStackConfig, stack: string, operatorSecrets: OperatorSecretsPresence): StackConfig {
+    const stackFile = `Pulumi.${stack}.yaml`;
+    const network = (NETWORKS as readonly unknown[]).includes(raw.network) ? (raw.network as Network) : undefined;
+    const result = stackSchema(network).safeParse(raw, { reportInput: true });
+    const problems = result.success ? crossFieldProblems(result.data, stack) : problemsFromZod(result.error.issues, raw);
+    if (network) problems.push(...crossNetworkProblems(raw, network));
+    for (const key of OPERATOR_SECRET_KEYS) {
+        const presence = operatorSecrets[key];
+        if (presence === "secret") continue;
+        problems.push({
+            path: `${PROJECT}:${key}`,
+            given: presence === "plain" ? "[a plain, unencrypted value]" : "(missing)",
+            allowed: `a secret set with \`pulumi config set --secret ${key} <value> --stack ${stack}\``,
+        });
+    }
+    if (problems.length > 0 || !result.success) throw new StackConfigError(stackFile, problems);
+    return result.data;
+}
+
+// The SDK keeps this check internal (it is stripped from the .d.ts); it reads the secret keys the
+// engine passed with the config, which is the only way to tell an encrypted value from a plain one.
+const isConfigSecret = (require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean }).isConfigSecret;
+
+function parseConfigValue(value: string): unknown {
+    // Pulumi hands structured config to programs as JSON and scalars as strings.
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
+
+/**
+ * Reads and validates the current stack's config (`Pulumi.<stack>.yaml`). Reads nothing else;
+ * components never read config themselves.
+ */
+export function loadNetworkConfig(): NetworkConfig {
+    const stack = pulumi.getStack();
+    const all = pulumi.runtime.allConfig();
+    const projectConfig = new pulumi.Config(PROJECT);
+    const raw: RawStackConfig = {};
+    const prefix = `${PROJECT}:`;
+    for (const [key, value] of Object.entries(all)) {
+        if (!key.startsWith(prefix)) continue;
+        const name = key.slice(prefix.length);
+        if ((OPERATOR_SECRET_KEYS as readonly string[]).includes(name)) continue;
+        raw[name] = parseConfigValue(value);
+    }
+    const region = new pulumi.Config("aws").get("region");
+    if (region !== undefined) raw.region = region;
+    const operatorSecretsPresence: OperatorSecretsPresence = {};
+    for (const key of OPERATOR_SECRET_KEYS) {
+        if (`${prefix}${key}` in all) operatorSecretsPresence[key] = isConfigSecret(`${prefix}${key}`) ? "secret" : "plain";
+    }
+    const config = parseStackConfig(raw, stack, operatorSecretsPresence);
+    const operatorSecrets = Object.fromEntries(OPERATOR_SECRET_KEYS.map((key) => [key, projectConfig.requireSecret(key)])) as Record<OperatorSecretKey, pulumi.Output<string>>;
+    return { ...config, stack, stackFile: `Pulumi.${stack}.yaml`, floors: NETWORK_FLOORS[config.network], operatorSecrets };
+}

@@ -1,0 +1,39 @@
+/**
+ * Names, AWS tags and Kubernetes labels: computed in one place, in one merge order, so that
+ * selectors, PDBs and network policies reuse exactly the labels the pods carry.
+ */
+import { Network, PROJECT } from "./config";
+
+/** Who and what a resource belongs to; every tag and label derives from it. */
+export interface Ownership {
+    network: Network;
+    owner: string;
+}
+
+/**
+ * AWS tags: project, network and owner, then the resource's own. The fixed keys come last so a
+ * caller can never relabel a resource into another network.
+ */
+export function awsTags(ownership: Ownership, extra: Record<string, string> = {}): Record<string, string> {
+    return { ...extra, project: PROJECT, network: ownership.network, owner: ownership.owner };
+}
+
+/** The labels that select one service's pods (`app.kubernetes.io/name` and `instance`). */
+export function selectorLabels(service: string, network: Network): Record<string, string> {
+    return { "app.kubernetes.io/name": service, "app.kubernetes.io/instance": network };
+}
+
+/** Every label a service's objects carry: the selector labels plus part-of and managed-by. */
+export function serviceLabels(service: string, network: Network, component?: string): Record<string, string> {
+    return {
+        ...selectorLabels(service, network),
+        ...(component ? { "app.kubernetes.io/component": component } : {}),
+        "app.kubernetes.io/part-of": PROJECT,
+        "app.kubernetes.io/managed-by": "pulumi",
+    };
+}
+
+/** A physical AWS name that carries the project and the network: `messaging-infra-<network>-<suffix>`. */
+export function physicalName(network: Network, suffix: string): string {
+    return `${PROJECT}-${network}-${suffix}`;
+}

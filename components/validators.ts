@@ -1,0 +1,128 @@
+/**
+ * Pure checks for the values stack config carries. Each returns `undefined` when the value is
+ * fine, or a short description of what is allowed, which the config loader reports with the
+ * config path and the value given.
+ */
+import { CronExpressionParser } from "cron-parser";
+import * as ipaddr from "ipaddr.js";
+
+/** The networks this program deploys, one Pulumi stack each. */
+export const NETWORKS = ["devnet", "testnet", "mainnet"] as const;
+/** One of {@link NETWORKS}. */
+export type Network = (typeof NETWORKS)[number];
+
+/** Parts of a container image reference. */
+export interface ImageReference {
+    repository: string;
+    tag?: string;
+    digest?: string;
+}
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const REPOSITORY = /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{1,5})?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
+
+/** Splits `registry/repo:tag@sha256:...` into its parts; `undefined` when it is not an image reference. */
+export function parseImageReference(image: string): ImageReference | undefined {
+    const [nameAndTag, digest, ...rest] = image.split("@");
+    if (rest.length > 0 || (digest !== undefined && !DIGEST.test(digest))) return undefined;
+    const lastSlash = nameAndTag.lastIndexOf("/");
+    const colon = nameAndTag.indexOf(":", lastSlash + 1);
+    const repository = colon === -1 ? nameAndTag : nameAndTag.slice(0, colon);
+    const tag = colon === -1 ? undefined : nameAndTag.slice(colon + 1);
+    if (!REPOSITORY.test(repository) || (tag !== undefined && !TAG.test(tag))) return undefined;
+    return { repository, tag, digest };
+}
+
+/** An image must name a version tag (not `latest`) or a sha256 digest, so a rollout is reproducible. */
+export function checkPinnedImage(image: string): string | undefined {
+    const allowed = "an image pinned to a version tag or a sha256 digest, e.g. registry.example.org/team/app:1.4.2 or …@sha256:<64 hex> (never latest or untagged)";
+    const ref = parseImageReference(image);
+    if (!ref) return allowed;
+    if (ref.digest) return undefined;
+    if (ref.tag === undefined || ref.tag === "latest") return allowed;
+    return undefined;
+}
+
+const CRON_MACROS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]);
+
+/** A Kubernetes CronJob schedule: five fields or one of the standard macros. */
+export function checkCronSchedule(schedule: string): string | undefined {
+    const allowed = "a five-field cron expression (minute hour day-of-month month day-of-week, e.g. \"0 */6 * * *\") or a macro such as @daily";
+    const trimmed = schedule.trim();
+    if (CRON_MACROS.has(trimmed)) return undefined;
+    if (trimmed.split(/\s+/).length !== 5) return allowed;
+    try {
+        CronExpressionParser.parse(trimmed);
+        return undefined;
+    } catch {
+        return allowed;
+    }
+}
+
+/** A CIDR that names a network: valid syntax and no host bits set (10.0.0.0/16, not 10.0.0.5/16). */
+export function checkNetworkCidr(cidr: string): string | undefined {
+    const allowed = "a network CIDR with no host bits set, e.g. 10.20.0.0/16 or 2001:db8::/32";
+    if (!ipaddr.isValidCIDR(cidr)) return allowed;
+    const [address, prefix] = ipaddr.parseCIDR(cidr);
+    const network = address.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
+    if (network.toString() !== address.toString()) return `${allowed} (did you mean ${network.toString()}/${prefix}?)`;
+    return undefined;
+}
+
+/** An EVM contract address: 0x and 40 hex digits, not the zero address. */
+export function checkEvmAddress(address: string): string | undefined {
+    const allowed = "an EVM address: 0x followed by 40 hex digits, not the zero address";
+    if (!/^0x[0-9a-fA-F]{40}$/.test(address)) return allowed;
+    if (/^0x0{40}$/.test(address)) return allowed;
+    return undefined;
+}
+
+const OIDC_PROVIDER_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::([0-9]{12}):oidc-provider\/(oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/id\/[A-Za-z0-9]+)$/;
+
+/** The parts of an EKS OIDC provider ARN. */
+export interface OidcProviderArnParts {
+    accountId: string;
+    /** Issuer without the scheme, as IAM condition keys use it: `oidc.eks.<region>.amazonaws.com/id/<ID>`. */
+    issuerHostPath: string;
+    region: string;
+}
+
+/** Parses `arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>`. */
+export function parseOidcProviderArn(arn: string): OidcProviderArnParts | undefined {
+    const match = OIDC_PROVIDER_ARN.exec(arn);
+    if (!match) return undefined;
+    return { accountId: match[1], issuerHostPath: match[2], region: match[3] };
+}
+
+/** Kubernetes CPU quantity in millicores, or `undefined` when malformed. */
+export function parseCpuMillis(quantity: string): number | undefined {
+    const match = /^([0-9]+(?:\.[0-9]+)?)(m?)$/.exec(quantity);
+    if (!match) return undefined;
+    const value = Number(match[1]);
+    return match[2] === "m" ? value : value * 1000;
+}
+
+const MEMORY_UNITS: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+
+/** Kubernetes memory or storage quantity in bytes, or `undefined` when malformed. */
+export function parseByteQuantity(quantity: string): number | undefined {
+    const match = /^([0-9]+(?:\.[0-9]+)?)(k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(quantity);
+    if (!match) return undefined;
+    return Number(match[1]) * MEMORY_UNITS[match[2] ?? ""];
+}
+
+/** The other networks a value must never name (a testnet stack pointing at a mainnet endpoint). */
+export function otherNetworkNamed(value: string, network: Network): Network | undefined {
+    const lower = value.toLowerCase();
+    return NETWORKS.find((other) => other !== network && new RegExp(`(^|[^a-z0-9])${other}([^a-z0-9]|$)`).test(lower));
+}
+
+/** `host:port` as used for broker and database endpoints. */
+export function parseHostPort(endpoint: string): { host: string; port: number } | undefined {
+    const match = /^([A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(endpoint);
+    if (!match) return undefined;
+    const port = Number(match[2]);
+    if (port < 1 || port > 65535) return undefined;
+    return { host: match[1], port };
+}

@@ -1,0 +1,218 @@
+/**
+ * The mock-engine harness: runs a Pulumi program in-process under `pulumi.runtime.setMocks`
+ * and records every resource it registers with its type, name, parent, inputs and options.
+ *
+ * Tests, the policy integration tests, the offline plan and the benchmarks all use it, so it
+ * holds no module-level state between runs: each call sets fresh mocks, fresh config and a
+ * fresh root stack resource, and several stacks can run one after another in one process.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { isRpcSecret, unwrapRpcSecret } from "@pulumi/pulumi/runtime/rpc";
+
+/** The resource options the harness records, with resource references turned into URNs. */
+export interface RecordedOptions {
+    protect: boolean;
+    retainOnDelete: boolean;
+    deleteBeforeReplace: boolean;
+    ignoreChanges: string[];
+    additionalSecretOutputs: string[];
+    replaceOnChanges: string[];
+    dependsOn: string[];
+    aliases: unknown[];
+    /** The provider reference (`<provider urn>::<id>`) the engine was asked to use; absent for components. */
+    provider?: string;
+}
+
+/** One registered resource as the engine saw it. */
+export interface RecordedResource {
+    type: string;
+    name: string;
+    urn: string;
+    /** URN of the parent resource; the root stack's children have the stack URN here. */
+    parent: string;
+    /** True for provider-managed resources, false for components and the stack. */
+    custom: boolean;
+    /** Inputs as the provider would receive them, with secrets unwrapped to plain values. */
+    inputs: Record<string, unknown>;
+    /** Dotted paths of inputs that were Pulumi secrets (e.g. `stringData`, `data.password`). */
+    secretPaths: string[];
+    options: RecordedOptions;
+}
+
+/** What a program run produced. */
+export interface MockRun<T> {
+    resources: RecordedResource[];
+    outputs: T;
+    /** Every invoke (data source call) the program made, in order. */
+    invokes: { token: string; inputs: Record<string, unknown> }[];
+}
+
+/** How the mock engine answers one invoke token. An unlisted token fails the run. */
+export type InvokeAnswers = Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+
+/** Options for one run. */
+export interface MockRunOptions {
+    project: string;
+    stack: string;
+    /** Full config keys (`project:key`, `aws:region`) to their raw string values. */
+    config?: Record<string, string>;
+    /** Config keys whose values are secrets. */
+    secretKeys?: string[];
+    invokes?: InvokeAnswers;
+    /** Run as a preview (`pulumi preview`) rather than an update. */
+    preview?: boolean;
+}
+
+/**
+ * Deterministic stand-ins for values the cloud computes. They say what they stand for and
+ * can never be mistaken for a real ARN or id.
+ */
+export function placeholderState(type: string, name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+    const id = `mock-id-of-${name}`;
+    const state: Record<string, unknown> = { ...inputs };
+    if (type.startsWith("aws:")) {
+        state.arn = `mock-arn-of-${type.split(":")[1]}-${name}`;
+        state.id = id;
+    }
+    if (type === "aws:kms/key:Key") state.keyId = `mock-key-id-of-${name}`;
+    if (type === "aws:s3/bucket:Bucket" && state.bucket === undefined) state.bucket = `mock-bucket-name-of-${name}`;
+    if (type.startsWith("random:")) state.result = `mock-random-result-of-${name}`;
+    if (type === "random:index/randomBytes:RandomBytes") {
+        state.hex = `mock-random-hex-of-${name}`;
+        state.base64 = `mock-random-base64-of-${name}`;
+    }
+    if (type === "random:index/randomPassword:RandomPassword") state.result = `mock-random-password-of-${name}`;
+    return { id, state };
+}
+
+function unwrapSecrets(value: unknown, path: string, secretPaths: string[]): unknown {
+    if (isRpcSecret(value)) {
+        secretPaths.push(path);
+        return unwrapSecrets(unwrapRpcSecret(value), path, []);
+    }
+    if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, `${path}[${i}]`, secretPaths));
+    if (value !== null && typeof value === "object") {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) out[k] = unwrapSecrets(v, path ? `${path}.${k}` : k, secretPaths);
+        return out;
+    }
+    return value;
+}
+
+/** Resolves an Output (or plain value) under the mock engine, without creating anything. */
+async function settle<T>(value: pulumi.Input<T> | undefined): Promise<T | undefined> {
+    if (value === undefined) return undefined;
+    if (pulumi.Output.isInstance(value)) {
+        // `promise()` is internal to the SDK but stable; it resolves once the mock has answered.
+        return (value as unknown as { promise(): Promise<T> }).promise();
+    }
+    return value as T;
+}
+
+/** Aliases with resource references and Outputs resolved, so they print as data. */
+async function settleAliases(aliases: pulumi.Input<pulumi.URN | pulumi.Alias>[]): Promise<unknown[]> {
+    const settled: unknown[] = [];
+    for (const alias of aliases) {
+        const value = await settle(alias);
+        if (value === undefined || typeof value === "string") {
+            settled.push(value);
+            continue;
+        }
+        const { parent, ...rest } = value as pulumi.Alias;
+        const resolved: Record<string, unknown> = {};
+        for (const [key, field] of Object.entries(rest)) resolved[key] = await settle(field as pulumi.Input<unknown>);
+        if (parent !== undefined) resolved.parent = pulumi.Resource.isInstance(parent) ? await settle(parent.urn) : await settle(parent);
+        settled.push(resolved);
+    }
+    return settled;
+}
+
+interface PendingRecord {
+    resource: pulumi.Resource;
+    type: string;
+    name: string;
+    opts: pulumi.CustomResourceOptions & pulumi.ComponentResourceOptions;
+}
+
+function resourceKey(type: string, name: string): string {
+    return `${type}::${name}`;
+}
+
+/**
+ * Runs `program` as the body of a Pulumi stack under the mock engine and returns what it
+ * registered. The program is the same function `pulumi up` would run (index.ts's default export).
+ */
+export async function runInMockEngine<T>(program: () => T | Promise<T>, options: MockRunOptions): Promise<MockRun<T>> {
+    const invokes: MockRun<T>["invokes"] = [];
+    const engineInputs = new Map<string, { inputs: Record<string, unknown>; secretPaths: string[]; provider?: string; custom: boolean }>();
+    const pending: PendingRecord[] = [];
+
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const secretPaths: string[] = [];
+                const inputs = unwrapSecrets(args.inputs ?? {}, "", secretPaths) as Record<string, unknown>;
+                engineInputs.set(resourceKey(args.type, args.name), { inputs, secretPaths, provider: args.provider, custom: args.custom ?? true });
+                return placeholderState(args.type, args.name, inputs);
+            },
+            call(args) {
+                const inputs = unwrapSecrets(args.inputs ?? {}, "", []) as Record<string, unknown>;
+                invokes.push({ token: args.token, inputs });
+                const answer = options.invokes?.[args.token];
+                if (!answer) throw new Error(`unexpected invoke ${args.token} with ${JSON.stringify(inputs)}: the mock engine answers only the invokes the harness lists`);
+                return answer(inputs);
+            },
+        },
+        options.project,
+        options.stack,
+        options.preview ?? false,
+    );
+    pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
+
+    const outputs = (await pulumi.runtime.runInPulumiStack(async () => {
+        // Old-style stack transformations see every resource's options; they must be registered
+        // inside the stack (see DEVELOPERS.md). They record and change nothing.
+        pulumi.runtime.registerStackTransformation((args) => {
+            pending.push({ resource: args.resource, type: args.type, name: args.name, opts: args.opts });
+            return undefined;
+        });
+        return program();
+    })) as T;
+
+    // Resources created without a parent hang off the root stack resource.
+    const stackUrn = `urn:pulumi:${options.stack}::${options.project}::pulumi:pulumi:Stack::${options.project}-${options.stack}`;
+    const resources: RecordedResource[] = [];
+    for (const record of pending) {
+        const engine = engineInputs.get(resourceKey(record.type, record.name));
+        const opts = record.opts;
+        const urn = (await settle(record.resource.urn)) as string;
+        const parent = opts.parent ? ((await settle(opts.parent.urn)) as string) : stackUrn;
+        const dependsOnList = opts.dependsOn === undefined ? [] : ((await settle(opts.dependsOn as pulumi.Input<pulumi.Input<pulumi.Resource>[]>)) ?? []);
+        const dependsOn: string[] = [];
+        for (const dep of Array.isArray(dependsOnList) ? dependsOnList : [dependsOnList]) {
+            const resolved = await settle(dep as pulumi.Input<pulumi.Resource>);
+            if (resolved) dependsOn.push((await settle(resolved.urn)) as string);
+        }
+        resources.push({
+            type: record.type,
+            name: record.name,
+            urn,
+            parent,
+            custom: engine?.custom ?? pulumi.CustomResource.isInstance(record.resource),
+            inputs: engine?.inputs ?? {},
+            secretPaths: engine?.secretPaths ?? [],
+            options: {
+                protect: opts.protect ?? false,
+                retainOnDelete: opts.retainOnDelete ?? false,
+                deleteBeforeReplace: opts.deleteBeforeReplace ?? false,
+                ignoreChanges: opts.ignoreChanges ?? [],
+                additionalSecretOutputs: opts.additionalSecretOutputs ?? [],
+                replaceOnChanges: opts.replaceOnChanges ?? [],
+                dependsOn,
+                aliases: await settleAliases(opts.aliases ?? []),
+                provider: engine?.provider,
+            },
+        });
+    }
+    return { resources, outputs, invokes };
+}

@@ -1,0 +1,89 @@
+/**
+ * Runs the real program (index.ts) for a named stack under the mock engine, reading
+ * `Pulumi.<stack>.yaml` the way the Pulumi CLI hands config to a program.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { OPERATOR_SECRET_KEYS, PROJECT } from "../../components/config";
+import { MockRun, runInMockEngine } from "./mockEngine";
+
+/** The repository root (where Pulumi.yaml lives). */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The stacks that have a `Pulumi.<stack>.yaml` in the repository. */
+export function knownStacks(): string[] {
+    return fs
+        .readdirSync(REPO_ROOT)
+        .map((file) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(file)?.[1])
+        .filter((stack): stack is string => stack !== undefined)
+        .sort();
+}
+
+/** A stack's config as the CLI passes it: full keys to strings, plus which keys are secrets. */
+export interface StackConfigFile {
+    config: Record<string, string>;
+    secretKeys: string[];
+}
+
+/** Reads `Pulumi.<stack>.yaml`. Structured values become JSON, as the CLI passes them. */
+export function readStackFile(stack: string): StackConfigFile {
+    const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) throw new Error(`unknown stack "${stack}": there is no Pulumi.${stack}.yaml (known stacks: ${knownStacks().join(", ")})`);
+    const document = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(document?.config ?? {})) {
+        if (value !== null && typeof value === "object" && "secure" in value) {
+            // Ciphertext can only be decrypted by the CLI; offline runs see a labelled stand-in.
+            config[key] = `offline-placeholder-for-${key}`;
+            secretKeys.push(key);
+        } else {
+            config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return { config, secretKeys };
+}
+
+/** Options of {@link runStack}. */
+export interface RunStackOptions {
+    /**
+     * Operator secrets live only in the real stack's encrypted config, never in the repository.
+     * By default offline runs supply a labelled placeholder for each missing one; set false to
+     * see the program reject their absence.
+     */
+    operatorSecretPlaceholders?: boolean;
+    /** Replaces or adds config values (full keys, raw strings) before the run. */
+    configOverrides?: Record<string, string>;
+    /** Removes config keys before the run. */
+    removeKeys?: string[];
+    preview?: boolean;
+}
+
+/** The stack's config as a run will see it, after placeholders and overrides. */
+export function stackRunConfig(stack: string, options: RunStackOptions = {}): StackConfigFile {
+    const { config, secretKeys } = readStackFile(stack);
+    if (options.operatorSecretPlaceholders ?? true) {
+        for (const key of OPERATOR_SECRET_KEYS) {
+            const full = `${PROJECT}:${key}`;
+            if (!(full in config)) {
+                config[full] = `offline-placeholder-for-${key}`;
+                secretKeys.push(full);
+            }
+        }
+    }
+    Object.assign(config, options.configOverrides ?? {});
+    for (const key of options.removeKeys ?? []) delete config[key];
+    return { config, secretKeys };
+}
+
+/** What index.ts's default export returns. */
+export type StackOutputs = Record<string, unknown>;
+
+/** Runs the real program for `stack` and returns every resource it registered. */
+export async function runStack(stack: string, options: RunStackOptions = {}): Promise<MockRun<StackOutputs>> {
+    const { config, secretKeys } = stackRunConfig(stack, options);
+    // index.ts exports the program as a function, so requiring it caches nothing stack-specific.
+    const program = require(path.join(REPO_ROOT, "index.ts")) as () => Promise<StackOutputs>;
+    return runInMockEngine(program, { project: PROJECT, stack, config, secretKeys, preview: options.preview });
+}
