@@ -5,6 +5,7 @@
  * is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { z } from "zod";
 import {
     checkCronSchedule,
@@ -311,7 +312,8 @@ function problemsFromZod(issues: z.core.$ZodIssue[], raw: Record<string, unknown
             // Report the branch the operator evidently meant (the one with the fewest problems).
             const best = [...issue.errors].sort((a, b) => a.length - b.length)[0];
             if (best.length > 0 && given !== null && typeof given === "object") {
-                problems.push(...problemsFromZod(best, raw));
+                // Branch issues carry paths relative to the union.
+                problems.push(...problemsFromZod(best.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })), raw));
                 continue;
             }
         }
@@ -321,74 +323,85 @@ function problemsFromZod(issues: z.core.$ZodIssue[], raw: Record<string, unknown
     return problems;
 }
 
-/** Cross-field rules zod's per-field schema cannot express. */
-function crossFieldProblems(config: StackConfig, stack: string): ConfigProblem[] {
+/** Reads a value at a dotted path of raw config, or `undefined` when any step is missing. */
+function rawAt(raw: RawStackConfig, dotted: string): unknown {
+    return valueAt(raw, dotted.split("."));
+}
+
+const isInt = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value);
+const isString = (value: unknown): value is string => typeof value === "string";
+
+/**
+ * Rules that span fields. They read the raw input defensively, so they are reported together
+ * with schema problems instead of after the operator has fixed those.
+ */
+function crossFieldProblems(raw: RawStackConfig, stack: string, network: Network | undefined): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
-    const add = (path: string, given: unknown, allowed: string) => problems.push({ path: `${PROJECT}:${path}`, given: describeGiven(given), allowed });
-    const network = config.network;
-    const floors = NETWORK_FLOORS[network];
+    const add = (path: string, allowed: string) => problems.push({ path: `${PROJECT}:${path}`, given: describeGiven(rawAt(raw, path)), allowed });
 
-    if ((NETWORKS as readonly string[]).includes(stack) && stack !== network) {
-        add("network", network, `"${stack}" (the stack is named ${stack}; a stack never deploys another network)`);
+    if ((NETWORKS as readonly string[]).includes(stack) && raw.network !== stack) {
+        add("network", `"${stack}" (the stack is named ${stack}; a stack never deploys another network)`);
     }
-    if ("oidcProviderArn" in config.cluster) {
-        const arn = parseOidcProviderArn(config.cluster.oidcProviderArn);
+    const arnText = rawAt(raw, "cluster.oidcProviderArn");
+    const issuerUrl = rawAt(raw, "cluster.oidcIssuerUrl");
+    if (isString(arnText)) {
+        const arn = parseOidcProviderArn(arnText);
+        const accountId = rawAt(raw, "aws.accountId");
         if (!arn) {
-            add("cluster.oidcProviderArn", config.cluster.oidcProviderArn, "an EKS OIDC provider ARN: arn:aws:iam::<12-digit account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>");
+            add("cluster.oidcProviderArn", "an EKS OIDC provider ARN: arn:aws:iam::<12-digit account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>");
         } else {
-            if (arn.accountId !== config.aws.accountId) add("cluster.oidcProviderArn", config.cluster.oidcProviderArn, `an OIDC provider in this network's account ${config.aws.accountId} (aws.accountId)`);
-            if (arn.region !== config.region) add("cluster.oidcProviderArn", config.cluster.oidcProviderArn, `an OIDC provider in this stack's region ${config.region} (aws:region)`);
-            if (config.cluster.oidcIssuerUrl !== `https://${arn.issuerHostPath}`) {
-                add("cluster.oidcIssuerUrl", config.cluster.oidcIssuerUrl, `https://${arn.issuerHostPath} (the issuer the OIDC provider ARN names)`);
-            }
+            if (isString(accountId) && arn.accountId !== accountId) add("cluster.oidcProviderArn", `an OIDC provider in this network's account ${accountId} (aws.accountId)`);
+            if (isString(raw.region) && arn.region !== raw.region) add("cluster.oidcProviderArn", `an OIDC provider in this stack's region ${raw.region} (aws:region)`);
+            if (isString(issuerUrl) && issuerUrl !== `https://${arn.issuerHostPath}`) add("cluster.oidcIssuerUrl", `https://${arn.issuerHostPath} (the issuer the OIDC provider ARN names)`);
         }
     }
-    if (config.protectStatefulResources !== true && floors.requireProtection) {
-        add("protectStatefulResources", config.protectStatefulResources, `true (stateful resources are always protected on ${network})`);
+    if (network && NETWORK_FLOORS[network].requireProtection && raw.protectStatefulResources === false) {
+        add("protectStatefulResources", `true (stateful resources are always protected on ${network})`);
     }
-    if (config.backups.noncurrentRetentionDays < config.backups.retentionDays) {
-        add("backups.noncurrentRetentionDays", config.backups.noncurrentRetentionDays, `an integer >= backups.retentionDays (${config.backups.retentionDays})`);
-    }
-    if (network !== "devnet" && config.chain.mode === "in-cluster") {
-        add("chain.mode", config.chain.mode, `external (only devnet runs its own chain stack; ${network} uses a public L2 RPC)`);
+    const retention = rawAt(raw, "backups.retentionDays");
+    const noncurrent = rawAt(raw, "backups.noncurrentRetentionDays");
+    if (isInt(retention) && isInt(noncurrent) && noncurrent < retention) add("backups.noncurrentRetentionDays", `an integer >= backups.retentionDays (${retention})`);
+    if (network && network !== "devnet" && rawAt(raw, "chain.mode") === "in-cluster") {
+        add("chain.mode", `external (only devnet runs its own chain stack; ${network} uses a public L2 RPC)`);
     }
 
-    const services: [string, { replicas?: number; autoscaling?: { minReplicas: number; maxReplicas: number } }, number][] = [
-        ["relay", config.services.relay, floors.minReplicas.relay],
-        ["messagingApi", config.services.messagingApi, floors.minReplicas.messagingApi],
-    ];
-    for (const [service, settings, floor] of services) {
-        const hpa = settings.autoscaling;
-        if (!hpa) continue;
-        if (hpa.minReplicas > hpa.maxReplicas) add(`services.${service}.autoscaling.minReplicas`, hpa.minReplicas, `an integer <= autoscaling.maxReplicas (${hpa.maxReplicas})`);
-        if (hpa.minReplicas < floor) add(`services.${service}.autoscaling.minReplicas`, hpa.minReplicas, `an integer >= ${floor} (the ${network} minimum)`);
-        if (settings.replicas !== undefined && (settings.replicas < hpa.minReplicas || settings.replicas > hpa.maxReplicas)) {
-            add(`services.${service}.replicas`, settings.replicas, `an integer from autoscaling.minReplicas (${hpa.minReplicas}) to autoscaling.maxReplicas (${hpa.maxReplicas})`);
+    for (const service of ["relay", "messagingApi"] as const) {
+        const floor = network ? NETWORK_FLOORS[network].minReplicas[service] : 1;
+        const min = rawAt(raw, `services.${service}.autoscaling.minReplicas`);
+        const max = rawAt(raw, `services.${service}.autoscaling.maxReplicas`);
+        const replicas = rawAt(raw, `services.${service}.replicas`);
+        if (!isInt(min) || !isInt(max)) continue;
+        if (min > max) add(`services.${service}.autoscaling.minReplicas`, `an integer <= autoscaling.maxReplicas (${max})`);
+        if (min < floor) add(`services.${service}.autoscaling.minReplicas`, `an integer >= ${floor} (the ${network} minimum)`);
+        if (isInt(replicas) && min <= max && (replicas < min || replicas > max)) {
+            add(`services.${service}.replicas`, `an integer from autoscaling.minReplicas (${min}) to autoscaling.maxReplicas (${max})`);
         }
     }
 
-    const podPorts: [string, Record<string, number>][] = [
-        ["relay", config.services.relay.ports],
-        ["kmsService", config.services.kmsService.ports],
-        ["farcasterSync", config.services.farcasterSync.ports],
-        ["messagingApi", config.services.messagingApi.ports],
-    ];
-    for (const [service, ports] of podPorts) {
-        const seen = new Map<number, string>();
+    for (const service of ["relay", "kmsService", "farcasterSync", "messagingApi"]) {
+        const ports = rawAt(raw, `services.${service}.ports`);
+        if (ports === null || typeof ports !== "object") continue;
+        const seen = new Map<unknown, string>();
         for (const [name, value] of Object.entries(ports)) {
             const clash = seen.get(value);
-            if (clash) add(`services.${service}.ports.${name}`, value, `a port not already used by ports.${clash} in the same pod`);
+            if (clash) add(`services.${service}.ports.${name}`, `a port not already used by ports.${clash} in the same pod`);
             else seen.set(value, name);
         }
     }
 
-    const resourceSets: [string, StackConfig["services"]["relay"]["resources"]][] = Object.entries(config.services).map(([service, settings]) => [service, settings.resources]);
-    for (const [service, resources] of resourceSets) {
-        if ((parseCpuMillis(resources.limits.cpu) ?? 0) < (parseCpuMillis(resources.requests.cpu) ?? 0)) {
-            add(`services.${service}.resources.limits.cpu`, resources.limits.cpu, `a CPU quantity >= requests.cpu (${resources.requests.cpu})`);
-        }
-        if ((parseByteQuantity(resources.limits.memory) ?? 0) < (parseByteQuantity(resources.requests.memory) ?? 0)) {
-            add(`services.${service}.resources.limits.memory`, resources.limits.memory, `a memory quantity >= requests.memory (${resources.requests.memory})`);
+    const services = rawAt(raw, "services");
+    for (const service of services !== null && typeof services === "object" ? Object.keys(services) : []) {
+        const quantity = (kind: "requests" | "limits", field: "cpu" | "memory") => {
+            const value = rawAt(raw, `services.${service}.resources.${kind}.${field}`);
+            if (!isString(value)) return undefined;
+            return field === "cpu" ? parseCpuMillis(value) : parseByteQuantity(value);
+        };
+        for (const field of ["cpu", "memory"] as const) {
+            const request = quantity("requests", field);
+            const limit = quantity("limits", field);
+            if (request !== undefined && limit !== undefined && limit < request) {
+                add(`services.${service}.resources.limits.${field}`, `a quantity >= requests.${field} (${String(rawAt(raw, `services.${service}.resources.requests.${field}`))})`);
+            }
         }
     }
     return problems;
@@ -424,10 +437,16 @@ export type RawStackConfig = Record<string, unknown>;
  */
 export function parseStackConfig(raw: RawStackConfig, stack: string, operatorSecrets: OperatorSecretsPresence): StackConfig {
     const stackFile = `Pulumi.${stack}.yaml`;
-    const network = (NETWORKS as readonly unknown[]).includes(raw.network) ? (raw.network as Network) : undefined;
+    const isNetwork = (value: unknown): value is Network => (NETWORKS as readonly unknown[]).includes(value);
+    const network = isNetwork(raw.network) ? raw.network : undefined;
     const result = stackSchema(network).safeParse(raw, { reportInput: true });
-    const problems = result.success ? crossFieldProblems(result.data, stack) : problemsFromZod(result.error.issues, raw);
-    if (network) problems.push(...crossNetworkProblems(raw, network));
+    const problems = result.success ? [] : problemsFromZod(result.error.issues, raw);
+    // A field the schema already rejected needs no second report from a rule that spans fields.
+    const reported = new Set(problems.map((p) => p.path));
+    problems.push(...crossFieldProblems(raw, stack, network).filter((p) => !reported.has(p.path)));
+    // A stack named after a network is that network, whatever the file claims.
+    const expected = isNetwork(stack) ? stack : network;
+    if (expected) problems.push(...crossNetworkProblems(raw, expected));
     for (const key of OPERATOR_SECRET_KEYS) {
         const presence = operatorSecrets[key];
         if (presence === "secret") continue;
@@ -443,7 +462,7 @@ export function parseStackConfig(raw: RawStackConfig, stack: string, operatorSec
 
 // The SDK keeps this check internal (it is stripped from the .d.ts); it reads the secret keys the
 // engine passed with the config, which is the only way to tell an encrypted value from a plain one.
-const isConfigSecret = (require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean }).isConfigSecret;
+const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
 
 function parseConfigValue(value: string): unknown {
     // Pulumi hands structured config to programs as JSON and scalars as strings.

@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { isRpcSecret, unwrapRpcSecret } from "@pulumi/pulumi/runtime/rpc";
+import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 
 /** The resource options the harness records, with resource references turned into URNs. */
 export interface RecordedOptions {
@@ -138,6 +139,17 @@ function resourceKey(type: string, name: string): string {
     return `${type}::${name}`;
 }
 
+// Internal to the SDK (stripped from its .d.ts): the real runtime drains the RPC queue this way
+// before the process exits. Without it a run's last registrations land on the next run's mocks.
+const waitForRPCs = (runtimeSettings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
+
+const failedRuns = new WeakMap<object, number>();
+
+/** How many resources a failed run had registered when it threw `error` (undefined if not from a run). */
+export function registeredBeforeFailure(error: unknown): number | undefined {
+    return error !== null && typeof error === "object" ? failedRuns.get(error) : undefined;
+}
+
 /**
  * Runs `program` as the body of a Pulumi stack under the mock engine and returns what it
  * registered. The program is the same function `pulumi up` would run (index.ts's default export).
@@ -146,6 +158,7 @@ export async function runInMockEngine<T>(program: () => T | Promise<T>, options:
     const invokes: MockRun<T>["invokes"] = [];
     const engineInputs = new Map<string, { inputs: Record<string, unknown>; secretPaths: string[]; provider?: string; custom: boolean }>();
     const pending: PendingRecord[] = [];
+    const unexpectedInvokes: string[] = [];
 
     await pulumi.runtime.setMocks(
         {
@@ -159,7 +172,11 @@ export async function runInMockEngine<T>(program: () => T | Promise<T>, options:
                 const inputs = unwrapSecrets(args.inputs ?? {}, "", []) as Record<string, unknown>;
                 invokes.push({ token: args.token, inputs });
                 const answer = options.invokes?.[args.token];
-                if (!answer) throw new Error(`unexpected invoke ${args.token} with ${JSON.stringify(inputs)}: the mock engine answers only the invokes the harness lists`);
+                if (!answer) {
+                    const problem = `unexpected invoke ${args.token} with ${JSON.stringify(inputs)}: the mock engine answers only the invokes the harness lists`;
+                    unexpectedInvokes.push(problem);
+                    throw new Error(problem);
+                }
                 return answer(inputs);
             },
         },
@@ -169,23 +186,37 @@ export async function runInMockEngine<T>(program: () => T | Promise<T>, options:
     );
     pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
 
-    const outputs = (await pulumi.runtime.runInPulumiStack(async () => {
-        // Old-style stack transformations see every resource's options; they must be registered
-        // inside the stack (see DEVELOPERS.md). They record and change nothing.
-        pulumi.runtime.registerStackTransformation((args) => {
-            pending.push({ resource: args.resource, type: args.type, name: args.name, opts: args.opts });
-            return undefined;
-        });
-        return program();
-    })) as T;
+    let outputs: T;
+    try {
+        outputs = (await pulumi.runtime.runInPulumiStack(async () => {
+            // Old-style stack transformations see every resource's options; they must be registered
+            // inside the stack (see DEVELOPERS.md). They record and change nothing.
+            pulumi.runtime.registerStackTransformation((args) => {
+                pending.push({ resource: args.resource, type: args.type, name: args.name, opts: args.opts });
+                return undefined;
+            });
+            return program();
+        })) as T;
+        await waitForRPCs();
+    } catch (error) {
+        await waitForRPCs();
+        // The SDK reduces a failed invoke to a bare "Error"; say which invoke it was.
+        const reported = unexpectedInvokes.length > 0 ? new Error(unexpectedInvokes.join("\n")) : error;
+        if (reported !== null && typeof reported === "object") failedRuns.set(reported, pending.length);
+        throw reported;
+    }
+    if (unexpectedInvokes.length > 0) throw new Error(unexpectedInvokes.join("\n"));
+
+    // The stack's outputs can resolve before every registration has been answered; wait for all.
+    const urns = await Promise.all(pending.map((record) => settle(record.resource.urn)));
 
     // Resources created without a parent hang off the root stack resource.
     const stackUrn = `urn:pulumi:${options.stack}::${options.project}::pulumi:pulumi:Stack::${options.project}-${options.stack}`;
     const resources: RecordedResource[] = [];
-    for (const record of pending) {
+    for (const [index, record] of pending.entries()) {
         const engine = engineInputs.get(resourceKey(record.type, record.name));
         const opts = record.opts;
-        const urn = (await settle(record.resource.urn)) as string;
+        const urn = urns[index] as string;
         const parent = opts.parent ? ((await settle(opts.parent.urn)) as string) : stackUrn;
         const dependsOnList = opts.dependsOn === undefined ? [] : ((await settle(opts.dependsOn as pulumi.Input<pulumi.Input<pulumi.Resource>[]>)) ?? []);
         const dependsOn: string[] = [];

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { OPERATOR_SECRET_KEYS, PROJECT } from "../../components/config";
+import program from "../../index";
 import { MockRun, runInMockEngine } from "./mockEngine";
 
 /** The repository root (where Pulumi.yaml lives). */
@@ -83,7 +84,28 @@ export type StackOutputs = Record<string, unknown>;
 /** Runs the real program for `stack` and returns every resource it registered. */
 export async function runStack(stack: string, options: RunStackOptions = {}): Promise<MockRun<StackOutputs>> {
     const { config, secretKeys } = stackRunConfig(stack, options);
-    // index.ts exports the program as a function, so requiring it caches nothing stack-specific.
-    const program = require(path.join(REPO_ROOT, "index.ts")) as () => Promise<StackOutputs>;
-    return runInMockEngine(program, { project: PROJECT, stack, config, secretKeys, preview: options.preview });
+    // index.ts exports the program as a function, so importing it caches nothing stack-specific.
+    return runInMockEngine(program as () => Promise<StackOutputs>, { project: PROJECT, stack, config, secretKeys, preview: options.preview });
+}
+
+/**
+ * The raw config object `loadNetworkConfig` validates for `stack`: `messaging-infra:*` values
+ * without the prefix (JSON-parsed as the program parses them) plus `region` from `aws:region`.
+ * Operator secrets are left out, as the loader leaves them out.
+ */
+export function rawStackConfig(stack: string): Record<string, unknown> {
+    const { config } = readStackFile(stack);
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(config)) {
+        if (key === "aws:region") raw.region = value;
+        if (!key.startsWith(`${PROJECT}:`)) continue;
+        const name = key.slice(PROJECT.length + 1);
+        if ((OPERATOR_SECRET_KEYS as readonly string[]).includes(name)) continue;
+        try {
+            raw[name] = JSON.parse(value);
+        } catch {
+            raw[name] = value;
+        }
+    }
+    return raw;
 }

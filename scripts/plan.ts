@@ -1,0 +1,96 @@
+/**
+ * The offline plan: what a stack would register, with no cloud, no cluster and no Pulumi CLI.
+ *
+ *   npm run plan -- <stack>            resource tree (type, name) and counts by type
+ *   npm run plan -- <stack> --json     every resource (type, name, urn, parent, inputs, options) as JSON, nothing else on stdout
+ *
+ * Exits 1 with the config problem list when the stack is unknown or its config is invalid.
+ */
+import { RecordedResource } from "../tests/harness/mockEngine";
+import { runStack } from "../tests/harness/stack";
+
+/** Parsed command line. */
+export interface PlanArguments {
+    stack: string;
+    json: boolean;
+}
+
+const USAGE = "usage: npm run plan -- <stack> [--json]";
+
+/** Parses `<stack> [--json]`; throws with the usage line on anything else. */
+export function parsePlanArguments(argv: string[]): PlanArguments {
+    const flags = argv.filter((a) => a.startsWith("--"));
+    const positional = argv.filter((a) => !a.startsWith("--"));
+    const unknown = flags.filter((f) => f !== "--json");
+    if (positional.length !== 1 || unknown.length > 0) throw new Error(USAGE);
+    return { stack: positional[0], json: flags.includes("--json") };
+}
+
+/** The resource tree, children indented under their parent, in registration order. */
+export function renderTree(resources: RecordedResource[]): string[] {
+    const byParent = new Map<string, RecordedResource[]>();
+    const urns = new Set(resources.map((r) => r.urn));
+    const roots: RecordedResource[] = [];
+    for (const resource of resources) {
+        if (urns.has(resource.parent)) byParent.set(resource.parent, [...(byParent.get(resource.parent) ?? []), resource]);
+        else roots.push(resource);
+    }
+    const lines: string[] = [];
+    const visit = (resource: RecordedResource, depth: number) => {
+        lines.push(`${"  ".repeat(depth)}${resource.type}  ${resource.name}${resource.options.protect ? "  [protected]" : ""}`);
+        for (const child of byParent.get(resource.urn) ?? []) visit(child, depth + 1);
+    };
+    for (const root of roots) visit(root, 0);
+    return lines;
+}
+
+/** Resource counts by type, most frequent first, then by type. */
+export function countByType(resources: RecordedResource[]): [string, number][] {
+    const counts = new Map<string, number>();
+    for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+async function main(argv: string[]): Promise<number> {
+    let args: PlanArguments;
+    try {
+        args = parsePlanArguments(argv);
+    } catch (error) {
+        console.error((error as Error).message);
+        return 2;
+    }
+    // Anything the SDK prints while the program runs goes to stderr, so --json output stays pure.
+    const log = console.log;
+    console.log = console.error;
+    let resources: RecordedResource[];
+    try {
+        resources = (await runStack(args.stack)).resources;
+    } catch (error) {
+        console.error((error as Error).message);
+        return 1;
+    } finally {
+        console.log = log;
+    }
+    if (args.json) {
+        process.stdout.write(`${JSON.stringify(resources, null, 2)}\n`);
+        return 0;
+    }
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+    out(`Stack ${args.stack}: ${resources.length} resources (offline plan under the mock engine; computed values are placeholders)`);
+    out("");
+    renderTree(resources).forEach(out);
+    out("");
+    out("Counts by type:");
+    for (const [type, count] of countByType(resources)) out(`  ${String(count).padStart(4)}  ${type}`);
+    return 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (error) => {
+            console.error(error);
+            process.exit(1);
+        },
+    );
+}

@@ -1,0 +1,94 @@
+import * as assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { runInMockEngine } from "./harness/mockEngine";
+import { runStack } from "./harness/stack";
+
+describe("mock-engine harness", () => {
+    it("records type, name, parent, inputs and options", async () => {
+        const run = await runInMockEngine(
+            async () => {
+                const parent = new pulumi.ComponentResource("test:index:Parent", "parent");
+                const provider = new aws.Provider("explicit", { region: "us-east-1" }, { parent });
+                const key = new aws.kms.Key("key", { description: "d", enableKeyRotation: true }, { parent, provider, protect: true, ignoreChanges: ["description"], retainOnDelete: true });
+                new aws.kms.Alias("alias", { name: "alias/x", targetKeyId: key.keyId }, { parent, provider, dependsOn: [key], deleteBeforeReplace: true, aliases: [{ name: "old-alias" }] });
+                return { keyArn: key.arn };
+            },
+            { project: "p", stack: "s" },
+        );
+        const byName = new Map(run.resources.map((r) => [r.name, r]));
+        assert.deepEqual([...byName.keys()], ["parent", "explicit", "key", "alias"]);
+        assert.equal(byName.get("parent")?.parent, "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s");
+        // The mock engine qualifies a URN's type with its parent's type only.
+        assert.equal(byName.get("key")?.parent, "urn:pulumi:s::p::pulumi:pulumi:Stack$test:index:Parent::parent");
+        assert.equal(byName.get("key")?.urn, "urn:pulumi:s::p::test:index:Parent$aws:kms/key:Key::key");
+        assert.equal(byName.get("key")?.options.provider, "urn:pulumi:s::p::test:index:Parent$pulumi:providers:aws::explicit::mock-id-of-explicit");
+        assert.deepEqual(byName.get("key")?.options, {
+            protect: true,
+            retainOnDelete: true,
+            deleteBeforeReplace: false,
+            ignoreChanges: ["description"],
+            additionalSecretOutputs: [],
+            replaceOnChanges: [],
+            dependsOn: [],
+            aliases: [],
+            provider: "urn:pulumi:s::p::test:index:Parent$pulumi:providers:aws::explicit::mock-id-of-explicit",
+        });
+        assert.deepEqual(byName.get("alias")?.options.dependsOn, ["urn:pulumi:s::p::test:index:Parent$aws:kms/key:Key::key"]);
+        assert.deepEqual(byName.get("alias")?.options.aliases, [{ name: "old-alias" }]);
+        assert.equal(byName.get("alias")?.options.deleteBeforeReplace, true);
+        // Computed values are labelled placeholders, never real-looking ARNs.
+        assert.deepEqual(byName.get("alias")?.inputs, { name: "alias/x", targetKeyId: "mock-key-id-of-key" });
+        assert.deepEqual(run.outputs, { keyArn: "mock-arn-of-kms/key-key" });
+    });
+
+    it("unwraps secrets and says where they were", async () => {
+        const run = await runInMockEngine(
+            async () => {
+                new aws.secretsmanager.SecretVersion("v", { secretId: "s", secretString: pulumi.secret("hunter2") });
+            },
+            { project: "p", stack: "s" },
+        );
+        assert.deepEqual(run.resources[0].inputs, { secretId: "s", secretString: "hunter2" });
+        assert.deepEqual(run.resources[0].secretPaths, ["secretString"]);
+    });
+
+    it("fails loudly on an invoke it was not told to answer", async () => {
+        await assert.rejects(
+            runInMockEngine(async () => aws.getCallerIdentity({}), { project: "p", stack: "s" }),
+            /unexpected invoke aws:index\/getCallerIdentity:getCallerIdentity/,
+        );
+    });
+
+    it("answers the invokes it is told to answer", async () => {
+        const run = await runInMockEngine(async () => aws.getCallerIdentity({}), {
+            project: "p",
+            stack: "s",
+            invokes: { "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: "111122223333", arn: "mock-caller-arn", userId: "mock-user" }) },
+        });
+        assert.equal(run.outputs.accountId, "111122223333");
+        assert.deepEqual(run.invokes.map((i) => i.token), ["aws:index/getCallerIdentity:getCallerIdentity"]);
+    });
+
+    it("runs several stacks in one process without carrying state over", async () => {
+        const mainnet = await runStack("mainnet");
+        const devnet = await runStack("devnet");
+        const mainnetAgain = await runStack("mainnet");
+        assert.equal(devnet.outputs.network, "devnet");
+        assert.ok(devnet.resources.every((r) => r.urn.startsWith("urn:pulumi:devnet::messaging-infra::")));
+        assert.deepEqual(
+            mainnetAgain.resources.map((r) => [r.urn, r.inputs]),
+            mainnet.resources.map((r) => [r.urn, r.inputs]),
+        );
+    });
+
+    it("the real program uses only its explicit providers (no default providers)", async () => {
+        for (const stack of ["devnet", "testnet", "mainnet"]) {
+            const run = await runStack(stack);
+            const providers = run.resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => `${r.urn}::mock-id-of-${r.name}`);
+            assert.deepEqual(providers.map((p) => p.split("::")[3]), [`${stack}-aws`, `${stack}-kubernetes`]);
+            const withoutExplicitProvider = run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !providers.includes(r.options.provider ?? ""));
+            assert.deepEqual(withoutExplicitProvider.map((r) => r.urn), []);
+        }
+    });
+});
