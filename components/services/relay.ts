@@ -1,0 +1,157 @@
+/**
+ * RelayService: the relay nodes that route and deliver messages (HTTP 3200, WebSocket 3201) and
+ * run the encrypted blob relay with its limits. A Workload (Deployment, HPA and PDB per config)
+ * plus a ClusterSecret with the operator keys and the CovenantSQL credentials. The IRSA role, the
+ * secret values and the KMS service's URL come from the platform; this file creates no AWS
+ * resource.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Network, NetworkConfig } from "../config";
+import { ClusterSecret, clusterSecretName } from "../k8s/clusterSecret";
+import { assertWorkloadArgs, SecretKeyRef, Workload, WorkloadArgs } from "../k8s/workload";
+
+/** The relay's service name: `app.kubernetes.io/name`, and the name of its Kubernetes objects. */
+export const RELAY_SERVICE = "relay";
+/** Keys of the relay's Kubernetes Secret. */
+export const RELAY_SECRET_KEYS = { operatorKeys: "operator-keys", covenantSqlCredentials: "covenantsql-credentials" } as const;
+/** The in-cluster chain's RPC Service and port (devnet's besu RPC node). */
+export const IN_CLUSTER_RPC = { service: "besu-rpc", port: 8545 } as const;
+/** Seconds a relay pod gets to drain its WebSocket connections. */
+export const RELAY_TERMINATION_GRACE_SECONDS = 60;
+
+/** Arguments of {@link RelayService}. */
+export interface RelayServiceArgs {
+    readonly network: Network;
+    /** The namespace the relay runs in. */
+    readonly namespace: pulumi.Input<string>;
+    /** The relay's validated config (`services.relay`). */
+    readonly settings: NetworkConfig["services"]["relay"];
+    /** The chain the relay reads its registries from (`chain`). */
+    readonly chain: NetworkConfig["chain"];
+    /** The CovenantSQL store (`externalStores.covenantSql`). */
+    readonly covenantSql: NetworkConfig["externalStores"]["covenantSql"];
+    /** The KMS service's in-cluster URL (KmsService's `url`). */
+    readonly kmsServiceUrl: pulumi.Input<string>;
+    /** The relay's IRSA role ARN; its ServiceAccount carries it and mounts a token. */
+    readonly roleArn: pulumi.Input<string>;
+    /** The operator keys, one JSON array, as a Pulumi secret (the Secrets Manager entry's value). */
+    readonly operatorKeys: pulumi.Input<string>;
+    /** The CovenantSQL credentials, as a Pulumi secret (the Secrets Manager entry's value). */
+    readonly covenantSqlCredentials: pulumi.Input<string>;
+    /** The stack file an operator edits, named in errors. Default `Pulumi.<network>.yaml`. */
+    readonly stackFile?: string;
+}
+
+/**
+ * The L2 RPC URL: devnet's in-cluster besu RPC Service
+ * (`http://besu-rpc.<namespace>.svc.cluster.local:8545`), otherwise the configured public RPC.
+ */
+export function relayRpcUrl(chain: NetworkConfig["chain"], namespace: pulumi.Input<string>): pulumi.Input<string> {
+    if (chain.mode === "external") return chain.rpcUrl;
+    return pulumi.interpolate`http://${IN_CLUSTER_RPC.service}.${namespace}.svc.cluster.local:${IN_CLUSTER_RPC.port}`;
+}
+
+/** The relay's non-secret settings (its ConfigMap): chain, registries, store endpoints, ports and blob-relay limits. */
+export function relaySettings(args: Pick<RelayServiceArgs, "network" | "namespace" | "settings" | "chain" | "covenantSql" | "kmsServiceUrl">): Record<string, pulumi.Input<string>> {
+    const { settings, chain } = args;
+    return {
+        NETWORK: args.network,
+        HTTP_PORT: String(settings.ports.http),
+        WS_PORT: String(settings.ports.ws),
+        METRICS_PORT: String(settings.ports.metrics),
+        L2_RPC_URL: relayRpcUrl(chain, args.namespace),
+        CHAIN_ID: String(chain.chainId),
+        KEY_REGISTRY_ADDRESS: chain.keyRegistryAddress,
+        MESSAGE_NODE_REGISTRY_ADDRESS: chain.messageNodeRegistryAddress,
+        COVENANTSQL_ENDPOINTS: args.covenantSql.endpoints.join(","),
+        KMS_SERVICE_URL: args.kmsServiceUrl,
+        OPERATOR_KEY_COUNT: String(settings.operatorKeyCount),
+        MAX_CONNECTIONS: String(settings.limits.maxConnections),
+        MAX_MESSAGE_SIZE_BYTES: String(settings.limits.maxMessageBytes),
+        BLOB_TTL_DAYS: String(settings.limits.blobTtlDays),
+        RATE_LIMIT_PER_CLIENT_PER_MINUTE: String(settings.limits.rateLimitPerClientPerMinute),
+        CLEANUP_INTERVAL_SECONDS: String(settings.limits.cleanupIntervalSeconds),
+    };
+}
+
+/** The relay's Workload arguments, given where its secrets live. */
+export function relayWorkloadArgs(args: RelayServiceArgs, secrets: { operatorKeys: SecretKeyRef; covenantSqlCredentials: SecretKeyRef }): WorkloadArgs {
+    const { settings } = args;
+    return {
+        service: RELAY_SERVICE,
+        network: args.network,
+        namespace: args.namespace,
+        image: settings.image,
+        replicas: settings.replicas,
+        autoscaling: settings.autoscaling,
+        resources: settings.resources,
+        ports: [
+            { name: "http", containerPort: settings.ports.http },
+            { name: "ws", containerPort: settings.ports.ws },
+            { name: "metrics", containerPort: settings.ports.metrics },
+        ],
+        probes: {
+            port: "http",
+            startup: { path: settings.probes.health },
+            readiness: { path: settings.probes.ready },
+            liveness: { path: settings.probes.health },
+        },
+        settings: relaySettings(args),
+        secretEnv: [
+            { envName: "RELAY_OPERATOR_KEYS", secret: secrets.operatorKeys },
+            { envName: "COVENANTSQL_CREDENTIALS", secret: secrets.covenantSqlCredentials },
+        ],
+        roleArn: args.roleArn,
+        terminationGracePeriodSeconds: RELAY_TERMINATION_GRACE_SECONDS,
+        configSource: `${args.stackFile ?? `Pulumi.${args.network}.yaml`} (messaging-infra:services.relay)`,
+    };
+}
+
+/** The relay nodes of one network. */
+export class RelayService extends pulumi.ComponentResource {
+    /** The labels that select relay pods. */
+    public readonly selector: Readonly<Record<string, string>>;
+    /** Container ports by name: `http`, `ws`, `metrics`. */
+    public readonly ports: Readonly<Record<string, number>>;
+    /** The relay's ClusterIP Service name. */
+    public readonly serviceName: pulumi.Output<string>;
+    /** The relay's ServiceAccount name (its IRSA role trusts it). */
+    public readonly serviceAccountName: pulumi.Output<string>;
+    /** The Kubernetes Secret holding the operator keys and the CovenantSQL credentials. */
+    public readonly secretName: pulumi.Output<string>;
+    public readonly workload: Workload;
+
+    constructor(name: string, args: RelayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Check the workload's arguments before registering anything (the Secret's name is fixed).
+        const secretName = clusterSecretName({ service: RELAY_SERVICE });
+        assertWorkloadArgs(`${name}-workload`, relayWorkloadArgs(args, { operatorKeys: { name: secretName, key: RELAY_SECRET_KEYS.operatorKeys }, covenantSqlCredentials: { name: secretName, key: RELAY_SECRET_KEYS.covenantSqlCredentials } }));
+        super("messaging:services:RelayService", name, {}, opts);
+        const secret = new ClusterSecret(
+            `${name}-secrets`,
+            {
+                namespace: args.namespace,
+                network: args.network,
+                service: RELAY_SERVICE,
+                values: { [RELAY_SECRET_KEYS.operatorKeys]: args.operatorKeys, [RELAY_SECRET_KEYS.covenantSqlCredentials]: args.covenantSqlCredentials },
+            },
+            { parent: this },
+        );
+        this.workload = new Workload(
+            `${name}-workload`,
+            relayWorkloadArgs(args, { operatorKeys: secret.ref(RELAY_SECRET_KEYS.operatorKeys), covenantSqlCredentials: secret.ref(RELAY_SECRET_KEYS.covenantSqlCredentials) }),
+            { parent: this },
+        );
+        this.selector = this.workload.selector;
+        this.ports = this.workload.ports;
+        this.serviceName = this.workload.serviceName;
+        this.serviceAccountName = this.workload.serviceAccountName;
+        this.secretName = secret.secretName;
+        this.registerOutputs({
+            selector: this.selector,
+            ports: this.ports,
+            serviceName: this.serviceName,
+            serviceAccountName: this.serviceAccountName,
+            secretName: this.secretName,
+        });
+    }
+}
