@@ -37,3 +37,13 @@ export function serviceLabels(service: string, network: Network, component?: str
 export function physicalName(network: Network, suffix: string): string {
     return `${PROJECT}-${network}-${suffix}`;
 }
+
+/** The platform's services by their `app.kubernetes.io/name`, the one spelling used everywhere. */
+export const SERVICE_NAMES = {
+    relay: "relay",
+    kmsService: "kms-service",
+    farcasterSync: "farcaster-sync",
+    messagingApi: "messaging-api",
+    objectStore: "object-store",
+    backup: "backup",
+} as const;
