@@ -80,7 +80,8 @@ export class ClusterSecret extends pulumi.ComponentResource {
                 immutable: false,
                 stringData,
             },
-            { parent: this, additionalSecretOutputs: ["data", "stringData"] },
+            // The SDK's Secret already adds data and stringData to additionalSecretOutputs.
+            { parent: this },
         );
         this.secretName = secret.metadata.name;
         this.registerOutputs({ secretName: this.secretName, keys: this.keys });
