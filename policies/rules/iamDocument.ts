@@ -1,0 +1,112 @@
+/**
+ * IAM-style policy documents (IAM, KMS key policies, S3 bucket policies, trust policies) as the
+ * rules see them: providers take them as JSON strings (what `pulumi.jsonStringify` produces) or
+ * as objects; `Statement` may be one object or a list; `Action`, `Resource` and principals may be
+ * a string or a list. Everything is normalised to lists here.
+ */
+import { asArray, asRecord } from "./util";
+
+/** One statement, normalised. */
+export interface Statement {
+    index: number;
+    sid?: string;
+    effect: string;
+    actions: string[];
+    notActions: string[] | undefined;
+    resources: string[];
+    notResources: string[] | undefined;
+    /** Principal, by kind (`AWS`, `Service`, `Federated`, or `*` for the bare `"*"` form). */
+    principals: Record<string, string[]> | undefined;
+    notPrincipals: Record<string, string[]> | undefined;
+    /** Condition operator -> condition key -> values (always a list of strings). */
+    conditions: Record<string, Record<string, string[]>>;
+}
+
+/** A parsed document, or why it could not be parsed. */
+export type ParsedDocument = { statements: Statement[]; error?: undefined } | { statements: []; error: string };
+
+function strings(value: unknown): string[] {
+    if (value === undefined || value === null) return [];
+    return (Array.isArray(value) ? value : [value]).map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
+}
+
+function optionalStrings(value: unknown): string[] | undefined {
+    return value === undefined || value === null ? undefined : strings(value);
+}
+
+function principals(value: unknown): Record<string, string[]> | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === "string") return { "*": [value] };
+    const record = asRecord(value);
+    if (!record) return { "*": strings(value) };
+    const out: Record<string, string[]> = {};
+    for (const [kind, v] of Object.entries(record)) out[kind] = strings(v);
+    return out;
+}
+
+function conditions(value: unknown): Record<string, Record<string, string[]>> {
+    const out: Record<string, Record<string, string[]>> = {};
+    for (const [operator, block] of Object.entries(asRecord(value) ?? {})) {
+        const keys: Record<string, string[]> = {};
+        for (const [key, v] of Object.entries(asRecord(block) ?? {})) {
+            keys[key] = (Array.isArray(v) ? v : [v]).map((x) => (typeof x === "string" ? x : String(x)));
+        }
+        out[operator] = keys;
+    }
+    return out;
+}
+
+/** Parses a policy document given as a JSON string or an object. */
+export function parsePolicyDocument(document: unknown): ParsedDocument {
+    let value = document;
+    if (typeof document === "string") {
+        try {
+            value = JSON.parse(document);
+        } catch (e) {
+            return { statements: [], error: `is not valid JSON (${(e as Error).message})` };
+        }
+    }
+    const record = asRecord(value);
+    if (!record) return { statements: [], error: "is not a JSON object" };
+    const raw = record.Statement;
+    const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+    return {
+        statements: list.map((s, index) => {
+            const st = asRecord(s) ?? {};
+            return {
+                index,
+                sid: typeof st.Sid === "string" ? st.Sid : undefined,
+                effect: typeof st.Effect === "string" ? st.Effect : "",
+                actions: strings(st.Action),
+                notActions: optionalStrings(st.NotAction),
+                resources: strings(st.Resource),
+                notResources: optionalStrings(st.NotResource),
+                principals: principals(st.Principal),
+                notPrincipals: principals(st.NotPrincipal),
+                conditions: conditions(st.Condition),
+            };
+        }),
+    };
+}
+
+/** `Statement[0]` or `Statement[0] ("AllowRead")` — how messages name a statement. */
+export function statementLabel(statement: Statement): string {
+    return `Statement[${statement.index}]${statement.sid ? ` (${JSON.stringify(statement.sid)})` : ""}`;
+}
+
+/** Whether an IAM action pattern (with `*` and `?` wildcards, case-insensitive) matches an action. */
+export function actionMatches(pattern: string, action: string): boolean {
+    const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+    return regex.test(action);
+}
+
+/** Whether a principal block admits anyone (`"*"` or `{"AWS": "*"}`). */
+export function isWildcardPrincipal(p: Record<string, string[]> | undefined): boolean {
+    if (!p) return false;
+    return (p["*"] ?? []).includes("*") || (p.AWS ?? []).includes("*");
+}
+
+/** The documents of a list of `{ name, policy }` entries (a Role's inlinePolicies). */
+export function inlinePolicyDocuments(value: unknown): { path: string; document: unknown }[] {
+    return asArray(value).map((entry, index) => ({ path: `inlinePolicies[${index}].policy`, document: asRecord(entry)?.policy }));
+}

@@ -1,0 +1,216 @@
+/**
+ * Secrets: no credential in an env `value` or a ConfigMap, and Kubernetes Secrets whose values
+ * Pulumi keeps encrypted. Messages never repeat a secret value: they say what it looks like and
+ * how long it is.
+ */
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { containerNote, containersOf, EnvVar, podTemplateOf } from "./pods";
+import { asArray, asRecord, defaultEnforcement, K8S, keyPath, kindOf, POD_KINDS, quoteList, show, validateTypes } from "./util";
+
+/** Name parts that make a variable or key look like it holds a credential. */
+const SECRET_TOKENS = new Set([
+    "PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "SECRETS", "TOKEN", "TOKENS", "KEY", "KEYS", "APIKEY", "PRIVATE",
+    "PRIVKEY", "CREDENTIAL", "CREDENTIALS", "CREDS", "MNEMONIC", "SEED", "PASSPHRASE",
+]);
+
+/** Name parts that, as the last part, say the value is about a secret rather than the secret itself. */
+const BENIGN_LAST_TOKENS = new Set([
+    "FILE", "PATH", "DIR", "NAME", "ID", "ARN", "ALIAS", "REF", "TTL", "TIMEOUT", "EXPIRY", "EXPIRATION", "SECONDS",
+    "MS", "LENGTH", "LEN", "SIZE", "HEADER", "PREFIX", "FIELD", "TYPE", "ALGORITHM", "ALG", "ENABLED", "COUNT",
+    "LIMIT", "MAX", "MIN", "PORT", "HOST", "REGION", "VERSION", "ISSUER", "AUDIENCE", "ENDPOINT", "URL", "URI",
+]);
+
+/** Name parts of values that are hashes, not keys, even when they have the 0x + 64 hex shape. */
+const HASH_TOKENS = new Set(["HASH", "ROOT", "GENESIS", "BLOCK", "TX", "TXHASH", "DIGEST", "CHECKSUM", "CODEHASH"]);
+
+/** The upper-case parts of a name: `dbPassword_file` -> DB, PASSWORD, FILE. */
+export function nameTokens(name: string): string[] {
+    return name
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .split(/[^A-Za-z0-9]+/)
+        .filter((t) => t !== "")
+        .map((t) => t.toUpperCase());
+}
+
+/**
+ * Whether an env var or ConfigMap key name looks like it holds a credential: a part such as
+ * PASSWORD, SECRET, TOKEN, KEY, PRIVATE, CREDENTIAL (or a compound ending in KEY/TOKEN or
+ * containing PASSWORD/SECRET/CREDENTIAL), unless a part says PUBLIC or the last part says the
+ * value is only about the secret (`*_FILE`, `*_PATH`, `*_ID`, `*_ARN`, `*_TTL`, ...).
+ */
+export function isSecretName(name: string): boolean {
+    const tokens = nameTokens(name);
+    if (tokens.length === 0 || name === "PWD" || name === "OLDPWD") return false;
+    if (tokens.some((t) => t === "PUBLIC" || t === "PUB")) return false;
+    if (tokens.length > 1 && BENIGN_LAST_TOKENS.has(tokens[tokens.length - 1])) return false;
+    return tokens.some(
+        (t) => SECRET_TOKENS.has(t) || /PASSWORD|SECRET|CREDENTIAL|PASSPHRASE|MNEMONIC/.test(t) || /(KEY|KEYS|TOKEN)$/.test(t),
+    );
+}
+
+/** What a secret-looking value looks like (for messages). */
+export type SecretValueKind = "url-credentials" | "pem-private-key" | "hex-private-key";
+
+const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/([^\s:@/?#]*):([^\s@/?#]+)@/gi;
+const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+const HEX_PRIVATE_KEY = /^0x[0-9a-fA-F]{64}$/;
+/** `$(VAR)` (expanded by the kubelet from another env var), `${VAR}` and `{{ var }}` are references, not secrets. */
+const REFERENCE = /^(\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[^}]+\}|\{\{[^}]*\}\})$/;
+
+/** A URL's credentials, unless the password is only a reference. */
+function urlWithCredentials(value: string): string | undefined {
+    for (const match of value.matchAll(URL_CREDENTIALS)) {
+        if (!REFERENCE.test(match[2])) return match[0];
+    }
+    return undefined;
+}
+
+/**
+ * Whether a value itself looks like a credential: a URL with a user and password
+ * (`scheme://user:pass@host`, unless the password is a `$(VAR)` reference), a PEM private key,
+ * or a 0x-prefixed 64-hex-digit value (an Ethereum-style private key) — unless the name says it
+ * is a hash (`*_HASH`, `GENESIS_*`, `*_ROOT`, ...).
+ */
+export function secretValueKind(value: string, name = ""): SecretValueKind | undefined {
+    if (urlWithCredentials(value)) return "url-credentials";
+    if (PEM_PRIVATE_KEY.test(value)) return "pem-private-key";
+    if (HEX_PRIVATE_KEY.test(value.trim()) && !nameTokens(name).some((t) => HASH_TOKENS.has(t))) return "hex-private-key";
+    return undefined;
+}
+
+/** How a message shows a secret-looking value without repeating it. */
+export function describeSecretValue(value: string, kind: SecretValueKind | undefined): string {
+    switch (kind) {
+        case "url-credentials": {
+            const credentials = urlWithCredentials(value) ?? "";
+            const scheme = credentials.slice(0, credentials.indexOf("://"));
+            return `a URL with a password (${scheme}://<user>:<redacted>@..., ${value.length} characters)`;
+        }
+        case "pem-private-key":
+            return `a PEM private key (${value.length} characters, redacted)`;
+        case "hex-private-key":
+            return "a 0x-prefixed 64-hex-digit private key (redacted)";
+        default:
+            return `a plain value (${value.length} characters, redacted)`;
+    }
+}
+
+/** Lines of a multi-line value that assign a secret-looking name (`KEY=value`, `key: value`). */
+function secretAssignments(text: string): { line: number; name: string }[] {
+    const found: { line: number; name: string }[] = [];
+    text.split("\n").forEach((line, index) => {
+        const match = /^\s*(?:export\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(.*?)\s*$/.exec(line);
+        if (!match) return;
+        const value = match[2].replace(/^["']|["'];?$/g, "");
+        if (value === "" || REFERENCE.test(value) || /^[|>]-?$/.test(value) || value.startsWith("/") || value === "null" || value === "~") return;
+        if (isSecretName(match[1])) found.push({ line: index + 1, name: match[1] });
+    });
+    return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const SECRET_FIX = "move it into a Kubernetes Secret whose value comes from Secrets Manager and reference it with valueFrom.secretKeyRef";
+
+/** Messages for every env var of a pod-bearing resource that holds a credential in plain text. */
+export function plaintextEnvSecrets(type: string, props: Record<string, unknown>): string[] {
+    const pod = podTemplateOf(type, props);
+    if (!pod) return [];
+    const messages: string[] = [];
+    for (const ref of containersOf(pod)) {
+        asArray<EnvVar>(ref.container.env).forEach((env, index) => {
+            const name = typeof env?.name === "string" ? env.name : "";
+            const value = env?.value;
+            if (typeof value !== "string" || value === "") return;
+            const kind = secretValueKind(value, name);
+            if (!kind && !isSecretName(name)) return;
+            const under = kind ? "" : ` under the secret-looking name ${JSON.stringify(name)}`;
+            messages.push(
+                `${ref.path}.env[${index}].value is ${describeSecretValue(value, kind)}${under}${containerNote(ref)}; ${SECRET_FIX}: an env value is readable by anyone who can read the ${kindOf(type)}.`,
+            );
+        });
+    }
+    return messages;
+}
+
+/** No credential in plain-text env values. */
+export const envNoPlaintextSecrets: ResourceValidationPolicy = {
+    name: "env-no-plaintext-secrets",
+    description:
+        "No container env `value` may hold a credential: a secret-looking name (PASSWORD, SECRET, TOKEN, KEY, PRIVATE, CREDENTIAL, ...; not *_FILE, *_PATH, *_ID, *_ARN, PUBLIC*) with a value, a URL with a password, a PEM private key or a 0x + 64-hex private key, because env values are stored and shown in plain text in the workload object. Use valueFrom.secretKeyRef.",
+    enforcementLevel: defaultEnforcement("security"),
+    tags: ["security", "secrets"],
+    validateResource: validateTypes(POD_KINDS, (args, reportViolation) => {
+        plaintextEnvSecrets(args.type, args.props).forEach((m) => reportViolation(m));
+    }),
+};
+
+/** Messages for every ConfigMap entry that holds a credential. */
+export function configMapSecrets(props: Record<string, unknown>): string[] {
+    const messages: string[] = [];
+    const fix = `${SECRET_FIX.replace("reference it with valueFrom.secretKeyRef", "mount or reference the Secret instead")}: ConfigMaps are neither encrypted nor access-controlled like Secrets.`;
+    for (const [key, raw] of Object.entries(asRecord(props.data) ?? {})) {
+        if (typeof raw !== "string" || raw === "") continue;
+        const kind = secretValueKind(raw, key);
+        if (kind) {
+            messages.push(`data${keyPath(key)} is ${describeSecretValue(raw, kind)}; ${fix}`);
+        } else if (isSecretName(key)) {
+            messages.push(`data${keyPath(key)} is ${describeSecretValue(raw, undefined)} under a secret-looking key; ${fix}`);
+        } else if (raw.includes("\n")) {
+            const assignments = secretAssignments(raw);
+            if (assignments.length > 0) {
+                const where = assignments.map((a) => `line ${a.line} (${JSON.stringify(a.name)})`).join(", ");
+                messages.push(`data${keyPath(key)} sets secret-looking names to plain values at ${where}; ${fix}`);
+            }
+        }
+    }
+    for (const [key, raw] of Object.entries(asRecord(props.binaryData) ?? {})) {
+        if (typeof raw !== "string" || raw === "") continue;
+        const decoded = Buffer.from(raw, "base64").toString("utf8");
+        const kind = secretValueKind(decoded, key);
+        if (kind) messages.push(`binaryData${keyPath(key)} decodes to ${describeSecretValue(decoded, kind)}; ${fix}`);
+        else if (isSecretName(key)) messages.push(`binaryData${keyPath(key)} is ${describeSecretValue(decoded, undefined)} under a secret-looking key; ${fix}`);
+    }
+    return messages;
+}
+
+/** No credential in ConfigMaps. */
+export const configMapNoSecrets: ResourceValidationPolicy = {
+    name: "configmap-no-secrets",
+    description:
+        "No ConfigMap may hold a credential: no data/binaryData key with a secret-looking name, no value that is a URL with a password, a PEM private key or a 0x + 64-hex private key, and no embedded config line assigning a secret-looking name, because ConfigMaps are stored and shown in plain text.",
+    enforcementLevel: defaultEnforcement("security"),
+    tags: ["security", "secrets"],
+    validateResource: validateTypes([K8S.ConfigMap], (args, reportViolation) => {
+        configMapSecrets(args.props).forEach((m) => reportViolation(m));
+    }),
+};
+
+/** Kubernetes Secret fields that hold values. */
+const SECRET_VALUE_FIELDS = ["data", "stringData"] as const;
+
+/** Kubernetes Secrets whose values Pulumi keeps encrypted. */
+export const k8sSecretValuesMarkedSecret: ResourceValidationPolicy = {
+    name: "k8s-secret-values-marked-secret",
+    description:
+        "A Kubernetes Secret's data and stringData must be Pulumi secrets, so their values are encrypted in the state and masked in previews. " +
+        "How the rule tells: the policy engine hands policies plain, unwrapped props (the Node policy SDK drops the secret marker while deserializing, see @pulumi/policy deserialize.js), " +
+        "so the one signal a policy sees is opts.additionalSecretOutputs. @pulumi/kubernetes's Secret class wraps data and stringData in pulumi.secret and always lists both there, " +
+        "so Secrets made with the SDK pass; a Secret registered another way (a raw CustomResource, a transform that drops the option) fails. " +
+        "The offline runner passes the recorded additionalSecretOutputs through unchanged and does not promote secretPaths, so offline and CLI verdicts agree.",
+    enforcementLevel: defaultEnforcement("security"),
+    tags: ["security", "secrets"],
+    validateResource: validateTypes([K8S.Secret], (args, reportViolation) => {
+        const marked = args.opts.additionalSecretOutputs ?? [];
+        for (const field of SECRET_VALUE_FIELDS) {
+            const keys = Object.keys(asRecord(args.props[field]) ?? {});
+            if (keys.length === 0 || marked.includes(field)) continue;
+            reportViolation(
+                `${field} (keys ${quoteList(keys)}) is not in additionalSecretOutputs (which is ${show(marked)}); create the Secret with @pulumi/kubernetes's Secret class (it marks data and stringData secret) or add ${JSON.stringify(field)} to the resource's additionalSecretOutputs, so the values are encrypted in the Pulumi state.`,
+            );
+        }
+    }),
+};
+
+/** The secrets group. */
+export const secretsPolicies: readonly ResourceValidationPolicy[] = [envNoPlaintextSecrets, configMapNoSecrets, k8sSecretValuesMarkedSecret];

@@ -1,0 +1,212 @@
+/**
+ * Shared building blocks of the pack's rules: resource type tokens, a multi-type variant of
+ * `validateResourceOfType`, value formatting for violation messages, and the small helpers that
+ * every area needs (Kubernetes names and namespaces, resource identity in stack rules).
+ *
+ * Nothing here imports a provider SDK: loading `@pulumi/aws` alone takes seconds, and the rules
+ * only need the type tokens, which are stable strings (`__pulumiType` of each class).
+ */
+import {
+    EnforcementLevel,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+
+/** Kubernetes type tokens of @pulumi/kubernetes 4.x (current API versions only). */
+export const K8S = {
+    Pod: "kubernetes:core/v1:Pod",
+    Deployment: "kubernetes:apps/v1:Deployment",
+    StatefulSet: "kubernetes:apps/v1:StatefulSet",
+    DaemonSet: "kubernetes:apps/v1:DaemonSet",
+    ReplicaSet: "kubernetes:apps/v1:ReplicaSet",
+    Job: "kubernetes:batch/v1:Job",
+    CronJob: "kubernetes:batch/v1:CronJob",
+    Service: "kubernetes:core/v1:Service",
+    ServiceAccount: "kubernetes:core/v1:ServiceAccount",
+    ConfigMap: "kubernetes:core/v1:ConfigMap",
+    Secret: "kubernetes:core/v1:Secret",
+    Namespace: "kubernetes:core/v1:Namespace",
+    PersistentVolumeClaim: "kubernetes:core/v1:PersistentVolumeClaim",
+    Ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    NetworkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    PodDisruptionBudget: "kubernetes:policy/v1:PodDisruptionBudget",
+    HorizontalPodAutoscaler: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+    HorizontalPodAutoscalerV1: "kubernetes:autoscaling/v1:HorizontalPodAutoscaler",
+    Role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+    RoleBinding: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    Provider: "pulumi:providers:kubernetes",
+} as const;
+
+/** AWS type tokens of @pulumi/aws 7.x (checked against each class's `__pulumiType`). */
+export const AWS = {
+    KmsKey: "aws:kms/key:Key",
+    KmsKeyPolicy: "aws:kms/keyPolicy:KeyPolicy",
+    Secret: "aws:secretsmanager/secret:Secret",
+    Role: "aws:iam/role:Role",
+    RolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    Policy: "aws:iam/policy:Policy",
+    UserPolicy: "aws:iam/userPolicy:UserPolicy",
+    GroupPolicy: "aws:iam/groupPolicy:GroupPolicy",
+    AccessKey: "aws:iam/accessKey:AccessKey",
+    UserLoginProfile: "aws:iam/userLoginProfile:UserLoginProfile",
+    Bucket: "aws:s3/bucket:Bucket",
+    BucketV2: "aws:s3/bucketV2:BucketV2",
+    BucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    BucketSse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    BucketSseV2: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    BucketVersioning: "aws:s3/bucketVersioning:BucketVersioning",
+    BucketVersioningV2: "aws:s3/bucketVersioningV2:BucketVersioningV2",
+    BucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+} as const;
+
+/** The kinds that carry a pod template, and where it sits. */
+export const POD_KINDS: readonly string[] = [K8S.Pod, K8S.Deployment, K8S.StatefulSet, K8S.DaemonSet, K8S.ReplicaSet, K8S.Job, K8S.CronJob];
+
+/** A policy of this pack: resource or stack. */
+export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+/** Whether a rule guards security (mandatory on testnet) or reliability (advisory on testnet). */
+export type RuleKind = "security" | "reliability";
+
+/**
+ * The enforcement level a policy has when no `--policy-pack-config` names it: security rules
+ * block, reliability rules warn (the testnet posture). Each network's config file overrides it.
+ */
+export function defaultEnforcement(kind: RuleKind): EnforcementLevel {
+    return kind === "security" ? "mandatory" : "advisory";
+}
+
+/** A validation function tagged with the types it applies to (the SDK's own fast-path marker for one type). */
+export type TypedValidation = ResourceValidation & { __pulumiType?: string; __pulumiTypes?: readonly string[] };
+
+/**
+ * `validateResourceOfType` for several type tokens at once, without importing the provider SDKs.
+ * One type sets the SDK's `__pulumiType` marker (the analyzer then skips other types without
+ * calling us); several set `__pulumiTypes`, which the offline runner uses the same way. Either way
+ * the function itself checks the type and calls `args.notApplicable`, as the SDK helper does.
+ */
+export function validateTypes(
+    types: readonly string[],
+    validate: (args: ResourceValidationArgs, reportViolation: ReportViolation) => void,
+): ResourceValidation {
+    const accepted = new Set(types);
+    const fn: TypedValidation = (args, reportViolation) => {
+        if (!accepted.has(args.type)) {
+            args.notApplicable(`Policy only applies to resources of type ${types.map((t) => `'${t}'`).join(", ")}`);
+        }
+        validate(args, reportViolation);
+    };
+    if (types.length === 1) fn.__pulumiType = types[0];
+    else fn.__pulumiTypes = [...types];
+    return fn;
+}
+
+/**
+ * A value as a violation message shows it: `unset` for undefined/null, JSON otherwise (strings
+ * quoted). Long values are cut so a message stays one readable line.
+ */
+export function show(value: unknown): string {
+    if (value === undefined || value === null) return "unset";
+    let text: string;
+    try {
+        text = JSON.stringify(value) ?? String(value);
+    } catch {
+        text = String(value);
+    }
+    return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+}
+
+/** `"a", "b"` — names listed in a message. */
+export function quoteList(names: readonly string[]): string {
+    return names.map((n) => JSON.stringify(n)).join(", ");
+}
+
+/** A property path segment for an object key: `.key` when it is an identifier, `["key"]` otherwise. */
+export function keyPath(key: string): string {
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/** Reads a plain object field; anything else (arrays, scalars, null) reads as undefined. */
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** Reads an array field; anything else reads as an empty list. */
+export function asArray<T = unknown>(value: unknown): T[] {
+    return Array.isArray(value) ? (value as T[]) : [];
+}
+
+/** Kubernetes object metadata, as far as the rules read it. */
+export interface ObjectMeta {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+}
+
+/** The namespace a Kubernetes resource lands in: its own, else its provider's, else `default`. */
+export function k8sNamespace(props: Record<string, unknown>, provider?: { props?: Record<string, unknown> }): string {
+    const own = asRecord(props.metadata)?.namespace;
+    if (typeof own === "string" && own !== "") return own;
+    const fromProvider = provider?.props?.namespace;
+    if (typeof fromProvider === "string" && fromProvider !== "") return fromProvider;
+    return "default";
+}
+
+/**
+ * The name a Kubernetes object gets: `metadata.name`, else the logical name (Pulumi auto-names
+ * from it; the random suffix is unknown before the update, so rules match on the logical name).
+ */
+export function k8sName(props: Record<string, unknown>, logicalName: string): string {
+    const own = asRecord(props.metadata)?.name;
+    return typeof own === "string" && own !== "" ? own : logicalName;
+}
+
+/** The kind part of a Kubernetes type token (`kubernetes:apps/v1:Deployment` -> `Deployment`). */
+export function kindOf(type: string): string {
+    return type.slice(type.lastIndexOf(":") + 1);
+}
+
+/** `Deployment "relay" in namespace "messaging-mainnet"` — how stack rules name a Kubernetes object. */
+export function describeK8s(resource: PolicyResource): string {
+    return `${kindOf(resource.type)} ${JSON.stringify(k8sName(resource.props, resource.name))} in namespace ${JSON.stringify(k8sNamespace(resource.props, resource.provider))}`;
+}
+
+/**
+ * The logical name a deterministic placeholder stands for. The project's mock engine
+ * (tests/harness/mockEngine.ts) answers computed values with `mock-id-of-<name>`,
+ * `mock-arn-of-<module>/<resource>-<name>` or `mock-bucket-name-of-<name>`; a real engine never
+ * produces these, so recognising them changes nothing under the Pulumi CLI.
+ */
+export function placeholderSubject(value: string): string | undefined {
+    const match = /^mock-[a-z-]+?-of-(.+)$/.exec(value);
+    if (!match) return undefined;
+    const rest = match[1];
+    const typed = /^[a-z0-9]+\/[A-Za-z0-9]+-(.+)$/.exec(rest);
+    return typed ? typed[1] : rest;
+}
+
+/**
+ * Whether `value` (an input that references another resource, such as a companion's `bucket` or
+ * an annotation's role ARN) refers to `target`: equal to one of the target's identifying props
+ * (`idProps`, e.g. `id`, `arn`, `bucket`, `name` — present as outputs under the CLI and as
+ * inputs in mock runs), to its logical name, or to a mock placeholder of its logical name.
+ */
+export function refersTo(value: unknown, target: PolicyResource, idProps: readonly string[]): boolean {
+    if (typeof value !== "string" || value === "") return false;
+    for (const prop of idProps) {
+        if (target.props[prop] === value) return true;
+    }
+    if (value === target.name) return true;
+    return placeholderSubject(value) === target.name;
+}
+
+/** The stack name a URN carries (`urn:pulumi:<stack>::<project>::...`). */
+export function stackOfUrn(urn: string): string | undefined {
+    const match = /^urn:pulumi:([^:]+)::/.exec(urn);
+    return match ? match[1] : undefined;
+}
