@@ -7,9 +7,18 @@ import { byName, NETWORK_CASES, NetworkCase, parentUrnOfChildren, PROJECT, stack
 
 const KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
+/** What {@link runSecret}'s program returns, once the stack outputs are resolved. */
+interface SecretOutputs {
+    arn: string;
+    name: string;
+    value: string;
+    valueIsSecret: boolean;
+}
+
 /** Builds one ManagedSecret on `net` and reports whether its value output is a secret. */
-async function runSecret(net: NetworkCase, name: string, purpose: string, value: () => SecretValueSource, extra: Partial<ManagedSecretArgs> = {}): Promise<MockRun<{ arn: string; name: string; value: string; valueIsSecret: boolean }>> {
-    return runInMockEngine(
+async function runSecret(net: NetworkCase, name: string, purpose: string, value: () => SecretValueSource, extra: Partial<ManagedSecretArgs> = {}): Promise<MockRun<SecretOutputs>> {
+    // The harness returns stack outputs resolved, so the Outputs below arrive as plain values.
+    const run = await runInMockEngine(
         async () => {
             const secret = new ManagedSecret(name, {
                 network: net.network,
@@ -25,6 +34,7 @@ async function runSecret(net: NetworkCase, name: string, purpose: string, value:
         },
         { project: PROJECT, stack: net.network },
     );
+    return run as unknown as MockRun<SecretOutputs>;
 }
 
 describe("ManagedSecret", () => {
