@@ -44,16 +44,20 @@ export const DEFAULT_WRITABLE_PATHS: readonly string[] = ["/tmp"];
 export const DEFAULT_WRITABLE_SIZE_LIMIT = "256Mi";
 /** The annotation IRSA's pod identity webhook reads. */
 export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
-/** Topology keys replicas spread across. */
+/** The node label replicas spread across zones by. */
 export const ZONE_TOPOLOGY_KEY = "topology.kubernetes.io/zone";
-/** Topology keys replicas spread across. */
+/** The node label replicas spread across nodes by. */
 export const HOSTNAME_TOPOLOGY_KEY = "kubernetes.io/hostname";
 
 /** Timings of one probe; each falls back to {@link DEFAULT_PROBE_TIMINGS} for its kind. */
 export interface ProbeTimings {
+    /** Seconds before the first check (0 to 3600). */
     readonly initialDelaySeconds?: number;
+    /** Seconds between checks (1 to 3600). */
     readonly periodSeconds?: number;
+    /** Seconds one check may take (1 to 3600). */
     readonly timeoutSeconds?: number;
+    /** Consecutive failures that count as failed (1 to 3600). */
     readonly failureThreshold?: number;
 }
 
@@ -99,7 +103,9 @@ export interface WorkloadPort {
 
 /** Container requests and limits, as Kubernetes quantities. */
 export interface WorkloadResources {
+    /** What the scheduler reserves. */
     readonly requests: { readonly cpu: string; readonly memory: string };
+    /** The most the container may use; each at least its request. */
     readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
@@ -174,9 +180,11 @@ export interface WorkloadArgs {
     readonly replicas: number;
     /** Creates an autoscaling/v2 HPA on CPU. Default: none. */
     readonly autoscaling?: WorkloadAutoscaling;
+    /** Requests and limits of the container (required: there is no unbounded default). */
     readonly resources: WorkloadResources;
     /** Named container ports; one of them serves metrics (see `metrics`). */
     readonly ports: readonly WorkloadPort[];
+    /** Startup, readiness and liveness probes (required: every pod is probed). */
     readonly probes: WorkloadProbes;
     /** Default `{ port: "metrics", path: "/metrics" }`; the port must be one of `ports`. */
     readonly metrics?: WorkloadMetrics;
