@@ -32,6 +32,7 @@ export const NETWORK_NAMES: readonly string[] = ["devnet", "testnet", "mainnet"]
 
 /** `Role "relay-irsa"` — how stack rules name a non-Kubernetes resource. */
 export function describeResource(r: PolicyResource): string {
+    if (r.type.startsWith("pulumi:providers:")) return `${r.type.slice("pulumi:providers:".length)} provider ${JSON.stringify(r.name)}`;
     return r.type.startsWith("kubernetes:") ? describeK8s(r) : `${kindOf(r.type)} ${JSON.stringify(r.name)}`;
 }
 

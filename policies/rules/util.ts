@@ -173,7 +173,8 @@ export function kindOf(type: string): string {
 
 /** `Deployment "relay" in namespace "messaging-mainnet"` — how stack rules name a Kubernetes object. */
 export function describeK8s(resource: PolicyResource): string {
-    return `${kindOf(resource.type)} ${JSON.stringify(k8sName(resource.props, resource.name))} in namespace ${JSON.stringify(k8sNamespace(resource.props, resource.provider))}`;
+    const named = `${kindOf(resource.type)} ${JSON.stringify(k8sName(resource.props, resource.name))}`;
+    return resource.type === K8S.Namespace ? named : `${named} in namespace ${JSON.stringify(k8sNamespace(resource.props, resource.provider))}`;
 }
 
 /**

@@ -183,25 +183,37 @@ export function hpasFor(workload: PolicyResource, resources: readonly PolicyReso
 /** Config of {@link minReplicas}. */
 export interface MinReplicasConfig {
     minReplicas: number;
+    exempt: string[];
 }
 
 /** Deployments and StatefulSets run at least the network's replica floor. */
 export const minReplicas: StackValidationPolicy = {
     name: "workload-min-replicas",
     description:
-        "Deployments and StatefulSets must run at least `minReplicas` replicas (spec.replicas, or the minReplicas of an HPA that scales them), so losing one pod or node does not take a service down. 1 turns the rule off; each network sets its floor.",
+        "Deployments and StatefulSets must run at least `minReplicas` replicas (spec.replicas, or the minReplicas of an HPA that scales them), so losing one pod or node does not take a service down. 1 turns the rule off; each network sets its floor; `exempt` lists reviewed single-instance workloads.",
     enforcementLevel: defaultEnforcement("reliability"),
     tags: ["reliability", "workload"],
     configSchema: {
         properties: {
             minReplicas: { type: "integer", minimum: 1, default: 1, description: "The fewest replicas a Deployment or StatefulSet may run." },
+            exempt: {
+                type: "array",
+                items: { type: "string", minLength: 1 },
+                uniqueItems: true,
+                default: [],
+                description: "Reviewed exceptions: workloads that are single-instance by design (e.g. a standalone object store), as <namespace>/<name> or <name>.",
+            },
         },
     },
     validateStack: (args, reportViolation) => {
-        const floor = args.getConfig<MinReplicasConfig>().minReplicas ?? 1;
+        const config = args.getConfig<MinReplicasConfig>();
+        const floor = config.minReplicas ?? 1;
+        const exempt = new Set(config.exempt ?? []);
         if (floor <= 1) return;
         for (const r of args.resources) {
             if (r.type !== K8S.Deployment && r.type !== K8S.StatefulSet) continue;
+            const name = k8sName(r.props, r.name);
+            if (exempt.has(name) || exempt.has(`${k8sNamespace(r.props, r.provider)}/${name}`)) continue;
             const hpa = hpasFor(r, args.resources)[0];
             if (hpa) {
                 const min = asRecord(hpa.props.spec)?.minReplicas;
