@@ -38,12 +38,12 @@ export interface SimulatedRequest {
     principal?: string;
 }
 
-function baseSimulation(principal: string, request: SimulatedRequest): Simulation {
+function baseSimulation(principal: string, request: SimulatedRequest, accountId = ACCOUNT): Simulation {
     return {
         request: {
             principal,
             action: request.action,
-            resource: { resource: request.resource, accountId: ACCOUNT },
+            resource: { resource: request.resource, accountId },
             contextVariables: request.context ?? {},
         },
         identityPolicies: [],
@@ -87,7 +87,9 @@ export async function simulateWebIdentity(trustPolicy: PolicyDocument, request: 
     const context: Record<string, string> = {};
     if (request.sub !== undefined) context[`${request.issuerHostPath}:sub`] = request.sub;
     if (request.aud !== undefined) context[`${request.issuerHostPath}:aud`] = request.aud;
-    const simulation = baseSimulation(request.providerArn, { action: "sts:AssumeRoleWithWebIdentity", resource: request.roleArn, context });
+    const roleAccount = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\//.exec(request.roleArn)?.[1];
+    if (!roleAccount) throw new Error(`not a role ARN: ${request.roleArn}`);
+    const simulation = baseSimulation(request.providerArn, { action: "sts:AssumeRoleWithWebIdentity", resource: request.roleArn, context }, roleAccount);
     // Validate the trust policy (and the request shape) with the validating entry point.
     const validated = await runSimulation({ ...simulation, resourcePolicy: trustPolicy }, {});
     if (validated.resultType === "error") throw new Error(`invalid trust policy or request: ${JSON.stringify(validated.errors)}`);
