@@ -19,7 +19,7 @@ export function urnOf(type: string, name: string, stack = STACK): string {
 
 /** A recorded resource. */
 export function res(type: string, name: string, props: Record<string, unknown>, options: OfflineResource["options"] = {}, extra: Partial<OfflineResource> = {}): OfflineResource {
-    return { type, name, urn: urnOf(type, name), props, options, ...extra };
+    return { type, name, urn: urnOf(type, name), props, options: clone(options), ...extra };
 }
 
 /** A deep copy (fixtures are built fresh, but mutations must never leak between cases). */
