@@ -1,6 +1,7 @@
 /**
  * messaging-infra: wiring only. Validated stack config -> explicit providers -> one
- * MessagingPlatform -> stack outputs. Pulumi runs the default export.
+ * MessagingPlatform -> stack outputs (names and ARNs, never a secret value). Pulumi runs the
+ * default export.
  */
 import { loadNetworkConfig } from "./components/config";
 import { MessagingPlatform } from "./components/platform";
@@ -14,5 +15,9 @@ export = async () => {
     return {
         network: config.network,
         namespace: platform.namespace,
+        keyArn: platform.keyArn,
+        secretNames: platform.secretNames,
+        roleArns: platform.roleArns,
+        backupBucketName: platform.backupBucketName,
     };
 };

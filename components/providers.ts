@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { NetworkConfig } from "./config";
 import { awsTags } from "./naming";
 
@@ -21,6 +22,8 @@ export interface ClusterIdentity {
 export interface PlatformProviders {
     aws: aws.Provider;
     kubernetes: k8s.Provider;
+    /** Generates secret values locally; explicit so that no default provider is ever used. */
+    random: random.Provider;
     cluster: ClusterIdentity;
 }
 
@@ -71,5 +74,6 @@ export function createProviders(config: NetworkConfig, opts?: pulumi.CustomResou
         },
         opts,
     );
-    return { aws: awsProvider, kubernetes: kubernetesProvider, cluster };
+    const randomProvider = new random.Provider(`${config.network}-random`, {}, opts);
+    return { aws: awsProvider, kubernetes: kubernetesProvider, random: randomProvider, cluster };
 }

@@ -86,7 +86,7 @@ describe("mock-engine harness", () => {
         for (const stack of ["devnet", "testnet", "mainnet"]) {
             const run = await runStack(stack);
             const providers = run.resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => `${r.urn}::mock-id-of-${r.name}`);
-            assert.deepEqual(providers.map((p) => p.split("::")[3]), [`${stack}-aws`, `${stack}-kubernetes`]);
+            assert.deepEqual(providers.map((p) => p.split("::")[3]), [`${stack}-aws`, `${stack}-kubernetes`, `${stack}-random`]);
             const withoutExplicitProvider = run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !providers.includes(r.options.provider ?? ""));
             assert.deepEqual(withoutExplicitProvider.map((r) => r.urn), []);
         }

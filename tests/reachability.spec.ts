@@ -1,0 +1,140 @@
+/**
+ * The traffic matrix is the contract: run every stack, evaluate the NetworkPolicies it
+ * registers over its pods and the world around them, and require the allowed flows to equal
+ * DESIGN.md's matrix exactly: every edge allowed, everything else denied.
+ */
+import * as assert from "node:assert/strict";
+import { RecordedResource } from "./harness/mockEngine";
+import { runStack } from "./harness/stack";
+import { clusterOf, SurroundingCluster } from "./support/clusterModel";
+import { createEvaluator, Endpoint, Flow, isPod, PortSpec } from "./support/networkPolicyEvaluator";
+
+const PROBED_EXTERNAL_PORTS: PortSpec[] = [22, 53, 80, 443, 2283, 4661, 5432, 6379, 8545, 9092];
+
+/** What lives around the network's namespace in every cluster, and outside it. */
+function surroundings(stack: string): SurroundingCluster {
+    const octet = { devnet: 10, testnet: 20, mainnet: 30 }[stack];
+    const rpc = { devnet: [], testnet: [{ name: "l2-rpc", ip: "203.0.113.1" }], mainnet: [{ name: "l2-rpc", ip: "198.51.100.1" }] }[stack] ?? [];
+    return {
+        namespaces: [
+            { name: "ingress-nginx", labels: {} },
+            { name: "monitoring", labels: {} },
+            { name: "kube-system", labels: {} },
+            { name: "elsewhere", labels: {} },
+        ],
+        pods: [
+            { namespace: "ingress-nginx", name: "ingress-controller", labels: { "app.kubernetes.io/name": "ingress-nginx" }, ports: [{ containerPort: 443, name: "https" }] },
+            { namespace: "monitoring", name: "prometheus", labels: { "app.kubernetes.io/name": "prometheus" }, ports: [{ containerPort: 9090, name: "web" }] },
+            { namespace: "kube-system", name: "kube-dns", labels: { "k8s-app": "kube-dns" }, ports: [{ containerPort: 53, protocol: "UDP", name: "dns" }, { containerPort: 53, protocol: "TCP", name: "dns-tcp" }] },
+            // A pod in a namespace the matrix never mentions, sharing our pods' labels.
+            { namespace: "elsewhere", name: "impostor", labels: { "app.kubernetes.io/name": "relay", "app.kubernetes.io/instance": stack }, ports: [{ containerPort: 3300, name: "http" }] },
+        ],
+        externalPeers: [
+            ...rpc,
+            { name: "covenantsql", ip: `10.${octet}.3.1` },
+            { name: "postgres", ip: `10.${octet}.0.1` },
+            { name: "redis", ip: `10.${octet}.1.1` },
+            { name: "kafka", ip: `10.${octet}.2.1` },
+            { name: "farcaster-hub", ip: "192.0.2.1" },
+            { name: "internet", ip: "198.18.0.10" },
+        ],
+    };
+}
+
+/** A flow end by role: the service a pod runs, the namespace's role, or the external peer's name. */
+function role(endpoint: Endpoint, namespace: string): string {
+    if (!isPod(endpoint)) return `external:${endpoint.name}`;
+    if (endpoint.namespace === namespace) return endpoint.labels?.["app.kubernetes.io/name"] ?? endpoint.name;
+    return { "ingress-nginx": "ingress-controller", monitoring: "monitoring", "kube-system": "kube-dns", elsewhere: "elsewhere" }[endpoint.namespace] ?? endpoint.namespace;
+}
+
+/** The allowed flows that touch the network's namespace, by role, deduplicated and sorted. */
+function allowedByRole(resources: RecordedResource[], stack: string): string[] {
+    const namespace = `messaging-${stack}`;
+    const evaluator = createEvaluator(clusterOf(resources, surroundings(stack)));
+    const touches = (f: Flow) => [f.from, f.to].some((e) => isPod(e) && e.namespace === namespace);
+    const flows = evaluator
+        .allowedFlowRecords({ externalPorts: PROBED_EXTERNAL_PORTS, includeExternalSources: true })
+        .filter(touches)
+        .map((f) => `${role(f.from, namespace)} -> ${role(f.to, namespace)}:${f.port}/${f.protocol}`);
+    return [...new Set(flows)].sort();
+}
+
+function policyName(resource: RecordedResource): string | undefined {
+    return resource.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" ? (resource.inputs as { metadata: { name: string } }).metadata.name : undefined;
+}
+
+/** DESIGN.md's matrix for the services a stack deploys today, written out by hand. */
+function expectedMatrix(stack: string): string[] {
+    const external = surroundings(stack).externalPeers.map((p) => `external:${p.name}`);
+    const dns = ["relay", "kms-service", "farcaster-sync"].flatMap((s) => [`${s} -> kube-dns:53/TCP`, `${s} -> kube-dns:53/UDP`]);
+    const awsApis = ["relay", "kms-service"].flatMap((s) => external.map((peer) => `${s} -> ${peer}:443/TCP`));
+    return [
+        ...new Set([
+            "ingress-controller -> relay:3200/TCP",
+            "ingress-controller -> relay:3201/TCP",
+            "monitoring -> relay:9102/TCP",
+            "monitoring -> kms-service:9103/TCP",
+            "monitoring -> farcaster-sync:9104/TCP",
+            "relay -> kms-service:3300/TCP",
+            "relay -> external:covenantsql:4661/TCP",
+            "farcaster-sync -> external:farcaster-hub:2283/TCP",
+            ...(stack === "devnet" ? [] : ["relay -> external:l2-rpc:443/TCP"]),
+            ...dns,
+            ...awsApis,
+        ]),
+    ].sort();
+}
+
+describe("network reachability equals the traffic matrix", function () {
+    const runs = new Map<string, RecordedResource[]>();
+    before(async function () {
+        for (const stack of ["devnet", "testnet", "mainnet"]) runs.set(stack, (await runStack(stack)).resources);
+    });
+
+    for (const stack of ["devnet", "testnet", "mainnet"]) {
+        it(`${stack}: every edge allowed, every other flow denied`, () => {
+            assert.deepEqual(allowedByRole(runs.get(stack) ?? [], stack), expectedMatrix(stack));
+        });
+
+        it(`${stack}: kms-service is reachable from relay only, on 3300`, () => {
+            const sources = allowedByRole(runs.get(stack) ?? [], stack).filter((f) => f.includes("-> kms-service:"));
+            assert.deepEqual(sources, ["monitoring -> kms-service:9103/TCP", "relay -> kms-service:3300/TCP"]);
+        });
+
+        it(`${stack}: a pod in another namespace reaches nothing, even with our labels`, () => {
+            assert.deepEqual(allowedByRole(runs.get(stack) ?? [], stack).filter((f) => f.startsWith("elsewhere") || f.includes("-> elsewhere")), []);
+        });
+    }
+
+    it("needs the egress side of an edge as well as the ingress side", () => {
+        const resources = (runs.get("testnet") ?? []).filter((r) => policyName(r) !== "relay-to-kms-service-egress");
+        assert.equal(allowedByRole(resources, "testnet").includes("relay -> kms-service:3300/TCP"), false);
+    });
+
+    it("relies on the default deny where no edge isolates a pod", async () => {
+        // With monitoring off, nothing but the default deny isolates farcaster-sync for ingress.
+        const monitoringOff = JSON.stringify({ enabled: false, namespace: "monitoring", namespaceLabels: { "kubernetes.io/metadata.name": "monitoring" } });
+        const resources = (await runStack("testnet", { configOverrides: { "messaging-infra:monitoring": monitoringOff } })).resources;
+        assert.deepEqual(allowedByRole(resources, "testnet").filter((f) => f.includes("-> farcaster-sync:")), []);
+        const withoutDefaultDeny = allowedByRole(resources.filter((r) => policyName(r) !== "default-deny"), "testnet");
+        // Anyone whose own egress is not isolated reaches it: every outside pod and address, but
+        // not relay or kms-service (their egress policies still hold).
+        assert.deepEqual(
+            withoutDefaultDeny.filter((f) => f.includes("-> farcaster-sync:")),
+            [
+                "elsewhere",
+                "external:covenantsql",
+                "external:farcaster-hub",
+                "external:internet",
+                "external:kafka",
+                "external:l2-rpc",
+                "external:postgres",
+                "external:redis",
+                "ingress-controller",
+                "kube-dns",
+                "monitoring",
+            ].map((source) => `${source} -> farcaster-sync:9104/TCP`),
+        );
+    });
+});
