@@ -197,6 +197,11 @@ describe("ManagedSecret", () => {
                 ],
             },
             {
+                title: "a purpose naming another network",
+                args: { purpose: "mainnet-operator-keys" },
+                problems: [{ path: "args.purpose", given: '"mainnet-operator-keys"', allowed: "a purpose that names no other network than devnet (the name already carries the network)" }],
+            },
+            {
                 title: "a short password with letters as special characters",
                 args: { value: { kind: "password", length: 8, overrideSpecial: "abc" } },
                 problems: [

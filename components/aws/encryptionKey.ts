@@ -114,6 +114,7 @@ export class EncryptionKey extends pulumi.ComponentResource {
                 // never derived from an argument.
                 keyUsage: "ENCRYPT_DECRYPT",
                 customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+                // Yearly automatic rotation (AWS's default period); old key material stays for decryption.
                 enableKeyRotation: true,
                 deletionWindowInDays: args.deletionWindowInDays ?? 30,
                 bypassPolicyLockoutSafetyCheck: false,

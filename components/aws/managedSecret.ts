@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { PROJECT } from "../config";
 import { awsTags } from "../naming";
-import { Network } from "../validators";
+import { Network, otherNetworkNamed } from "../validators";
 import { checkDays, checkNamedArn, checkNetwork, checkOwner, checkTags, known, ProblemList } from "./arguments";
 
 /** A random password (`random.RandomPassword`). */
@@ -112,6 +112,8 @@ export function checkManagedSecretArgs(args: ManagedSecretArgs, subject: string)
         // Secrets Manager appends "-" and six random characters to ARNs; a name ending the same way
         // makes partial-ARN lookups ambiguous.
         problems.add("args.purpose", args.purpose, "a purpose that does not end with '-' and six characters (Secrets Manager reads that as an ARN suffix), e.g. master-key instead of kms-master");
+    } else if (typeof args.network === "string" && otherNetworkNamed(args.purpose, args.network) !== undefined) {
+        problems.add("args.purpose", args.purpose, `a purpose that names no other network than ${args.network} (the name already carries the network)`);
     }
     const kmsKeyArn = known(args.kmsKeyArn);
     if (kmsKeyArn !== undefined || args.kmsKeyArn === undefined) {
