@@ -3,9 +3,12 @@
  *
  *   npm run plan -- <stack>            resource tree (type, name) and counts by type
  *   npm run plan -- <stack> --json     every resource (type, name, urn, parent, inputs, options) as JSON, nothing else on stdout
+ *   npm run plan -- <stack> --policies also evaluates the policy pack with policies/config/<network>.json,
+ *                                      prints every violation and exits 1 when one is mandatory
  *
  * Exits 1 with the config problem list when the stack is unknown or its config is invalid.
  */
+import { evaluatePolicies, OfflineResource, OfflineViolation } from "../policies/offline";
 import { RecordedResource } from "../tests/harness/mockEngine";
 import { runStack } from "../tests/harness/stack";
 
@@ -13,17 +16,28 @@ import { runStack } from "../tests/harness/stack";
 export interface PlanArguments {
     stack: string;
     json: boolean;
+    policies: boolean;
 }
 
-const USAGE = "usage: npm run plan -- <stack> [--json]";
+const USAGE = "usage: npm run plan -- <stack> [--json] [--policies]";
 
-/** Parses `<stack> [--json]`; throws with the usage line on anything else. */
+/** Parses `<stack> [--json] [--policies]`; throws with the usage line on anything else. */
 export function parsePlanArguments(argv: string[]): PlanArguments {
     const flags = argv.filter((a) => a.startsWith("--"));
     const positional = argv.filter((a) => !a.startsWith("--"));
-    const unknown = flags.filter((f) => f !== "--json");
+    const unknown = flags.filter((f) => f !== "--json" && f !== "--policies");
     if (positional.length !== 1 || unknown.length > 0) throw new Error(USAGE);
-    return { stack: positional[0], json: flags.includes("--json") };
+    return { stack: positional[0], json: flags.includes("--json"), policies: flags.includes("--policies") };
+}
+
+/** A recorded resource as the policy pack's offline runner takes it. */
+export function toOfflineResource(resource: RecordedResource): OfflineResource {
+    return { type: resource.type, name: resource.name, urn: resource.urn, parent: resource.parent, props: resource.inputs, secretPaths: resource.secretPaths, options: resource.options };
+}
+
+/** One line per violation: level, policy, resource, message. */
+export function renderViolations(violations: readonly OfflineViolation[]): string[] {
+    return violations.map((v) => `${v.enforcementLevel.toUpperCase().padEnd(9)} ${v.policyName}  ${v.type}  ${v.name}\n          ${v.message}`);
 }
 
 /** The resource tree, children indented under their parent, in registration order. */
@@ -63,17 +77,22 @@ async function main(argv: string[]): Promise<number> {
     const log = console.log;
     console.log = console.error;
     let resources: RecordedResource[];
+    let network: string;
     try {
-        resources = (await runStack(args.stack)).resources;
+        const run = await runStack(args.stack);
+        resources = run.resources;
+        network = String(run.outputs.network);
     } catch (error) {
         console.error((error as Error).message);
         return 1;
     } finally {
         console.log = log;
     }
+    const violations = args.policies ? await evaluatePolicies(resources.map(toOfflineResource), { config: network }) : [];
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
     if (args.json) {
-        process.stdout.write(`${JSON.stringify(resources, null, 2)}\n`);
-        return 0;
+        process.stdout.write(`${JSON.stringify(args.policies ? { resources, violations } : resources, null, 2)}\n`);
+        return mandatory > 0 ? 1 : 0;
     }
     const out = (line: string) => process.stdout.write(`${line}\n`);
     out(`Stack ${args.stack}: ${resources.length} resources (offline plan under the mock engine; computed values are placeholders)`);
@@ -82,7 +101,11 @@ async function main(argv: string[]): Promise<number> {
     out("");
     out("Counts by type:");
     for (const [type, count] of countByType(resources)) out(`  ${String(count).padStart(4)}  ${type}`);
-    return 0;
+    if (!args.policies) return 0;
+    out("");
+    out(`Policy pack with policies/config/${network}.json: ${violations.length} violation${violations.length === 1 ? "" : "s"}, ${mandatory} mandatory`);
+    renderViolations(violations).forEach(out);
+    return mandatory > 0 ? 1 : 0;
 }
 
 if (require.main === module) {

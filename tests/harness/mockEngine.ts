@@ -62,6 +62,11 @@ export interface MockRunOptions {
     invokes?: InvokeAnswers;
     /** Run as a preview (`pulumi preview`) rather than an update. */
     preview?: boolean;
+    /**
+     * Stack transformations applied before the harness records a resource, e.g. to derive an
+     * insecure variant of the real program for a policy test.
+     */
+    transformations?: pulumi.ResourceTransformation[];
 }
 
 /**
@@ -190,7 +195,8 @@ export async function runInMockEngine<T>(program: () => T | Promise<T>, options:
     try {
         outputs = (await pulumi.runtime.runInPulumiStack(async () => {
             // Old-style stack transformations see every resource's options; they must be registered
-            // inside the stack (see DEVELOPERS.md). They record and change nothing.
+            // inside the stack (see DEVELOPERS.md). The caller's run first; the recorder changes nothing.
+            for (const transformation of options.transformations ?? []) pulumi.runtime.registerStackTransformation(transformation);
             pulumi.runtime.registerStackTransformation((args) => {
                 pending.push({ resource: args.resource, type: args.type, name: args.name, opts: args.opts });
                 return undefined;

@@ -4,6 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { OPERATOR_SECRET_KEYS, PROJECT } from "../../components/config";
 import program from "../../index";
@@ -59,6 +60,8 @@ export interface RunStackOptions {
     /** Removes config keys before the run. */
     removeKeys?: string[];
     preview?: boolean;
+    /** Stack transformations applied to the program's resources before they are recorded. */
+    transformations?: pulumi.ResourceTransformation[];
 }
 
 /** The stack's config as a run will see it, after placeholders and overrides. */
@@ -85,7 +88,7 @@ export type StackOutputs = Record<string, unknown>;
 export async function runStack(stack: string, options: RunStackOptions = {}): Promise<MockRun<StackOutputs>> {
     const { config, secretKeys } = stackRunConfig(stack, options);
     // index.ts exports the program as a function, so importing it caches nothing stack-specific.
-    return runInMockEngine(program as () => Promise<StackOutputs>, { project: PROJECT, stack, config, secretKeys, preview: options.preview });
+    return runInMockEngine(program as () => Promise<StackOutputs>, { project: PROJECT, stack, config, secretKeys, preview: options.preview, transformations: options.transformations });
 }
 
 /**
