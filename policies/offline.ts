@@ -176,20 +176,28 @@ export function resourceValidationArgs(
     properties: Record<string, unknown> = {},
     context: { provider?: PolicyProviderResource; stackTags?: ReadonlyMap<string, string> } = {},
 ): ResourceValidationArgs {
-    const args: ResourceValidationArgs = {
+    return withConfig(baseArgs(resource, context.provider, context.stackTags ?? new Map()), properties);
+}
+
+/** Everything of a resource's args except getConfig (built once per resource, shared by its policies). */
+function baseArgs(resource: OfflineResource, provider: PolicyProviderResource | undefined, stackTags: ReadonlyMap<string, string>): Omit<ResourceValidationArgs, "getConfig"> {
+    const base: Omit<ResourceValidationArgs, "getConfig"> = {
         type: resource.type,
         props: resource.props,
         urn: resource.urn,
         name: resource.name,
         opts: policyResourceOptions(resource),
-        stackTags: context.stackTags ?? new Map(),
+        stackTags,
         isType: (cls) => isTypeOf(resource.type, cls as ResourceClass),
         asType: ((cls: ResourceClass) => (isTypeOf(resource.type, cls) ? resource.props : undefined)) as ResourceValidationArgs["asType"],
-        getConfig: <T extends object>() => ({ ...properties }) as T,
         notApplicable: throwNotApplicable,
     };
-    if (context.provider) args.provider = context.provider;
-    return args;
+    if (provider) base.provider = provider;
+    return base;
+}
+
+function withConfig(base: Omit<ResourceValidationArgs, "getConfig">, properties: Record<string, unknown>): ResourceValidationArgs {
+    return { ...base, getConfig: <T extends object>() => ({ ...properties }) as T };
 }
 
 function isResourcePolicy(p: PackPolicy): p is ResourceValidationPolicy {
@@ -258,7 +266,7 @@ export async function evaluatePolicies(resources: readonly OfflineResource[], op
         const typed = byType.get(resource.type) ?? [];
         const entries = anyType.length === 0 ? typed : [...typed, ...anyType].sort((a, b) => a.order - b.order);
         if (entries.length === 0) continue;
-        const provider = providerOf(resource, lookup);
+        const base = baseArgs(resource, providerOf(resource, lookup), stackTags);
         for (const { policy, validations, config } of entries) {
             const report: ReportViolation = (message) => {
                 violations.push({
@@ -272,7 +280,7 @@ export async function evaluatePolicies(resources: readonly OfflineResource[], op
                 });
             };
             for (const validation of validations) {
-                const args = resourceValidationArgs(resource, config.properties, { provider, stackTags });
+                const args = withConfig(base, config.properties);
                 try {
                     await settle(validation(args, report));
                 } catch (e) {

@@ -229,7 +229,7 @@ export const iamNoWildcardActions: ResourceValidationPolicy = {
 export const iamNoWildcardResources: ResourceValidationPolicy = {
     name: "iam-no-wildcard-resources",
     description:
-        "No Allow statement of an IAM permission document may use Resource \"*\" (or an all-wildcard ARN) or NotResource for write or admin actions. Read-only actions may: an action counts as read-only when its name starts with Describe, List, Get or BatchGet and it is not a data or credential read (secretsmanager:GetSecretValue, ssm:GetParameter*, s3:GetObject*, dynamodb:GetItem, sts:GetSessionToken, ...); NotAction never does.",
+        "No Allow statement of an IAM permission document may use Resource \"*\" (or an all-wildcard ARN) or NotResource for write or admin actions, because a role must only touch the resources it owns. Read-only actions may: an action counts as read-only when its name starts with Describe, List, Get or BatchGet and it is not a data or credential read (secretsmanager:GetSecretValue, ssm:GetParameter*, s3:GetObject*, dynamodb:GetItem, sts:GetSessionToken, ...); NotAction never does.",
     enforcementLevel: defaultEnforcement("security"),
     tags,
     validateResource: validateTypes(PERMISSION_TYPES, (args, reportViolation) => {

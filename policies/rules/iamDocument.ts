@@ -96,9 +96,16 @@ export function statementLabel(statement: Statement): string {
 
 /** Whether an IAM action pattern (with `*` and `?` wildcards, case-insensitive) matches an action. */
 export function actionMatches(pattern: string, action: string): boolean {
-    const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+    let regex = compiledPatterns.get(pattern);
+    if (!regex) {
+        regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+        if (compiledPatterns.size > 10000) compiledPatterns.clear();
+        compiledPatterns.set(pattern, regex);
+    }
     return regex.test(action);
 }
+
+const compiledPatterns = new Map<string, RegExp>();
 
 /** Whether a principal block admits anyone (`"*"` or `{"AWS": "*"}`). */
 export function isWildcardPrincipal(p: Record<string, string[]> | undefined): boolean {

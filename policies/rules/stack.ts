@@ -21,8 +21,8 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { allowsWebIdentity } from "./aws";
 import { parsePolicyDocument } from "./iamDocument";
 import { podTemplateOf } from "./pods";
-import { hpasFor, IRSA_ANNOTATION } from "./workload";
-import { asArray, asRecord, AWS, defaultEnforcement, describeK8s, K8S, k8sName, k8sNamespace, keyPath, kindOf, quoteList, refersTo, show, stackOfUrn } from "./util";
+import { hpaIndex, IRSA_ANNOTATION } from "./workload";
+import { asArray, asRecord, AWS, defaultEnforcement, describeK8s, groupBy, identityKeys, K8S, k8sName, k8sNamespace, keyPath, kindOf, quoteList, referenceKeys, show, stackOfUrn } from "./util";
 
 /** The label a backup CronJob carries: the name of the StatefulSet it backs up. */
 export const BACKUP_OF_LABEL = "messaging-infra/backup-of";
@@ -170,16 +170,17 @@ export const pdbForReplicatedWorkloads: StackValidationPolicy = {
     enforcementLevel: defaultEnforcement("reliability"),
     tags: ["reliability", "stack"],
     validateStack: (args, reportViolation) => {
-        const pdbs = args.resources.filter((r) => r.type === K8S.PodDisruptionBudget);
+        const pdbsByNamespace = groupBy(args.resources, (r) => (r.type === K8S.PodDisruptionBudget ? k8sNamespace(r.props, r.provider) : undefined));
+        const hpaOf = hpaIndex(args.resources);
         for (const r of args.resources) {
             if (r.type !== K8S.Deployment && r.type !== K8S.StatefulSet) continue;
             const spec = asRecord(r.props.spec) ?? {};
-            const hpa = hpasFor(r, args.resources)[0];
+            const hpa = hpaOf(r);
             const replicas = typeof spec.replicas === "number" ? spec.replicas : 1;
             if (!hpa && replicas <= 1) continue;
             const ns = k8sNamespace(r.props, r.provider);
             const labels = (asRecord(asRecord(asRecord(spec.template)?.metadata)?.labels) ?? {}) as Record<string, string>;
-            const covered = pdbs.some((p) => k8sNamespace(p.props, p.provider) === ns && selectorMatches(asRecord(p.props.spec)?.selector, labels));
+            const covered = (pdbsByNamespace.get(ns) ?? []).some((p) => selectorMatches(asRecord(p.props.spec)?.selector, labels));
             if (covered) continue;
             const reason = hpa ? `is scaled by HorizontalPodAutoscaler ${JSON.stringify(k8sName(hpa.props, hpa.name))}` : `has spec.replicas ${replicas}`;
             reportViolation(
@@ -200,14 +201,17 @@ export const backupForStatefulStores: StackValidationPolicy = {
     enforcementLevel: defaultEnforcement("reliability"),
     tags: ["reliability", "stack"],
     validateStack: (args, reportViolation) => {
-        const cronJobs = args.resources.filter((r) => r.type === K8S.CronJob);
+        const backupsOf = groupBy(args.resources, (c) => {
+            const label = asRecord(asRecord(c.props.metadata)?.labels)?.[BACKUP_OF_LABEL];
+            return c.type === K8S.CronJob && typeof label === "string" ? `${k8sNamespace(c.props, c.provider)}/${label}` : undefined;
+        });
         for (const r of args.resources) {
             if (r.type !== K8S.StatefulSet) continue;
             const templates = asArray(asRecord(r.props.spec)?.volumeClaimTemplates);
             if (templates.length === 0) continue;
             const name = k8sName(r.props, r.name);
             const ns = k8sNamespace(r.props, r.provider);
-            const backups = cronJobs.filter((c) => asRecord(asRecord(c.props.metadata)?.labels)?.[BACKUP_OF_LABEL] === name && k8sNamespace(c.props, c.provider) === ns);
+            const backups = backupsOf.get(`${ns}/${name}`) ?? [];
             const claims = templates.map((t, i) => k8sName(asRecord(t) ?? {}, `#${i}`));
             if (backups.length === 0) {
                 reportViolation(
@@ -247,13 +251,40 @@ function roleNameOfArn(arn: string): string | undefined {
     return match ? match[1] : undefined;
 }
 
+/** The keys under which an IRSA annotation value can name a role. */
+function annotationKeys(value: string): string[] {
+    const keys = referenceKeys(value);
+    const name = roleNameOfArn(value);
+    if (name !== undefined) keys.push(`role-name:${name}`);
+    return keys;
+}
+
+/** The keys a role can be named by: its `arn`, its logical name (or a placeholder of it), and its role name (the `name` input, else the logical name). */
+function roleKeys(role: PolicyResource): string[] {
+    const physical = role.props.name;
+    return [...identityKeys(role, ["arn"]), `role-name:${typeof physical === "string" && physical !== "" ? physical : role.name}`];
+}
+
 /** Whether an IRSA annotation value names this role. */
 export function annotationNamesRole(value: string, role: PolicyResource): boolean {
-    if (refersTo(value, role, ["arn"])) return true;
-    const name = roleNameOfArn(value);
-    if (name === undefined) return false;
-    const physical = role.props.name;
-    return typeof physical === "string" && physical !== "" ? physical === name : role.name === name;
+    const keys = new Set(roleKeys(role));
+    return annotationKeys(value).some((k) => keys.has(k));
+}
+
+/** Indexes the stack's IAM roles by every key an annotation can name them by. */
+function roleIndex(resources: readonly PolicyResource[]): (value: string) => PolicyResource | undefined {
+    const byKey = new Map<string, PolicyResource>();
+    for (const r of resources) {
+        if (r.type !== AWS.Role) continue;
+        for (const key of roleKeys(r)) if (!byKey.has(key)) byKey.set(key, r);
+    }
+    return (value) => {
+        for (const key of annotationKeys(value)) {
+            const role = byKey.get(key);
+            if (role) return role;
+        }
+        return undefined;
+    };
 }
 
 function irsaAnnotation(r: PolicyResource): string | undefined {
@@ -268,14 +299,14 @@ export const irsaAnnotationMatchesRoleTrust: StackValidationPolicy = {
     enforcementLevel: defaultEnforcement("security"),
     tags: ["security", "stack"],
     validateStack: (args, reportViolation) => {
-        const roles = args.resources.filter((r) => r.type === AWS.Role);
+        const roleNamed = roleIndex(args.resources);
         for (const sa of args.resources) {
             if (sa.type !== K8S.ServiceAccount) continue;
             const value = irsaAnnotation(sa);
             if (value === undefined) continue;
             const field = `metadata.annotations${keyPath(IRSA_ANNOTATION)}`;
             const subject = `system:serviceaccount:${k8sNamespace(sa.props, sa.provider)}:${k8sName(sa.props, sa.name)}`;
-            const role = roles.find((r) => annotationNamesRole(value, r));
+            const role = roleNamed(value);
             if (!role) {
                 reportViolation(`${describeK8s(sa)}: ${field} is ${show(value)}, which names no IAM role of this stack; create the role here with its trust pinned to ${JSON.stringify(subject)}, or correct the annotation.`, sa.urn);
                 continue;
@@ -297,12 +328,16 @@ export const irsaRoleUsed: StackValidationPolicy = {
     enforcementLevel: defaultEnforcement("security"),
     tags: ["security", "stack"],
     validateStack: (args, reportViolation) => {
-        const annotations = args.resources.filter((r) => r.type === K8S.ServiceAccount).map(irsaAnnotation).filter((v): v is string => v !== undefined);
+        const named = new Set<string>();
+        for (const r of args.resources) {
+            const value = r.type === K8S.ServiceAccount ? irsaAnnotation(r) : undefined;
+            if (value !== undefined) annotationKeys(value).forEach((k) => named.add(k));
+        }
         for (const role of args.resources) {
             if (role.type !== AWS.Role) continue;
             const subjects = trustedSubjects(role).filter((s) => s.startsWith("system:serviceaccount:"));
             if (subjects.length === 0) continue;
-            if (annotations.some((value) => annotationNamesRole(value, role))) continue;
+            if (roleKeys(role).some((k) => named.has(k))) continue;
             reportViolation(
                 `Role ${JSON.stringify(role.name)} trusts ${show(subjects)} but no ServiceAccount in this stack has a ${IRSA_ANNOTATION} annotation naming it; annotate that service account with the role's ARN, or delete the role: an unused role is a standing credential nobody reviews.`,
                 role.urn,
@@ -323,27 +358,44 @@ const COMPANIONS: readonly { types: readonly string[]; className: string; why: s
     { types: [AWS.BucketPolicy], className: "BucketPolicy", why: "so requests over plain HTTP are denied" },
 ];
 
-/** Whether a companion resource (its `bucket` input) belongs to a bucket. */
+/** The keys a companion's `bucket` input (and the engine's property dependencies for it) can match. */
+function companionKeys(companion: PolicyResource): string[] {
+    return [...referenceKeys(companion.props.bucket), ...(companion.propertyDependencies?.bucket ?? []).map((d) => `urn:${d.urn}`)];
+}
+
+/** The keys a bucket can be matched by. */
+function bucketKeys(bucket: PolicyResource): string[] {
+    return [...identityKeys(bucket, ["bucket", "id"]), `urn:${bucket.urn}`];
+}
+
+/** Whether a companion resource (its `bucket` input, or its property dependencies) belongs to a bucket. */
 export function companionOf(companion: PolicyResource, bucket: PolicyResource): boolean {
-    if ((companion.propertyDependencies?.bucket ?? []).some((d) => d.urn === bucket.urn)) return true;
-    return refersTo(companion.props.bucket, bucket, ["bucket", "id"]);
+    const keys = new Set(bucketKeys(bucket));
+    return companionKeys(companion).some((k) => keys.has(k));
 }
 
 /** Every bucket has its public-access block, encryption, versioning and TLS policy companions. */
 export const s3BucketCompanions: StackValidationPolicy = {
     name: "s3-bucket-companions",
     description:
-        "Every S3 bucket (aws:s3/bucket:Bucket, v7) must have a BucketPublicAccessBlock, a BucketServerSideEncryptionConfiguration, a BucketVersioning and a BucketPolicy in the stack. A companion belongs to the bucket when its bucket input equals the bucket's bucket prop, its id, its logical name or a mock placeholder of it, or when the engine's propertyDependencies for bucket name it.",
+        "Every S3 bucket (aws:s3/bucket:Bucket, v7) must have a BucketPublicAccessBlock, a BucketServerSideEncryptionConfiguration, a BucketVersioning and a BucketPolicy in the stack, because with the v7 split resources a bucket alone gets only AWS defaults (SSE-S3 under an AWS key, no versioning, plain HTTP allowed, public access only as blocked as the account is). A companion belongs to the bucket when its bucket input equals the bucket's bucket prop, its id, its logical name or a mock placeholder of it, or when the engine's propertyDependencies for bucket name it.",
     enforcementLevel: defaultEnforcement("security"),
     tags: ["security", "stack"],
     validateStack: (args, reportViolation) => {
         const buckets = args.resources.filter((r) => BUCKET_TYPES.includes(r.type));
+        if (buckets.length === 0) return;
+        const anyBucketKey = new Set(buckets.flatMap(bucketKeys));
+        const byKind = COMPANIONS.map((companion) => {
+            const candidates = args.resources.filter((r) => companion.types.includes(r.type));
+            const keys = new Set(candidates.flatMap(companionKeys));
+            const orphans = candidates.filter((c) => !companionKeys(c).some((k) => anyBucketKey.has(k))).map((c) => c.props.bucket);
+            return { companion, keys, orphans };
+        });
         for (const bucket of buckets) {
             const identity = [bucket.props.bucket, bucket.props.id, bucket.name].filter((v) => typeof v === "string" && v !== "");
-            for (const companion of COMPANIONS) {
-                const candidates = args.resources.filter((r) => companion.types.includes(r.type));
-                if (candidates.some((c) => companionOf(c, bucket))) continue;
-                const orphans = candidates.filter((c) => !buckets.some((b) => companionOf(c, b))).map((c) => c.props.bucket);
+            const own = bucketKeys(bucket);
+            for (const { companion, keys, orphans } of byKind) {
+                if (own.some((k) => keys.has(k))) continue;
                 const seen = orphans.length > 0 ? ` (${companion.className} resources here reference ${show(orphans)}, which match no bucket)` : "";
                 reportViolation(
                     `Bucket ${JSON.stringify(bucket.name)} (identified by ${show(identity)}) has no ${companion.className} whose bucket input is this bucket${seen}; add an aws.s3.${companion.className} with bucket set to the bucket's id ${companion.why}.`,

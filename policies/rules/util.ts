@@ -192,18 +192,54 @@ export function placeholderSubject(value: string): string | undefined {
 }
 
 /**
- * Whether `value` (an input that references another resource, such as a companion's `bucket` or
- * an annotation's role ARN) refers to `target`: equal to one of the target's identifying props
- * (`idProps`, e.g. `id`, `arn`, `bucket`, `name` — present as outputs under the CLI and as
- * inputs in mock runs), to its logical name, or to a mock placeholder of its logical name.
+ * The keys under which a reference (an input naming another resource, such as a companion's
+ * `bucket` or an annotation's role ARN) can match: the value itself, and the logical name a mock
+ * placeholder stands for.
+ */
+export function referenceKeys(value: unknown): string[] {
+    if (typeof value !== "string" || value === "") return [];
+    const keys = [`value:${value}`];
+    const subject = placeholderSubject(value);
+    if (subject !== undefined) keys.push(`logical:${subject}`);
+    return keys;
+}
+
+/**
+ * The keys a resource can be referenced by: each of its identifying props (`idProps`, e.g. `id`,
+ * `arn`, `bucket` — outputs under the CLI, inputs in mock runs), its logical name as a value, and
+ * its logical name as a placeholder's subject.
+ */
+export function identityKeys(target: PolicyResource, idProps: readonly string[]): string[] {
+    const keys: string[] = [];
+    for (const prop of idProps) {
+        const v = target.props[prop];
+        if (typeof v === "string" && v !== "") keys.push(`value:${v}`);
+    }
+    keys.push(`value:${target.name}`, `logical:${target.name}`);
+    return keys;
+}
+
+/**
+ * Whether `value` refers to `target`: equal to one of the target's identifying props, to its
+ * logical name, or a mock placeholder of its logical name (see {@link referenceKeys} and
+ * {@link identityKeys}; stack rules index the same keys).
  */
 export function refersTo(value: unknown, target: PolicyResource, idProps: readonly string[]): boolean {
-    if (typeof value !== "string" || value === "") return false;
-    for (const prop of idProps) {
-        if (target.props[prop] === value) return true;
+    const ids = new Set(identityKeys(target, idProps));
+    return referenceKeys(value).some((k) => ids.has(k));
+}
+
+/** Groups items by a key. */
+export function groupBy<T>(items: Iterable<T>, key: (item: T) => string | undefined): Map<string, T[]> {
+    const groups = new Map<string, T[]>();
+    for (const item of items) {
+        const k = key(item);
+        if (k === undefined) continue;
+        const list = groups.get(k);
+        if (list) list.push(item);
+        else groups.set(k, [item]);
     }
-    if (value === target.name) return true;
-    return placeholderSubject(value) === target.name;
+    return groups;
 }
 
 /** The stack name a URN carries (`urn:pulumi:<stack>::<project>::...`). */

@@ -168,16 +168,24 @@ export const cronJobSafety: ResourceValidationPolicy = {
 
 const HPA_TYPES: readonly string[] = [K8S.HorizontalPodAutoscaler, K8S.HorizontalPodAutoscalerV1];
 
-/** The HPAs of a stack that scale the given workload (same namespace, scaleTargetRef kind and name). */
-export function hpasFor(workload: PolicyResource, resources: readonly PolicyResource[]): PolicyResource[] {
-    const kind = kindOf(workload.type);
-    const name = k8sName(workload.props, workload.name);
-    const namespace = k8sNamespace(workload.props, workload.provider);
-    return resources.filter((r) => {
-        if (!HPA_TYPES.includes(r.type)) return false;
+/** The key an HPA's scaleTargetRef and a workload share: `<namespace>/<kind>/<name>`. */
+function scaleKey(namespace: string, kind: unknown, name: unknown): string {
+    return `${namespace}/${String(kind)}/${String(name)}`;
+}
+
+/**
+ * Indexes a stack's HPAs by the workload they scale (same namespace, scaleTargetRef kind and
+ * name), so a stack rule finds a workload's HPA without scanning every resource.
+ */
+export function hpaIndex(resources: readonly PolicyResource[]): (workload: PolicyResource) => PolicyResource | undefined {
+    const byTarget = new Map<string, PolicyResource>();
+    for (const r of resources) {
+        if (!HPA_TYPES.includes(r.type)) continue;
         const target = asRecord(asRecord(r.props.spec)?.scaleTargetRef);
-        return target?.kind === kind && target?.name === name && k8sNamespace(r.props, r.provider) === namespace;
-    });
+        const key = scaleKey(k8sNamespace(r.props, r.provider), target?.kind, target?.name);
+        if (!byTarget.has(key)) byTarget.set(key, r);
+    }
+    return (workload) => byTarget.get(scaleKey(k8sNamespace(workload.props, workload.provider), kindOf(workload.type), k8sName(workload.props, workload.name)));
 }
 
 /** Config of {@link minReplicas}. */
@@ -210,11 +218,12 @@ export const minReplicas: StackValidationPolicy = {
         const floor = config.minReplicas ?? 1;
         const exempt = new Set(config.exempt ?? []);
         if (floor <= 1) return;
+        const hpaOf = hpaIndex(args.resources);
         for (const r of args.resources) {
             if (r.type !== K8S.Deployment && r.type !== K8S.StatefulSet) continue;
             const name = k8sName(r.props, r.name);
             if (exempt.has(name) || exempt.has(`${k8sNamespace(r.props, r.provider)}/${name}`)) continue;
-            const hpa = hpasFor(r, args.resources)[0];
+            const hpa = hpaOf(r);
             if (hpa) {
                 const min = asRecord(hpa.props.spec)?.minReplicas;
                 const effective = typeof min === "number" ? min : 1;
