@@ -15,10 +15,10 @@
  *   resource named.
  *
  * Differences from a CLI run, by construction: props are the recorded inputs (the CLI gives
- * stack policies outputs, which add computed fields such as `id` and `arn`); one props object is
- * shared by every policy (the server deserializes a fresh copy per policy), so policies must not
- * mutate props; `secretPaths` is accepted but, like the CLI (whose Node SDK drops the secret
- * marker), nothing about it reaches the policies.
+ * stack policies outputs, which add computed fields such as `id` and `arn`); one props object
+ * and one opts object per resource are shared by every policy (the server deserializes fresh
+ * copies per policy), so policies must not mutate them; `secretPaths` is accepted but, like the
+ * CLI (whose Node policy SDK drops the secret marker), nothing about it reaches the policies.
  */
 import type {
     EnforcementLevel,

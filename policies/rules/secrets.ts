@@ -18,6 +18,7 @@ const BENIGN_LAST_TOKENS = new Set([
     "FILE", "PATH", "DIR", "NAME", "ID", "ARN", "ALIAS", "REF", "TTL", "TIMEOUT", "EXPIRY", "EXPIRATION", "SECONDS",
     "MS", "LENGTH", "LEN", "SIZE", "HEADER", "PREFIX", "FIELD", "TYPE", "ALGORITHM", "ALG", "ENABLED", "COUNT",
     "LIMIT", "MAX", "MIN", "PORT", "HOST", "REGION", "VERSION", "ISSUER", "AUDIENCE", "ENDPOINT", "URL", "URI",
+    "ADDRESS", "ADDR",
 ]);
 
 /** Name parts of values that are hashes, not keys, even when they have the 0x + 64 hex shape. */
@@ -137,7 +138,7 @@ export function plaintextEnvSecrets(type: string, props: Record<string, unknown>
 export const envNoPlaintextSecrets: ResourceValidationPolicy = {
     name: "env-no-plaintext-secrets",
     description:
-        "No container env `value` may hold a credential: a secret-looking name (PASSWORD, SECRET, TOKEN, KEY, PRIVATE, CREDENTIAL, ...; not *_FILE, *_PATH, *_ID, *_ARN, PUBLIC*) with a value, a URL with a password, a PEM private key or a 0x + 64-hex private key, because env values are stored and shown in plain text in the workload object. Use valueFrom.secretKeyRef.",
+        "No container env `value` may hold a credential: a secret-looking name (PASSWORD, SECRET, TOKEN, KEY, PRIVATE, CREDENTIAL, ...; not *_FILE, *_PATH, *_ID, *_ARN, *_ADDRESS, PUBLIC*) with a value, a URL with a password, a PEM private key or a 0x + 64-hex private key, because env values are stored and shown in plain text in the workload object. Use valueFrom.secretKeyRef.",
     enforcementLevel: defaultEnforcement("security"),
     tags: ["security", "secrets"],
     validateResource: validateTypes(POD_KINDS, (args, reportViolation) => {

@@ -166,7 +166,7 @@ export function selectorMatches(selector: unknown, labels: Record<string, string
 export const pdbForReplicatedWorkloads: StackValidationPolicy = {
     name: "pdb-for-replicated-workloads",
     description:
-        "Every Deployment or StatefulSet with more than one replica, or scaled by a HorizontalPodAutoscaler, needs a PodDisruptionBudget (policy/v1) in its namespace whose selector matches its pod template labels, so node drains and upgrades never take all its pods at once.",
+        "Every Deployment or StatefulSet with more than one replica, or scaled by a HorizontalPodAutoscaler whose maxReplicas exceeds 1, needs a PodDisruptionBudget (policy/v1) in its namespace whose selector matches its pod template labels, so node drains and upgrades never take all its pods at once.",
     enforcementLevel: defaultEnforcement("reliability"),
     tags: ["reliability", "stack"],
     validateStack: (args, reportViolation) => {
@@ -175,7 +175,10 @@ export const pdbForReplicatedWorkloads: StackValidationPolicy = {
         for (const r of args.resources) {
             if (r.type !== K8S.Deployment && r.type !== K8S.StatefulSet) continue;
             const spec = asRecord(r.props.spec) ?? {};
-            const hpa = hpaOf(r);
+            // An HPA counts when it may scale past one replica (devnet's relay HPA is pinned to 1).
+            const candidate = hpaOf(r);
+            const maxReplicas = asRecord(candidate?.props.spec)?.maxReplicas;
+            const hpa = candidate && !(typeof maxReplicas === "number" && maxReplicas <= 1) ? candidate : undefined;
             const replicas = typeof spec.replicas === "number" ? spec.replicas : 1;
             if (!hpa && replicas <= 1) continue;
             const ns = k8sNamespace(r.props, r.provider);

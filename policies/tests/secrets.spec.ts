@@ -61,7 +61,7 @@ describe("secrets policies", () => {
 
     it("isSecretName: secret-looking names, and names that only point at a secret", () => {
         const secret = ["DB_PASSWORD", "dbPassword", "API_KEY", "apiKey", "JWT_SECRET", "GITHUB_TOKEN", "PRIVATE_KEY", "AWS_SECRET_ACCESS_KEY", "SECRET_KEY_BASE", "MNEMONIC", "db-pass", "CREDENTIALS", "secretbox_key", "KEY"];
-        const benign = ["LOG_LEVEL", "PASSWORD_FILE", "KMS_KEY_ID", "KMS_KEY_ARN", "JWT_PUBLIC_KEY", "TOKEN_TTL", "SECRET_NAME", "API_KEY_HEADER", "KEYSPACE", "PWD", "DATABASE_URL", "S3_KEY_PREFIX"];
+        const benign = ["LOG_LEVEL", "PASSWORD_FILE", "KMS_KEY_ID", "KMS_KEY_ARN", "JWT_PUBLIC_KEY", "TOKEN_TTL", "SECRET_NAME", "API_KEY_HEADER", "KEYSPACE", "PWD", "DATABASE_URL", "S3_KEY_PREFIX", "KEY_REGISTRY_ADDRESS"];
         for (const n of secret) assert.equal(isSecretName(n), true, n);
         for (const n of benign) assert.equal(isSecretName(n), false, n);
     });

@@ -115,10 +115,16 @@ describe("stack policies", () => {
             },
         ]);
 
-        it("needs no PDB for a single replica", async () => {
+        it("needs no PDB for a single replica, nor for an HPA that cannot scale past one", async () => {
             const s = statefulSet();
             s.props.spec.replicas = 1;
             assert.deepEqual(await messagesOf(pdbForReplicatedWorkloads, [provider(), s]), []);
+            const d = deployment();
+            d.props.spec.replicas = 1;
+            const pinned = hpa();
+            pinned.props.spec.minReplicas = 1;
+            pinned.props.spec.maxReplicas = 1;
+            assert.deepEqual(await messagesOf(pdbForReplicatedWorkloads, [provider(), d, pinned]), []);
         });
 
         it("selectorMatches follows label-selector semantics", () => {
