@@ -4,7 +4,7 @@
  * IRSA trusts pinned to one service account, no static credentials, and S3 buckets locked down
  * through the v7 split resources (the per-bucket companion check is a stack rule, see stack.ts).
  */
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { actionMatches, inlinePolicyDocuments, isWildcardPrincipal, parsePolicyDocument, Statement, statementLabel } from "./iamDocument";
 import { asArray, asRecord, AWS, defaultEnforcement, show, validateTypes } from "./util";
 

@@ -2,7 +2,7 @@
  * Network exposure: Services stay inside the cluster unless config allows otherwise, never claim
  * external IPs, and every Ingress host is served over TLS.
  */
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { asArray, asRecord, defaultEnforcement, K8S, show, validateTypes } from "./util";
 
 /** Config of {@link serviceTypeAllowed}. */

@@ -20,7 +20,7 @@
  *
  * Every check is a pure function of a {@link PodTemplate}; {@link checkPodSecurity} runs them all.
  */
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { containerNote, ContainerRef, containersOf, isWindowsPod, PodTemplate, podTemplateOf, SecurityContext } from "./pods";
 import { asRecord, defaultEnforcement, K8S, keyPath, POD_KINDS, quoteList, show, validateTypes } from "./util";
 

@@ -3,7 +3,7 @@
  * Pulumi keeps encrypted. Messages never repeat a secret value: they say what it looks like and
  * how long it is.
  */
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { containerNote, containersOf, EnvVar, podTemplateOf } from "./pods";
 import { asArray, asRecord, defaultEnforcement, K8S, keyPath, kindOf, POD_KINDS, quoteList, show, validateTypes } from "./util";
 

@@ -17,7 +17,7 @@
  *   a placeholder of its logical name, or an ARN whose role name is the role's `name` input (or
  *   its logical name when it has none).
  */
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { allowsWebIdentity } from "./aws";
 import { parsePolicyDocument } from "./iamDocument";
 import { podTemplateOf } from "./pods";

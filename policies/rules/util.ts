@@ -6,7 +6,7 @@
  * Nothing here imports a provider SDK: loading `@pulumi/aws` alone takes seconds, and the rules
  * only need the type tokens, which are stable strings (`__pulumiType` of each class).
  */
-import {
+import type {
     EnforcementLevel,
     PolicyResource,
     ReportViolation,

@@ -3,7 +3,7 @@
  * a replica floor, no workloads in `default`, and no service-account token unless a pod needs
  * AWS through IRSA.
  */
-import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { ContainerList, containerNote, containersOf, PodTemplate, podTemplateOf } from "./pods";
 import { asRecord, defaultEnforcement, describeK8s, K8S, k8sName, k8sNamespace, kindOf, POD_KINDS, show, validateTypes } from "./util";
 

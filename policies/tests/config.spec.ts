@@ -5,6 +5,8 @@
  * DESIGN.md asks of each network.
  */
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import Ajv from "ajv";
 import { checkConfigShape, configuredNetworks, ENFORCEMENT_LEVELS, loadPolicyConfig, PolicyConfigError, reconcilePolicyConfig, validateAgainstSchema } from "../policyConfig";
 import { allPolicies, groupOf, isSecurityPolicy, PACK_ENFORCEMENT_LEVEL, POLICY_GROUP_NAMES, policyGroups } from "../rules";
@@ -37,6 +39,11 @@ describe("policy pack metadata", () => {
             assert.equal(p.tags?.[1], groupOf(p.name));
             assert.equal(p.enforcementLevel, kind === "security" ? "mandatory" : "advisory", p.name);
         }
+    });
+
+    it("lists every policy in the pack's README", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        for (const p of allPolicies) assert.ok(readme.includes(`\`${p.name}\``), `${p.name} is missing from policies/README.md`);
     });
 
     it("keeps the security groups security-only (stack and workload mix)", () => {
