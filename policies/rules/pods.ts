@@ -112,6 +112,11 @@ export function podTemplateOf(type: string, props: Record<string, unknown>): Pod
     };
 }
 
+/** A bare pod spec (and optional pod metadata) as a {@link PodTemplate} at `spec` / `metadata`, for pure checks. */
+export function bareTemplate(spec: PodSpec, metadata: ObjectMeta = {}): PodTemplate {
+    return { spec, metadata, specPath: "spec", metadataPath: "metadata" };
+}
+
 /** Which of a pod's container lists a container comes from. */
 export type ContainerList = "containers" | "initContainers" | "ephemeralContainers";
 

@@ -24,7 +24,7 @@ import {
 } from "../rules/aws";
 import { OfflineResource } from "../offline";
 import { ISSUER, KEY_ARN, OIDC_PROVIDER_ARN, bucketPolicy, kmsKey, publicAccessBlock, role, rolePolicy, secret, sse, tlsPolicy, versioning } from "./compliantStack";
-import { messagesOf, policyTable, res } from "./support";
+import { messagesOf, policyTable, res, urnOf } from "./support";
 
 /** Replaces the JSON document at `field` of a resource through `edit`. */
 function editJson(r: OfflineResource, field: string, edit: (doc: { Statement: Record<string, unknown>[] }) => void): void {
@@ -228,15 +228,25 @@ describe("aws policies", () => {
             for (const r of ["arn:aws:s3:::bucket/*", "arn:aws:kms:us-east-1:1:key/*", "arn:aws:secretsmanager:us-east-1:1:secret:x-*"]) assert.equal(isWildcardResource(r), false, r);
         });
 
-        it("iam-no-static-credentials reports access keys and login profiles, nothing else", async () => {
-            assert.deepEqual(await messagesOf(iamNoStaticCredentials, [role(), res("aws:iam/user:User", "ci", { name: "ci" })]), []);
-            assert.deepEqual(await messagesOf(iamNoStaticCredentials, res("aws:iam/accessKey:AccessKey", "ci-key", { user: "ci" })), [
-                'user is "ci" and this resource creates a long-lived access key for it; remove it and let the workload assume an IRSA role: static keys leak and are rarely rotated.',
-            ]);
-            assert.deepEqual(await messagesOf(iamNoStaticCredentials, res("aws:iam/userLoginProfile:UserLoginProfile", "ci-login", { user: "ci" })), [
-                'user is "ci" and this resource gives it a console password; remove it and sign in through SSO or an assumed role instead.',
-            ]);
-        });
+        // The passing input is an IAM user without credentials; each mutation gives it one kind of static credential.
+        const asType = (type: string, name: string) => (r: OfflineResource) => {
+            r.type = type;
+            r.name = name;
+            r.urn = urnOf(type, name);
+            r.props = { user: "ci" };
+        };
+        policyTable(iamNoStaticCredentials, () => res("aws:iam/user:User", "ci", { name: "ci" }), (r) => [role(), r], [
+            {
+                name: "an access key",
+                mutate: asType("aws:iam/accessKey:AccessKey", "ci-key"),
+                messages: ['user is "ci" and this resource creates a long-lived access key for it; remove it and let the workload assume an IRSA role: static keys leak and are rarely rotated.'],
+            },
+            {
+                name: "a console login profile",
+                mutate: asType("aws:iam/userLoginProfile:UserLoginProfile", "ci-login"),
+                messages: ['user is "ci" and this resource gives it a console password; remove it and sign in through SSO or an assumed role instead.'],
+            },
+        ]);
     });
 
     describe("IAM trust", () => {

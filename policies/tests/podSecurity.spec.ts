@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import { OfflineResource } from "../offline";
 import { checkPodSecurity, namespaceAdmissionLabels, PSS_RULES, podSecurityPolicies } from "../rules/podSecurity";
-import { PodSpec, podTemplateOf } from "../rules/pods";
+import { bareTemplate, PodSpec, podTemplateOf } from "../rules/pods";
 import { PackPolicy } from "../rules";
 import { deployment, namespace, securePodSpec } from "./compliantStack";
 import { FailingCase, messagesOf, policyTable, res } from "./support";
@@ -321,7 +321,12 @@ describe("pod-security coverage of kinds and containers", () => {
 });
 
 describe("checkPodSecurity (pure)", () => {
-    const template = (spec: PodSpec) => podTemplateOf("kubernetes:core/v1:Pod", { spec })!;
+    const template = (spec: PodSpec) => bareTemplate(spec);
+
+    it("reads the same template from a Pod's props as from a bare spec", () => {
+        const spec = securePodSpec("relay");
+        assert.deepEqual(podTemplateOf("kubernetes:core/v1:Pod", { spec }), bareTemplate(spec));
+    });
 
     it("finds nothing on the compliant pod spec", () => {
         assert.deepEqual(checkPodSecurity(template(securePodSpec("relay"))), []);
