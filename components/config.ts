@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { z } from "zod";
+import { ArgumentProblem, formatProblemReport, ProblemList } from "./errors";
 import {
     checkCronSchedule,
     checkEvmAddress,
@@ -248,37 +249,15 @@ export interface NetworkConfig extends StackConfig {
 // ---------------------------------------------------------------------------------------------
 // Problem reports
 
-/** One thing wrong with stack config. */
-export interface ConfigProblem {
-    /** The config path, e.g. `messaging-infra:services.relay.replicas`. */
-    path: string;
-    /** The value given, JSON-encoded, `(missing)`, or `[secret]`. */
-    given: string;
-    /** What is allowed there. */
-    allowed: string;
-}
-
-/** Thrown before any resource registers when stack config is invalid; lists every problem. */
+/** Thrown before any resource registers when stack config is invalid; lists every problem and the file to edit. */
 export class StackConfigError extends Error {
     constructor(
         readonly stackFile: string,
-        readonly problems: ConfigProblem[],
+        readonly problems: ArgumentProblem[],
     ) {
-        super(formatProblems(stackFile, problems));
+        super(formatProblemReport("Invalid stack config", problems, `Edit ${stackFile}`));
         this.name = "StackConfigError";
     }
-}
-
-/** The report an operator reads: one line per problem, and the file to edit. */
-export function formatProblems(stackFile: string, problems: ConfigProblem[]): string {
-    const lines = problems.map((p) => `  - ${p.path}: got ${p.given}; allowed: ${p.allowed}`);
-    return [`Invalid stack config: ${problems.length} problem${problems.length === 1 ? "" : "s"}. Edit ${stackFile}:`, ...lines].join("\n");
-}
-
-function describeGiven(value: unknown): string {
-    if (value === undefined) return "(missing)";
-    const json = JSON.stringify(value);
-    return json.length > 120 ? `${json.slice(0, 117)}...` : json;
 }
 
 function configPath(path: PropertyKey[]): string {
@@ -296,13 +275,13 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
     return current;
 }
 
-function problemsFromZod(issues: z.core.$ZodIssue[], raw: Record<string, unknown>): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
+function problemsFromZod(issues: z.core.$ZodIssue[], raw: Record<string, unknown>): ArgumentProblem[] {
+    const problems = new ProblemList();
     for (const issue of issues) {
         if (issue.code === "unrecognized_keys") {
             for (const key of issue.keys) {
                 const path = [...issue.path, key];
-                problems.push({ path: configPath(path), given: describeGiven(valueAt(raw, path)), allowed: "no such setting (check the spelling against the README's config reference)" });
+                problems.add(configPath(path), valueAt(raw, path), "no such setting (check the spelling against the README's config reference)");
             }
             continue;
         }
@@ -313,14 +292,14 @@ function problemsFromZod(issues: z.core.$ZodIssue[], raw: Record<string, unknown
             const best = [...issue.errors].sort((a, b) => a.length - b.length)[0];
             if (best.length > 0 && given !== null && typeof given === "object") {
                 // Branch issues carry paths relative to the union.
-                problems.push(...problemsFromZod(best.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })), raw));
+                problems.problems.push(...problemsFromZod(best.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })), raw));
                 continue;
             }
         }
         if (given === undefined && issue.code === "invalid_type") allowed = `${issue.message} (required)`;
-        problems.push({ path: configPath(issue.path), given: describeGiven(given), allowed });
+        problems.add(configPath(issue.path), given, allowed);
     }
-    return problems;
+    return problems.problems;
 }
 
 /** Reads a value at a dotted path of raw config, or `undefined` when any step is missing. */
@@ -335,9 +314,9 @@ const isString = (value: unknown): value is string => typeof value === "string";
  * Rules that span fields. They read the raw input defensively, so they are reported together
  * with schema problems instead of after the operator has fixed those.
  */
-function crossFieldProblems(raw: RawStackConfig, stack: string, network: Network | undefined): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
-    const add = (path: string, allowed: string) => problems.push({ path: `${PROJECT}:${path}`, given: describeGiven(rawAt(raw, path)), allowed });
+function crossFieldProblems(raw: RawStackConfig, stack: string, network: Network | undefined): ArgumentProblem[] {
+    const problems = new ProblemList();
+    const add = (path: string, allowed: string) => problems.add(`${PROJECT}:${path}`, rawAt(raw, path), allowed);
 
     if ((NETWORKS as readonly string[]).includes(stack) && raw.network !== stack) {
         add("network", `"${stack}" (the stack is named ${stack}; a stack never deploys another network)`);
@@ -404,16 +383,16 @@ function crossFieldProblems(raw: RawStackConfig, stack: string, network: Network
             }
         }
     }
-    return problems;
+    return problems.problems;
 }
 
 /** Every string in the raw config that names a network other than this one. */
-function crossNetworkProblems(raw: Record<string, unknown>, network: Network): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
+function crossNetworkProblems(raw: Record<string, unknown>, network: Network): ArgumentProblem[] {
+    const problems = new ProblemList();
     const visit = (value: unknown, path: PropertyKey[]) => {
         if (typeof value === "string") {
             const other = otherNetworkNamed(value, network);
-            if (other) problems.push({ path: configPath(path), given: describeGiven(value), allowed: `a value of the ${network} network (this one names ${other}; endpoints, ARNs, buckets and hostnames never cross networks)` });
+            if (other) problems.add(configPath(path), value, `a value of the ${network} network (this one names ${other}; endpoints, ARNs, buckets and hostnames never cross networks)`);
         } else if (Array.isArray(value)) {
             value.forEach((v, i) => visit(v, [...path, i]));
         } else if (value !== null && typeof value === "object") {
@@ -421,7 +400,7 @@ function crossNetworkProblems(raw: Record<string, unknown>, network: Network): C
         }
     };
     for (const [key, value] of Object.entries(raw)) if (key !== "network") visit(value, [key]);
-    return problems;
+    return problems.problems;
 }
 
 /** How each operator secret is set in the stack: encrypted, in plain text, or not at all (absent key). */

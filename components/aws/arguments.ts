@@ -1,61 +1,24 @@
 /**
  * Argument checks shared by the AWS building blocks. A block validates everything it can before it
- * registers a child and reports every problem at once, in the same format as a stack-config error
- * (`path: got <value>; allowed: <what>`), so an operator reads one list and fixes it in one go.
+ * registers a child and reports every problem at once, in the one problem-report format that stack
+ * config uses too (`path: got <value>; allowed: <what>`, from `../errors`), so an operator reads one
+ * list and fixes it in one go.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { ProblemList as SharedProblemList } from "../errors";
 import { Network, NETWORKS } from "../validators";
 
-/** One thing wrong with a component's arguments; the same shape as config's `ConfigProblem`. */
-export interface ArgumentProblem {
-    /** The argument path, e.g. `args.grants[1].secretArns`. */
-    path: string;
-    /** The value given, JSON-encoded, or `(missing)`. */
-    given: string;
-    /** What is allowed there. */
-    allowed: string;
-}
-
-/** Thrown when a building block's arguments are invalid; lists every problem. */
-export class ArgumentsError extends Error {
-    constructor(
-        /** What was being built, e.g. `messaging:aws:IrsaRole "platform-relay"`. */
-        readonly subject: string,
-        readonly problems: ArgumentProblem[],
-    ) {
-        super(formatArgumentProblems(subject, problems));
-        this.name = "ArgumentsError";
-    }
-}
+export type { ArgumentProblem } from "../errors";
+export { ArgumentsError } from "../errors";
 
 /**
- * The report a caller reads: one line per problem, in the stack-config error format. Stack config
- * is validated before any block runs, so a problem here is in the code that calls the block.
+ * Collects problems with an AWS block's arguments and throws them all at once as an
+ * {@link ArgumentsError}. Stack config is validated before any block runs, so a problem here is in
+ * the code that calls the block, and the report says so.
  */
-export function formatArgumentProblems(subject: string, problems: ArgumentProblem[]): string {
-    const lines = problems.map((p) => `  - ${p.path}: got ${p.given}; allowed: ${p.allowed}`);
-    return [`Invalid arguments to ${subject}: ${problems.length} problem${problems.length === 1 ? "" : "s"}. Fix the caller:`, ...lines].join("\n");
-}
-
-/** A value as a problem report shows it: JSON, truncated, or `(missing)`. */
-export function describeGiven(value: unknown): string {
-    if (value === undefined) return "(missing)";
-    const json = JSON.stringify(value) ?? String(value);
-    return json.length > 120 ? `${json.slice(0, 117)}...` : json;
-}
-
-/** Collects problems under a subject and throws them all at once. */
-export class ProblemList {
-    readonly problems: ArgumentProblem[] = [];
-
-    /** Records a problem at `path` with the value given and what is allowed. */
-    add(path: string, given: unknown, allowed: string): void {
-        this.problems.push({ path, given: describeGiven(given), allowed });
-    }
-
-    /** Throws {@link ArgumentsError} when any problem was recorded. */
-    throwIfAny(subject: string): void {
-        if (this.problems.length > 0) throw new ArgumentsError(subject, this.problems);
+export class ProblemList extends SharedProblemList {
+    constructor() {
+        super("Fix the caller");
     }
 }
 

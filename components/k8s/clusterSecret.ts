@@ -19,8 +19,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Network } from "../config";
+import { ArgumentProblem, ProblemList } from "../errors";
 import { serviceLabels } from "../naming";
-import { ComponentArgsError, ConfigProblem, describeGiven } from "./argsProblems";
+import { ComponentArgsError } from "./argsProblems";
 import { SecretKeyRef } from "./workload";
 
 /** Arguments of {@link ClusterSecret}. */
@@ -48,15 +49,15 @@ export function clusterSecretName(args: Pick<ClusterSecretArgs, "service" | "sec
 }
 
 /** Every problem with a ClusterSecret's arguments (values are never echoed, only key names). */
-export function clusterSecretProblems(args: ClusterSecretArgs): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
-    const add = (path: string, given: unknown, allowed: string) => problems.push({ path, given: describeGiven(given), allowed });
+export function clusterSecretProblems(args: ClusterSecretArgs): ArgumentProblem[] {
+    const problems = new ProblemList();
+    const add = problems.add.bind(problems);
     const name = clusterSecretName(args);
     if (!DNS_SUBDOMAIN.test(name) || name.length > 253) add(args.secretName === undefined ? "service" : "secretName", name, "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'");
     const keys = Object.keys(args.values);
     if (keys.length === 0) add("values", [], "at least one key");
     for (const key of keys) if (!SECRET_KEY.test(key)) add("values", key, "a Secret key: letters, digits, '-', '_' and '.'");
-    return problems;
+    return problems.problems;
 }
 
 /** A Pulumi-managed Opaque Secret holding one service's credentials. */

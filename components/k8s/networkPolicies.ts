@@ -6,7 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Network, PROJECT } from "../config";
-import { ArgumentProblem, describeValue, throwIfProblems } from "../errors";
+import { ArgumentProblem, ProblemList, throwIfProblems } from "../errors";
 import { selectorLabels } from "../naming";
 import { checkNetworkCidr } from "../validators";
 
@@ -71,40 +71,40 @@ export function edgeId(edge: TrafficEdge): string {
  * duplicate edges.
  */
 export function matrixProblems(edges: readonly TrafficEdge[], services: readonly string[]): ArgumentProblem[] {
-    const problems: ArgumentProblem[] = [];
+    const problems = new ProblemList();
     const seen = new Set<string>();
     for (const edge of edges) {
         const id = edgeId(edge);
         const at = `edges[${id}]`;
-        if (seen.has(id)) problems.push({ path: at, given: describeValue(id), allowed: "one edge per (from, to) pair; list every port on that edge" });
+        if (seen.has(id)) problems.add(at, id, "one edge per (from, to) pair; list every port on that edge");
         seen.add(id);
         for (const [side, peer] of [["from", edge.from], ["to", edge.to]] as const) {
             if (peer.kind === "service" && !services.includes(peer.service)) {
-                problems.push({ path: `${at}.${side}`, given: describeValue(peer.service), allowed: `a deployed service: ${services.join(", ")}` });
+                problems.add(`${at}.${side}`, peer.service, `a deployed service: ${services.join(", ")}`);
             }
             if (peer.kind === "external") {
-                if (peer.cidrs.length === 0) problems.push({ path: `${at}.${side}.cidrs`, given: "[]", allowed: "at least one network CIDR" });
+                if (peer.cidrs.length === 0) problems.add(`${at}.${side}.cidrs`, [], "at least one network CIDR");
                 peer.cidrs.forEach((cidr, i) => {
                     const problem = checkNetworkCidr(cidr);
-                    if (problem) problems.push({ path: `${at}.${side}.cidrs[${i}]`, given: describeValue(cidr), allowed: problem });
+                    if (problem) problems.add(`${at}.${side}.cidrs[${i}]`, cidr, problem);
                 });
             }
             if (peer.kind === "namespace") {
                 const labels = Object.entries(peer.namespaceLabels);
                 if (labels.length === 0 || labels.some(([k, v]) => k === "" || v === "")) {
-                    problems.push({ path: `${at}.${side}.namespaceLabels`, given: describeValue(peer.namespaceLabels), allowed: "at least one non-empty label that selects the namespace" });
+                    problems.add(`${at}.${side}.namespaceLabels`, peer.namespaceLabels, "at least one non-empty label that selects the namespace");
                 }
             }
         }
         if (edge.from.kind !== "service" && edge.to.kind !== "service") {
-            problems.push({ path: at, given: describeValue(id), allowed: "an edge with a platform service on at least one end (policies only select our pods)" });
+            problems.add(at, id, "an edge with a platform service on at least one end (policies only select our pods)");
         }
-        if (edge.ports.length === 0) problems.push({ path: `${at}.ports`, given: "[]", allowed: "at least one port" });
+        if (edge.ports.length === 0) problems.add(`${at}.ports`, [], "at least one port");
         edge.ports.forEach((p, i) => {
-            if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) problems.push({ path: `${at}.ports[${i}].port`, given: describeValue(p.port), allowed: "a port number from 1 to 65535" });
+            if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) problems.add(`${at}.ports[${i}].port`, p.port, "a port number from 1 to 65535");
         });
     }
-    return problems;
+    return problems.problems;
 }
 
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;

@@ -25,9 +25,10 @@ import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Network } from "../config";
+import { ArgumentProblem, ProblemList } from "../errors";
 import { selectorLabels, serviceLabels } from "../naming";
 import { checkPinnedImage, parseByteQuantity, parseCpuMillis } from "../validators";
-import { ComponentArgsError, ConfigProblem, describeGiven } from "./argsProblems";
+import { ComponentArgsError } from "./argsProblems";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;
@@ -254,9 +255,9 @@ const isInt = (value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): bool
  * way round, ports out of range or clashing within the pod, probe paths without a leading `/` or
  * naming an unknown port, plain settings whose names look secret, and the rest of the shape.
  */
-export function workloadProblems(args: WorkloadArgs): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
-    const add = (path: string, given: unknown, allowed: string) => problems.push({ path, given: describeGiven(given), allowed });
+export function workloadProblems(args: WorkloadArgs): ArgumentProblem[] {
+    const problems = new ProblemList();
+    const add = problems.add.bind(problems);
 
     if (!DNS_LABEL.test(args.service)) add("service", args.service, "a DNS-1123 label: lower-case letters, digits and '-', at most 63 characters");
     const imageProblem = checkPinnedImage(args.image);
@@ -363,7 +364,7 @@ export function workloadProblems(args: WorkloadArgs): ConfigProblem[] {
         add("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, "an integer from 1 to 3600 (seconds)");
     }
     if (args.runAsId !== undefined && !isInt(args.runAsId, 1, 2147483647)) add("runAsId", args.runAsId, "a non-zero uid/gid (never root)");
-    return problems;
+    return problems.problems;
 }
 
 /** Throws {@link ComponentArgsError} listing every problem when a Workload's arguments are bad. */

@@ -10,11 +10,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Network, NetworkConfig } from "../config";
-import { selectorLabels } from "../naming";
+import { selectorLabels, SERVICE_NAMES } from "../naming";
 import { assertWorkloadArgs, portsByName, Workload, WorkloadArgs, WorkloadPort } from "../k8s/workload";
-
-/** The sync's service name: `app.kubernetes.io/name`, and the name of its Kubernetes objects. */
-export const FARCASTER_SYNC_SERVICE = "farcaster-sync";
 
 /** Arguments of {@link FarcasterSync}. */
 export interface FarcasterSyncArgs {
@@ -47,7 +44,7 @@ export function farcasterSyncSettings(args: Pick<FarcasterSyncArgs, "network" | 
 export function farcasterSyncWorkloadArgs(args: FarcasterSyncArgs): WorkloadArgs {
     const { settings } = args;
     return {
-        service: FARCASTER_SYNC_SERVICE,
+        service: SERVICE_NAMES.farcasterSync,
         network: args.network,
         namespace: args.namespace,
         image: settings.image,
@@ -85,7 +82,7 @@ export class FarcasterSync extends pulumi.ComponentResource {
         if (args.settings.enabled) assertWorkloadArgs(`${name}-workload`, workloadArgs);
         super("messaging:services:FarcasterSync", name, {}, opts);
         this.enabled = args.settings.enabled;
-        this.selector = selectorLabels(FARCASTER_SYNC_SERVICE, args.network);
+        this.selector = selectorLabels(SERVICE_NAMES.farcasterSync, args.network);
         this.ports = portsByName(workloadArgs.ports);
         this.workload = this.enabled ? new Workload(`${name}-workload`, workloadArgs, { parent: this }) : undefined;
         this.serviceName = this.workload?.serviceName;

@@ -10,9 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Network, NetworkConfig } from "../config";
 import { ClusterSecret, clusterSecretName } from "../k8s/clusterSecret";
 import { assertWorkloadArgs, SecretKeyRef, Workload, WorkloadArgs } from "../k8s/workload";
+import { SERVICE_NAMES } from "../naming";
 
-/** The KMS service's name: `app.kubernetes.io/name`, and the name of its Kubernetes objects. */
-export const KMS_SERVICE = "kms-service";
 /** The key of the master key in the KMS service's Kubernetes Secret. */
 export const KMS_MASTER_KEY_SECRET_KEY = "master-key";
 /** The key providers the service enables, in order of preference. */
@@ -53,7 +52,7 @@ export function kmsServiceSettings(args: Pick<KmsServiceArgs, "network" | "setti
 export function kmsServiceWorkloadArgs(args: KmsServiceArgs, masterKey: SecretKeyRef): WorkloadArgs {
     const { settings } = args;
     return {
-        service: KMS_SERVICE,
+        service: SERVICE_NAMES.kmsService,
         network: args.network,
         namespace: args.namespace,
         image: settings.image,
@@ -94,11 +93,11 @@ export class KmsService extends pulumi.ComponentResource {
 
     constructor(name: string, args: KmsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // Check the workload's arguments before registering anything (the Secret's name is fixed).
-        assertWorkloadArgs(`${name}-workload`, kmsServiceWorkloadArgs(args, { name: clusterSecretName({ service: KMS_SERVICE }), key: KMS_MASTER_KEY_SECRET_KEY }));
+        assertWorkloadArgs(`${name}-workload`, kmsServiceWorkloadArgs(args, { name: clusterSecretName({ service: SERVICE_NAMES.kmsService }), key: KMS_MASTER_KEY_SECRET_KEY }));
         super("messaging:services:KmsService", name, {}, opts);
         const secret = new ClusterSecret(
             `${name}-secrets`,
-            { namespace: args.namespace, network: args.network, service: KMS_SERVICE, values: { [KMS_MASTER_KEY_SECRET_KEY]: args.masterKey } },
+            { namespace: args.namespace, network: args.network, service: SERVICE_NAMES.kmsService, values: { [KMS_MASTER_KEY_SECRET_KEY]: args.masterKey } },
             { parent: this },
         );
         this.workload = new Workload(`${name}-workload`, kmsServiceWorkloadArgs(args, secret.ref(KMS_MASTER_KEY_SECRET_KEY)), { parent: this });

@@ -9,9 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Network, NetworkConfig } from "../config";
 import { ClusterSecret, clusterSecretName } from "../k8s/clusterSecret";
 import { assertWorkloadArgs, SecretKeyRef, Workload, WorkloadArgs } from "../k8s/workload";
+import { SERVICE_NAMES } from "../naming";
 
-/** The relay's service name: `app.kubernetes.io/name`, and the name of its Kubernetes objects. */
-export const RELAY_SERVICE = "relay";
 /** Keys of the relay's Kubernetes Secret. */
 export const RELAY_SECRET_KEYS = { operatorKeys: "operator-keys", covenantSqlCredentials: "covenantsql-credentials" } as const;
 /** The in-cluster chain's RPC Service and port (devnet's besu RPC node). */
@@ -78,7 +77,7 @@ export function relaySettings(args: Pick<RelayServiceArgs, "network" | "namespac
 export function relayWorkloadArgs(args: RelayServiceArgs, secrets: { operatorKeys: SecretKeyRef; covenantSqlCredentials: SecretKeyRef }): WorkloadArgs {
     const { settings } = args;
     return {
-        service: RELAY_SERVICE,
+        service: SERVICE_NAMES.relay,
         network: args.network,
         namespace: args.namespace,
         image: settings.image,
@@ -123,7 +122,7 @@ export class RelayService extends pulumi.ComponentResource {
 
     constructor(name: string, args: RelayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // Check the workload's arguments before registering anything (the Secret's name is fixed).
-        const secretName = clusterSecretName({ service: RELAY_SERVICE });
+        const secretName = clusterSecretName({ service: SERVICE_NAMES.relay });
         assertWorkloadArgs(`${name}-workload`, relayWorkloadArgs(args, { operatorKeys: { name: secretName, key: RELAY_SECRET_KEYS.operatorKeys }, covenantSqlCredentials: { name: secretName, key: RELAY_SECRET_KEYS.covenantSqlCredentials } }));
         super("messaging:services:RelayService", name, {}, opts);
         const secret = new ClusterSecret(
@@ -131,7 +130,7 @@ export class RelayService extends pulumi.ComponentResource {
             {
                 namespace: args.namespace,
                 network: args.network,
-                service: RELAY_SERVICE,
+                service: SERVICE_NAMES.relay,
                 values: { [RELAY_SECRET_KEYS.operatorKeys]: args.operatorKeys, [RELAY_SECRET_KEYS.covenantSqlCredentials]: args.covenantSqlCredentials },
             },
             { parent: this },
