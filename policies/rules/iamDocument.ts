@@ -94,18 +94,34 @@ export function statementLabel(statement: Statement): string {
     return `Statement[${statement.index}]${statement.sid ? ` (${JSON.stringify(statement.sid)})` : ""}`;
 }
 
-/** Whether an IAM action pattern (with `*` and `?` wildcards, case-insensitive) matches an action. */
+/**
+ * Whether an IAM action pattern (with `*` and `?` wildcards, case-insensitive) matches an action.
+ * A two-pointer wildcard match: no regex, so no backtracking blow-up on odd patterns.
+ */
 export function actionMatches(pattern: string, action: string): boolean {
-    let regex = compiledPatterns.get(pattern);
-    if (!regex) {
-        regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
-        if (compiledPatterns.size > 10000) compiledPatterns.clear();
-        compiledPatterns.set(pattern, regex);
+    const p = pattern.toLowerCase();
+    const t = action.toLowerCase();
+    let pi = 0;
+    let ti = 0;
+    let star = -1;
+    let mark = 0;
+    while (ti < t.length) {
+        if (pi < p.length && (p[pi] === "?" || p[pi] === t[ti])) {
+            pi++;
+            ti++;
+        } else if (pi < p.length && p[pi] === "*") {
+            star = pi++;
+            mark = ti;
+        } else if (star >= 0) {
+            pi = star + 1;
+            ti = ++mark;
+        } else {
+            return false;
+        }
     }
-    return regex.test(action);
+    while (pi < p.length && p[pi] === "*") pi++;
+    return pi === p.length;
 }
-
-const compiledPatterns = new Map<string, RegExp>();
 
 /** Whether a principal block admits anyone (`"*"` or `{"AWS": "*"}`). */
 export function isWildcardPrincipal(p: Record<string, string[]> | undefined): boolean {

@@ -52,16 +52,29 @@ export function isSecretName(name: string): boolean {
 /** What a secret-looking value looks like (for messages). */
 export type SecretValueKind = "url-credentials" | "pem-private-key" | "hex-private-key";
 
-const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/([^\s:@/?#]*):([^\s@/?#]+)@/gi;
+/** `user:password@` right after a `://` (sticky, so one linear attempt per `://`). */
+const URL_AUTHORITY = /([^\s:@/?#]*):([^\s@/?#]+)@/y;
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+const LETTER = /[A-Za-z]/;
 const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
 const HEX_PRIVATE_KEY = /^0x[0-9a-fA-F]{64}$/;
 /** `$(VAR)` (expanded by the kubelet from another env var), `${VAR}` and `{{ var }}` are references, not secrets. */
 const REFERENCE = /^(\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[^}]+\}|\{\{[^}]*\}\})$/;
 
-/** A URL's credentials, unless the password is only a reference. */
+/**
+ * The first `scheme://user:password@` of a value whose password is not only a reference.
+ * Scans for `://` and tests the authority at each one, so its cost stays linear in the value's
+ * length (a regex searching for the scheme first is quadratic on long runs of letters).
+ */
 function urlWithCredentials(value: string): string | undefined {
-    for (const match of value.matchAll(URL_CREDENTIALS)) {
-        if (!REFERENCE.test(match[2])) return match[0];
+    for (let at = value.indexOf("://"); at > 0; at = value.indexOf("://", at + 3)) {
+        let start = at;
+        while (start > 0 && at - start < 32 && SCHEME_CHAR.test(value[start - 1])) start--;
+        while (start < at && !LETTER.test(value[start])) start++;
+        if (start === at) continue;
+        URL_AUTHORITY.lastIndex = at + 3;
+        const match = URL_AUTHORITY.exec(value);
+        if (match && !REFERENCE.test(match[2])) return value.slice(start, URL_AUTHORITY.lastIndex);
     }
     return undefined;
 }
@@ -100,9 +113,9 @@ export function describeSecretValue(value: string, kind: SecretValueKind | undef
 function secretAssignments(text: string): { line: number; name: string }[] {
     const found: { line: number; name: string }[] = [];
     text.split("\n").forEach((line, index) => {
-        const match = /^\s*(?:export\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(.*?)\s*$/.exec(line);
+        const match = /^\s*(?:export\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]/.exec(line);
         if (!match) return;
-        const value = match[2].replace(/^["']|["'];?$/g, "");
+        const value = line.slice(match[0].length).trim().replace(/^["']|["'];?$/g, "");
         if (value === "" || REFERENCE.test(value) || /^[|>]-?$/.test(value) || value.startsWith("/") || value === "null" || value === "~") return;
         if (isSecretName(match[1])) found.push({ line: index + 1, name: match[1] });
     });

@@ -22,6 +22,7 @@ import {
     secretCustomerKmsKey,
     secretRecoveryWindow,
 } from "../rules/aws";
+import { actionMatches } from "../rules/iamDocument";
 import { OfflineResource } from "../offline";
 import { ISSUER, KEY_ARN, OIDC_PROVIDER_ARN, bucketPolicy, kmsKey, publicAccessBlock, role, rolePolicy, secret, sse, tlsPolicy, versioning } from "./compliantStack";
 import { messagesOf, policyTable, res, urnOf } from "./support";
@@ -218,6 +219,20 @@ describe("aws policies", () => {
                 messages: [`policy Statement[0].NotResource is ["arn:aws:s3:::other/*"] for actions ["s3:PutObject","s3:GetObject"]; list the Resource ARNs explicitly: NotResource grants the actions on every other resource, including future ones.`],
             },
         ]);
+
+        it("matches IAM action patterns case-insensitively with * and ?", () => {
+            const table: [string, string, boolean][] = [
+                ["s3:Get*", "s3:GetObject", true],
+                ["S3:GETOBJECT", "s3:getobject", true],
+                ["sts:AssumeRoleWith*", "sts:AssumeRoleWithWebIdentity", true],
+                ["sts:AssumeRole?", "sts:AssumeRole", false],
+                ["*", "iam:PassRole", true],
+                ["s3:*Object", "s3:PutObject", true],
+                ["s3:*Object", "s3:PutObjectAcl", false],
+                [`${"*a".repeat(30)}b`, "a".repeat(60), false],
+            ];
+            for (const [pattern, action, expected] of table) assert.equal(actionMatches(pattern, action), expected, `${pattern} ~ ${action}`);
+        });
 
         it("classifies read-only actions, and wildcard resources", () => {
             for (const a of ["ec2:DescribeRegions", "ec2:Describe*", "kms:ListAliases", "iam:GetRole", "cloudwatch:BatchGetServiceLevelObjectiveBudgetReport", "ecr:GetAuthorizationToken"]) assert.equal(isReadOnlyAction(a), true, a);

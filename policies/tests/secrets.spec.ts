@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { OfflineResource } from "../offline";
 import { PodSpec } from "../rules/pods";
-import { configMapNoSecrets, envNoPlaintextSecrets, isSecretName, k8sSecretValuesMarkedSecret, secretValueKind } from "../rules/secrets";
+import { configMapNoSecrets, configMapSecrets, envNoPlaintextSecrets, isSecretName, k8sSecretValuesMarkedSecret, secretValueKind } from "../rules/secrets";
 import { configMap, deployment, k8sSecret } from "./compliantStack";
 import { messagesOf, policyTable } from "./support";
 
@@ -81,6 +81,15 @@ describe("secrets policies", () => {
             ["0x3b0f8e6d1e4a5c2b9f7a6d8c4e2b1a9f0c3d5e7b", "ADDRESS", undefined],
         ];
         for (const [value, name, kind] of table) assert.equal(secretValueKind(value, name), kind, `${name}=${value}`);
+    });
+
+    it("stays linear on large values (embedded files of a megabyte)", () => {
+        const started = performance.now();
+        const big = "a".repeat(1_000_000);
+        const lines = `${"key" + "b".repeat(60) + ":" + " ".repeat(200) + "x\n"}`.repeat(4000);
+        assert.equal(secretValueKind(big, "X"), undefined);
+        assert.deepEqual(configMapSecrets({ data: { big, lines, url: `${"x".repeat(100_000)}postgres://u:p@h` } }).length, 1);
+        assert.ok(performance.now() - started < 500, `took ${performance.now() - started} ms`);
     });
 
     const cmFix = "move it into a Kubernetes Secret whose value comes from Secrets Manager and mount or reference the Secret instead: ConfigMaps are neither encrypted nor access-controlled like Secrets.";
