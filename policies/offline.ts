@@ -227,7 +227,9 @@ function reportLevel(level: EnforcementLevel): EnforcementLevel {
 
 function wrap(e: unknown, policy: string, subject: string): Error {
     const message = e instanceof Error ? e.message : String(e);
-    return new Error(`Error validating ${subject} with policy '${policy}': ${message}`, { cause: e });
+    const error: Error & { cause?: unknown } = new Error(`Error validating ${subject} with policy '${policy}': ${message}`);
+    error.cause = e;
+    return error;
 }
 
 /**
