@@ -9,8 +9,9 @@ import { encryptionKeyPolicy } from "../components/aws/encryptionKey";
 import { renderPermissionsPolicy, ResolvedGrant } from "../components/aws/irsaRole";
 import { PlatformArns, SecretPurpose, serviceGrants } from "../components/platform";
 import { MockRun, RecordedResource } from "./harness/mockEngine";
-import { runStack, StackOutputs } from "./harness/stack";
+import { StackOutputs } from "./harness/stack";
 import { ACCOUNT, simulate } from "./support/iamSimulator";
+import { committedStackRun } from "./support/stackRuns";
 
 const PURPOSES: SecretPurpose[] = [
     "relay-operator-keys",
@@ -112,7 +113,7 @@ describe("platform wiring", () => {
     describe("per stack", () => {
         const runs = new Map<string, MockRun<StackOutputs>>();
         before(async () => {
-            for (const stack of ["devnet", "testnet", "mainnet"]) runs.set(stack, await runStack(stack));
+            for (const stack of ["devnet", "testnet", "mainnet"]) runs.set(stack, await committedStackRun(stack));
         });
         const ofType = (stack: string, type: string): RecordedResource[] => (runs.get(stack)?.resources ?? []).filter((r) => r.type === type);
 

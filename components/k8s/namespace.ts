@@ -7,8 +7,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Network, PROJECT } from "../config";
 
-/** The Pod Security Standards version the namespace's labels pin. Raise it deliberately. */
-export const POD_SECURITY_VERSION = "v1.33";
+/**
+ * The Pod Security Standards version the namespace's labels pin, the version the policy pack's
+ * pod-security rules implement. Raise both together, deliberately. A cluster older than the
+ * pinned version applies its own latest rules.
+ */
+export const POD_SECURITY_VERSION = "v1.35";
 
 /** Sizes of the namespace's quota. */
 export interface NamespaceQuota {

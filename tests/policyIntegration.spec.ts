@@ -1,0 +1,115 @@
+/**
+ * The policy pack against the real program: every stack passes its network's policy config
+ * with no mandatory violation, and insecure variants of the program (derived with stack
+ * transformations, or by dropping a resource) are blocked by the policy meant to catch them.
+ */
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { evaluatePolicies, OfflineViolation } from "../policies/offline";
+import { toOfflineResource } from "../scripts/plan";
+import { RecordedResource } from "./harness/mockEngine";
+import { runStack } from "./harness/stack";
+import { committedStackRun } from "./support/stackRuns";
+
+async function violations(resources: RecordedResource[], network: string): Promise<OfflineViolation[]> {
+    return evaluatePolicies(resources.map(toOfflineResource), { config: network });
+}
+
+const summary = (vs: OfflineViolation[]) => vs.map((v) => `${v.enforcementLevel} ${v.policyName} ${v.name}: ${v.message}`);
+
+/** A transformation that edits the props of resources of one type whose name ends with `suffix`. */
+function editing(type: string, suffix: string, edit: (props: Record<string, unknown>) => void): pulumi.ResourceTransformation {
+    return (args) => {
+        if (args.type !== type || !args.name.endsWith(suffix)) return undefined;
+        const props = structuredCloneInputs(args.props);
+        edit(props);
+        return { props, opts: args.opts };
+    };
+}
+
+/** Copies plain nested objects and arrays, keeping Outputs and other instances as they are. */
+function structuredCloneInputs<T>(value: T): T {
+    if (Array.isArray(value)) return value.map(structuredCloneInputs) as T;
+    if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, structuredCloneInputs(v)])) as T;
+    }
+    return value;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pod specs are edited as raw JSON
+type Json = any;
+const relayContainer = (props: Json) => props.spec.template.spec.containers[0];
+
+describe("policy pack over the real program", () => {
+    for (const stack of ["devnet", "testnet", "mainnet"]) {
+        it(`${stack}: passes ${stack}'s policy config without a single violation`, async () => {
+            const found = await violations((await committedStackRun(stack)).resources, stack);
+            assert.deepEqual(summary(found), []);
+        });
+    }
+
+    interface Variant {
+        title: string;
+        transformations?: pulumi.ResourceTransformation[];
+        drop?: (r: RecordedResource) => boolean;
+        policy: string;
+        resource: string;
+    }
+    const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+    const variants: Variant[] = [
+        {
+            title: "a privileged container",
+            transformations: [editing(DEPLOYMENT, "relay-workload-deployment", (p) => (relayContainer(p).securityContext.privileged = true))],
+            policy: "pss-privileged-containers",
+            resource: "messaging-mainnet-relay-workload-deployment",
+        },
+        {
+            title: "a wildcard IAM grant",
+            transformations: [
+                editing("aws:iam/rolePolicy:RolePolicy", "relay-role-permissions", (p) => {
+                    p.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "secretsmanager:*", Resource: "arn:aws:secretsmanager:us-east-1:777788889999:secret:messaging-infra/mainnet/relay-operator-keys-AbCdEf" }] });
+                }),
+            ],
+            policy: "iam-no-wildcard-actions",
+            resource: "messaging-mainnet-relay-role-permissions",
+        },
+        {
+            title: "KMS key rotation off",
+            transformations: [editing("aws:kms/key:Key", "-key-key", (p) => (p.enableKeyRotation = false))],
+            policy: "kms-key-rotation-enabled",
+            resource: "messaging-mainnet-key-key",
+        },
+        {
+            title: "the default deny removed",
+            drop: (r) => r.name === "messaging-mainnet-traffic-default-deny",
+            policy: "namespace-default-deny",
+            resource: "messaging-mainnet-namespace",
+        },
+        {
+            title: "a plaintext password env",
+            transformations: [editing(DEPLOYMENT, "relay-workload-deployment", (p) => relayContainer(p).env.push({ name: "DATABASE_PASSWORD", value: "hunter2-but-longer" }))],
+            policy: "env-no-plaintext-secrets",
+            resource: "messaging-mainnet-relay-workload-deployment",
+        },
+        {
+            title: "an unpinned image",
+            transformations: [editing(DEPLOYMENT, "kms-service-workload-deployment", (p) => (relayContainer(p).image = "registry.example.org/messaging/kms-service:latest"))],
+            policy: "workload-image-pinned",
+            resource: "messaging-mainnet-kms-service-workload-deployment",
+        },
+    ];
+
+    for (const variant of variants) {
+        it(`mainnet: blocks ${variant.title} with ${variant.policy}`, async () => {
+            const run = await runStack("mainnet", { transformations: variant.transformations });
+            const resources = run.resources.filter((r) => !(variant.drop?.(r) ?? false));
+            assert.ok(resources.length < run.resources.length || variant.transformations, "the variant changed nothing");
+            const found = (await violations(resources, "mainnet")).filter((v) => v.enforcementLevel === "mandatory");
+            assert.deepEqual(
+                found.map((v) => [v.policyName, v.name]),
+                [[variant.policy, variant.resource]],
+                summary(found).join("\n"),
+            );
+        });
+    }
+});
