@@ -1,8 +1,8 @@
 /**
  * One benchmark measurement in a fresh process, so its peak memory is its own:
- *   benchProgram.ts <stack|empty> <runs>
- * prints JSON: cold time (module loading plus the first evaluation), the median of the warm
- * evaluations, the process's peak RSS and the resource count.
+ *   benchProgram.ts <stack|empty> <warm runs>
+ * prints JSON: cold time (module loading plus the first evaluation), the process's peak RSS after
+ * that first evaluation, the median of `<warm runs>` further evaluations, and the resource count.
  */
 import { performance } from "node:perf_hooks";
 
@@ -10,13 +10,14 @@ const startedAt = performance.now();
 
 async function main(): Promise<void> {
     const [target, runsText] = process.argv.slice(2);
-    const runs = Number(runsText ?? "5");
+    const runs = Number(runsText ?? "0");
     // Loaded here, not at the top, so the cold time includes loading what each program needs.
     const { runInMockEngine } = await import("../tests/harness/mockEngine");
     const { runStack } = await import("../tests/harness/stack");
     const evaluate = target === "empty" ? () => runInMockEngine(async () => ({}), { project: "messaging-infra", stack: "empty" }) : () => runStack(target);
     const first = await evaluate();
     const coldMs = performance.now() - startedAt;
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
         const t = performance.now();
@@ -24,15 +25,7 @@ async function main(): Promise<void> {
         times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
-    process.stdout.write(
-        JSON.stringify({
-            target,
-            resources: first.resources.length,
-            coldMs,
-            warmMedianMs: times[Math.floor(times.length / 2)],
-            peakRssMb: process.resourceUsage().maxRSS / 1024,
-        }),
-    );
+    process.stdout.write(JSON.stringify({ target, resources: first.resources.length, coldMs, peakRssMb, warmMedianMs: runs > 0 ? times[Math.floor(times.length / 2)] : undefined }));
 }
 
 main().catch((error) => {
