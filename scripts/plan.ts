@@ -65,12 +65,19 @@ export function countByType(resources: RecordedResource[]): [string, number][] {
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Where the plan writes: stdout for results, stderr for problems. */
+export interface PlanOutput {
+    out(text: string): void;
+    err(text: string): void;
+}
+
+/** Runs the plan for a command line; returns the exit code. */
+export async function runPlan(argv: string[], io: PlanOutput): Promise<number> {
     let args: PlanArguments;
     try {
         args = parsePlanArguments(argv);
     } catch (error) {
-        console.error((error as Error).message);
+        io.err((error as Error).message);
         return 2;
     }
     // Anything the SDK prints while the program runs goes to stderr, so --json output stays pure.
@@ -83,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
         resources = run.resources;
         network = String(run.outputs.network);
     } catch (error) {
-        console.error((error as Error).message);
+        io.err((error as Error).message);
         return 1;
     } finally {
         console.log = log;
@@ -91,10 +98,10 @@ async function main(argv: string[]): Promise<number> {
     const violations = args.policies ? await evaluatePolicies(resources.map(toOfflineResource), { config: network }) : [];
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
     if (args.json) {
-        process.stdout.write(`${JSON.stringify(args.policies ? { resources, violations } : resources, null, 2)}\n`);
+        io.out(JSON.stringify(args.policies ? { resources, violations } : resources, null, 2));
         return mandatory > 0 ? 1 : 0;
     }
-    const out = (line: string) => process.stdout.write(`${line}\n`);
+    const out = (line: string) => io.out(line);
     out(`Stack ${args.stack}: ${resources.length} resources (offline plan under the mock engine; computed values are placeholders)`);
     out("");
     renderTree(resources).forEach(out);
@@ -109,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
+    runPlan(process.argv.slice(2), { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) }).then(
         (code) => process.exit(code),
         (error) => {
             console.error(error);

@@ -9,7 +9,7 @@ import { encryptionKeyPolicy } from "../components/aws/encryptionKey";
 import { renderPermissionsPolicy, ResolvedGrant } from "../components/aws/irsaRole";
 import { PlatformArns, SecretPurpose, serviceGrants } from "../components/platform";
 import { MockRun, RecordedResource } from "./harness/mockEngine";
-import { StackOutputs } from "./harness/stack";
+import { runStack, StackOutputs } from "./harness/stack";
 import { ACCOUNT, simulate } from "./support/iamSimulator";
 import { committedStackRun } from "./support/stackRuns";
 
@@ -166,5 +166,35 @@ describe("platform wiring", () => {
                 assert.ok(ofType(stack, "aws:secretsmanager/secret:Secret").every((s) => s.inputs.recoveryWindowInDays === days));
             });
         }
+    });
+});
+
+describe("a cluster given by StackReference", () => {
+    const reference = "acme/eks-cluster/devnet";
+    const clusterOutputs = {
+        clusterName: "messaging-devnet",
+        oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+        oidcIssuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+        kubeconfig: "apiVersion: v1\nkind: Config\n",
+    };
+    const overrides = { "messaging-infra:cluster": JSON.stringify({ stackReference: reference }) };
+
+    it("takes the OIDC provider for IRSA trust and the kubeconfig from the cluster stack's outputs", async () => {
+        const { resources } = await runStack("devnet", { configOverrides: overrides, stackReferences: { [reference]: clusterOutputs } });
+        const [ref] = resources.filter((r) => r.type === "pulumi:pulumi:StackReference");
+        assert.equal(ref.inputs.name, reference);
+        const [provider] = resources.filter((r) => r.type === "pulumi:providers:kubernetes");
+        assert.equal(provider.inputs.kubeconfig, clusterOutputs.kubeconfig);
+        assert.ok(provider.secretPaths.includes("kubeconfig"), "the kubeconfig stays a secret");
+        const trust = JSON.parse(resources.find((r) => r.name === "messaging-devnet-relay-role-role")?.inputs.assumeRolePolicy as string);
+        assert.equal(trust.Statement[0].Principal.Federated, clusterOutputs.oidcProviderArn);
+        assert.deepEqual(trust.Statement[0].Condition.StringEquals, {
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:messaging-devnet:relay",
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud": "sts.amazonaws.com",
+        });
+    });
+
+    it("rejects a reference that names another network", async () => {
+        await assert.rejects(runStack("devnet", { configOverrides: { "messaging-infra:cluster": JSON.stringify({ stackReference: "acme/eks-cluster/mainnet" }) } }), /messaging-infra:cluster\.stackReference: got "acme\/eks-cluster\/mainnet"; allowed: a value of the devnet network/);
     });
 });

@@ -67,6 +67,11 @@ export interface MockRunOptions {
      * insecure variant of the real program for a policy test.
      */
     transformations?: pulumi.ResourceTransformation[];
+    /**
+     * Outputs of the stacks the program references (`new pulumi.StackReference(name)`), by stack
+     * name. A reference to a stack not listed fails the run, like an unexpected invoke.
+     */
+    stackReferences?: Record<string, Record<string, unknown>>;
 }
 
 /**
@@ -171,6 +176,11 @@ export async function runInMockEngine<T>(program: () => T | Promise<T>, options:
                 const secretPaths: string[] = [];
                 const inputs = unwrapSecrets(args.inputs ?? {}, "", secretPaths) as Record<string, unknown>;
                 engineInputs.set(resourceKey(args.type, args.name), { inputs, secretPaths, provider: args.provider, custom: args.custom ?? true });
+                if (args.type === "pulumi:pulumi:StackReference") {
+                    const outputs = options.stackReferences?.[String(inputs.name)];
+                    if (!outputs) throw new Error(`unexpected StackReference to ${String(inputs.name)}: the mock engine answers only the stacks the harness lists`);
+                    return { id: String(inputs.name), state: { name: inputs.name, outputs, secretOutputNames: [] } };
+                }
                 return placeholderState(args.type, args.name, inputs);
             },
             call(args) {

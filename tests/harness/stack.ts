@@ -62,6 +62,8 @@ export interface RunStackOptions {
     preview?: boolean;
     /** Stack transformations applied to the program's resources before they are recorded. */
     transformations?: pulumi.ResourceTransformation[];
+    /** Outputs of referenced stacks, by stack name (see `MockRunOptions.stackReferences`). */
+    stackReferences?: Record<string, Record<string, unknown>>;
 }
 
 /** The stack's config as a run will see it, after placeholders and overrides. */
@@ -88,7 +90,7 @@ export type StackOutputs = Record<string, unknown>;
 export async function runStack(stack: string, options: RunStackOptions = {}): Promise<MockRun<StackOutputs>> {
     const { config, secretKeys } = stackRunConfig(stack, options);
     // index.ts exports the program as a function, so importing it caches nothing stack-specific.
-    return runInMockEngine(program as () => Promise<StackOutputs>, { project: PROJECT, stack, config, secretKeys, preview: options.preview, transformations: options.transformations });
+    return runInMockEngine(program as () => Promise<StackOutputs>, { project: PROJECT, stack, config, secretKeys, preview: options.preview, transformations: options.transformations, stackReferences: options.stackReferences });
 }
 
 /**
