@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Network, NetworkConfig } from "../config";
 import { selectorLabels, SERVICE_NAMES } from "../naming";
 import { assertWorkloadArgs, portsByName, Workload, WorkloadArgs, WorkloadPort } from "../k8s/workload";
+import { configuredWorkloadArgs } from "./configuredWorkload";
 
 /** Arguments of {@link FarcasterSync}. */
 export interface FarcasterSyncArgs {
@@ -44,21 +45,11 @@ export function farcasterSyncSettings(args: Pick<FarcasterSyncArgs, "network" | 
 export function farcasterSyncWorkloadArgs(args: FarcasterSyncArgs): WorkloadArgs {
     const { settings } = args;
     return {
-        service: SERVICE_NAMES.farcasterSync,
-        network: args.network,
-        namespace: args.namespace,
-        image: settings.image,
+        // Its only port is metrics, so the probes ask there.
+        ...configuredWorkloadArgs(SERVICE_NAMES.farcasterSync, "farcasterSync", args, settings, "metrics"),
         replicas: 1,
-        resources: settings.resources,
         ports: farcasterSyncPorts(settings),
-        probes: {
-            port: "metrics",
-            startup: { path: settings.probes.health },
-            readiness: { path: settings.probes.ready },
-            liveness: { path: settings.probes.health },
-        },
         settings: farcasterSyncSettings(args),
-        configSource: `${args.stackFile ?? `Pulumi.${args.network}.yaml`} (messaging-infra:services.farcasterSync)`,
     };
 }
 

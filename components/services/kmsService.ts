@@ -11,6 +11,7 @@ import { Network, NetworkConfig } from "../config";
 import { ClusterSecret, clusterSecretName } from "../k8s/clusterSecret";
 import { assertWorkloadArgs, SecretKeyRef, Workload, WorkloadArgs } from "../k8s/workload";
 import { SERVICE_NAMES } from "../naming";
+import { configuredWorkloadArgs } from "./configuredWorkload";
 
 /** The key of the master key in the KMS service's Kubernetes Secret. */
 export const KMS_MASTER_KEY_SECRET_KEY = "master-key";
@@ -52,26 +53,15 @@ export function kmsServiceSettings(args: Pick<KmsServiceArgs, "network" | "setti
 export function kmsServiceWorkloadArgs(args: KmsServiceArgs, masterKey: SecretKeyRef): WorkloadArgs {
     const { settings } = args;
     return {
-        service: SERVICE_NAMES.kmsService,
-        network: args.network,
-        namespace: args.namespace,
-        image: settings.image,
+        ...configuredWorkloadArgs(SERVICE_NAMES.kmsService, "kmsService", args, settings, "http"),
         replicas: settings.replicas,
-        resources: settings.resources,
         ports: [
             { name: "http", containerPort: settings.ports.http },
             { name: "metrics", containerPort: settings.ports.metrics },
         ],
-        probes: {
-            port: "http",
-            startup: { path: settings.probes.health },
-            readiness: { path: settings.probes.ready },
-            liveness: { path: settings.probes.health },
-        },
         settings: kmsServiceSettings(args),
         secretEnv: [{ envName: "KMS_MASTER_KEY", secret: masterKey }],
         roleArn: args.roleArn,
-        configSource: `${args.stackFile ?? `Pulumi.${args.network}.yaml`} (messaging-infra:services.kmsService)`,
     };
 }
 

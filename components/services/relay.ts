@@ -10,6 +10,7 @@ import { Network, NetworkConfig } from "../config";
 import { ClusterSecret, clusterSecretName } from "../k8s/clusterSecret";
 import { assertWorkloadArgs, SecretKeyRef, Workload, WorkloadArgs } from "../k8s/workload";
 import { SERVICE_NAMES } from "../naming";
+import { configuredWorkloadArgs } from "./configuredWorkload";
 
 /** Keys of the relay's Kubernetes Secret. */
 export const RELAY_SECRET_KEYS = { operatorKeys: "operator-keys", covenantSqlCredentials: "covenantsql-credentials" } as const;
@@ -77,24 +78,14 @@ export function relaySettings(args: Pick<RelayServiceArgs, "network" | "namespac
 export function relayWorkloadArgs(args: RelayServiceArgs, secrets: { operatorKeys: SecretKeyRef; covenantSqlCredentials: SecretKeyRef }): WorkloadArgs {
     const { settings } = args;
     return {
-        service: SERVICE_NAMES.relay,
-        network: args.network,
-        namespace: args.namespace,
-        image: settings.image,
+        ...configuredWorkloadArgs(SERVICE_NAMES.relay, "relay", args, settings, "http"),
         replicas: settings.replicas,
         autoscaling: settings.autoscaling,
-        resources: settings.resources,
         ports: [
             { name: "http", containerPort: settings.ports.http },
             { name: "ws", containerPort: settings.ports.ws },
             { name: "metrics", containerPort: settings.ports.metrics },
         ],
-        probes: {
-            port: "http",
-            startup: { path: settings.probes.health },
-            readiness: { path: settings.probes.ready },
-            liveness: { path: settings.probes.health },
-        },
         settings: relaySettings(args),
         secretEnv: [
             { envName: "RELAY_OPERATOR_KEYS", secret: secrets.operatorKeys },
@@ -102,7 +93,6 @@ export function relayWorkloadArgs(args: RelayServiceArgs, secrets: { operatorKey
         ],
         roleArn: args.roleArn,
         terminationGracePeriodSeconds: RELAY_TERMINATION_GRACE_SECONDS,
-        configSource: `${args.stackFile ?? `Pulumi.${args.network}.yaml`} (messaging-infra:services.relay)`,
     };
 }
 
