@@ -453,28 +453,40 @@ function parseConfigValue(value: string): unknown {
 }
 
 /**
- * Reads and validates the current stack's config (`Pulumi.<stack>.yaml`). Reads nothing else;
- * components never read config themselves.
+ * Splits the config map the CLI hands a program (full keys to strings) into the raw config
+ * `parseStackConfig` validates (`messaging-infra:*` without the prefix, plus `region` from
+ * `aws:region`) and how each operator secret is set. Secret values never enter `raw`.
  */
-export function loadNetworkConfig(): NetworkConfig {
-    const stack = pulumi.getStack();
-    const all = pulumi.runtime.allConfig();
-    const projectConfig = new pulumi.Config(PROJECT);
-    const raw: RawStackConfig = {};
+export function rawConfigFromCli(all: Readonly<Record<string, string>>, isSecret: (fullKey: string) => boolean): { raw: RawStackConfig; operatorSecrets: OperatorSecretsPresence } {
     const prefix = `${PROJECT}:`;
+    const raw: RawStackConfig = {};
     for (const [key, value] of Object.entries(all)) {
         if (!key.startsWith(prefix)) continue;
         const name = key.slice(prefix.length);
         if ((OPERATOR_SECRET_KEYS as readonly string[]).includes(name)) continue;
         raw[name] = parseConfigValue(value);
     }
-    const region = new pulumi.Config("aws").get("region");
-    if (region !== undefined) raw.region = region;
-    const operatorSecretsPresence: OperatorSecretsPresence = {};
+    if (all["aws:region"] !== undefined) raw.region = all["aws:region"];
+    const operatorSecrets: OperatorSecretsPresence = {};
     for (const key of OPERATOR_SECRET_KEYS) {
-        if (`${prefix}${key}` in all) operatorSecretsPresence[key] = isConfigSecret(`${prefix}${key}`) ? "secret" : "plain";
+        if (`${prefix}${key}` in all) operatorSecrets[key] = isSecret(`${prefix}${key}`) ? "secret" : "plain";
     }
-    const config = parseStackConfig(raw, stack, operatorSecretsPresence);
-    const operatorSecrets = Object.fromEntries(OPERATOR_SECRET_KEYS.map((key) => [key, projectConfig.requireSecret(key)])) as Record<OperatorSecretKey, pulumi.Output<string>>;
+    return { raw, operatorSecrets };
+}
+
+/** Validated config plus what every consumer derives from it: stack file, floors, operator secrets. */
+export function toNetworkConfig(config: StackConfig, stack: string, operatorSecrets: Record<OperatorSecretKey, pulumi.Output<string>>): NetworkConfig {
     return { ...config, stack, stackFile: `Pulumi.${stack}.yaml`, floors: NETWORK_FLOORS[config.network], operatorSecrets };
+}
+
+/**
+ * Reads and validates the current stack's config (`Pulumi.<stack>.yaml`). Reads nothing else;
+ * components never read config themselves.
+ */
+export function loadNetworkConfig(): NetworkConfig {
+    const stack = pulumi.getStack();
+    const { raw, operatorSecrets } = rawConfigFromCli(pulumi.runtime.allConfig(), isConfigSecret);
+    const config = parseStackConfig(raw, stack, operatorSecrets);
+    const projectConfig = new pulumi.Config(PROJECT);
+    return toNetworkConfig(config, stack, Object.fromEntries(OPERATOR_SECRET_KEYS.map((key) => [key, projectConfig.requireSecret(key)])) as Record<OperatorSecretKey, pulumi.Output<string>>);
 }

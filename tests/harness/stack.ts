@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { OPERATOR_SECRET_KEYS, PROJECT } from "../../components/config";
+import { OPERATOR_SECRET_KEYS, PROJECT, rawConfigFromCli, RawStackConfig } from "../../components/config";
 import program from "../../index";
 import { MockRun, runInMockEngine } from "./mockEngine";
 
@@ -94,23 +94,9 @@ export async function runStack(stack: string, options: RunStackOptions = {}): Pr
 }
 
 /**
- * The raw config object `loadNetworkConfig` validates for `stack`: `messaging-infra:*` values
- * without the prefix (JSON-parsed as the program parses them) plus `region` from `aws:region`.
- * Operator secrets are left out, as the loader leaves them out.
+ * The raw config object `loadNetworkConfig` validates for `stack`, read from its stack file the
+ * same way (`rawConfigFromCli`). Operator secrets are left out, as the loader leaves them out.
  */
-export function rawStackConfig(stack: string): Record<string, unknown> {
-    const { config } = readStackFile(stack);
-    const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(config)) {
-        if (key === "aws:region") raw.region = value;
-        if (!key.startsWith(`${PROJECT}:`)) continue;
-        const name = key.slice(PROJECT.length + 1);
-        if ((OPERATOR_SECRET_KEYS as readonly string[]).includes(name)) continue;
-        try {
-            raw[name] = JSON.parse(value);
-        } catch {
-            raw[name] = value;
-        }
-    }
-    return raw;
+export function rawStackConfig(stack: string): RawStackConfig {
+    return rawConfigFromCli(readStackFile(stack).config, () => true).raw;
 }
