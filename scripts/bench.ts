@@ -14,7 +14,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { benchPolicyPack } from "./benchPolicies";
-import { knownStacks, REPO_ROOT } from "../tests/harness/stack";
+import { knownStacks, REPO_ROOT } from "../harness/stack";
 
 interface Figures {
     target: string;

@@ -12,8 +12,8 @@ async function main(): Promise<void> {
     const [target, runsText] = process.argv.slice(2);
     const runs = Number(runsText ?? "0");
     // Loaded here, not at the top, so the cold time includes loading what each program needs.
-    const { runInMockEngine } = await import("../tests/harness/mockEngine");
-    const { runStack } = await import("../tests/harness/stack");
+    const { runInMockEngine } = await import("../harness/mockEngine");
+    const { runStack } = await import("../harness/stack");
     const evaluate = target === "empty" ? () => runInMockEngine(async () => ({}), { project: "messaging-infra", stack: "empty" }) : () => runStack(target);
     const first = await evaluate();
     const coldMs = performance.now() - startedAt;

@@ -4,7 +4,7 @@
  * container ports), every NetworkPolicy, plus the world around it (other namespaces, kube-dns,
  * addresses outside the cluster) that a test describes.
  */
-import { RecordedResource } from "../harness/mockEngine";
+import { RecordedResource } from "../../harness/mockEngine";
 import { Cluster, ContainerPort, ExternalPeer, Namespace, NetworkPolicy, Pod } from "./networkPolicyEvaluator";
 
 interface PodTemplate {

@@ -4,7 +4,7 @@
  * example cluster facts, and helpers to read what a mock-engine run registered.
  */
 import { Network } from "../../components/validators";
-import { MockRun, RecordedResource } from "../harness/mockEngine";
+import { MockRun, RecordedResource } from "../../harness/mockEngine";
 
 /** The Pulumi project every run uses. */
 export const PROJECT = "messaging-infra";

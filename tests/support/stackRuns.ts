@@ -3,8 +3,8 @@
  * Specs that change config or transform resources call `runStack` themselves. (The harness
  * itself never caches: this memo lives on the test side, keyed by stack.)
  */
-import { MockRun } from "../harness/mockEngine";
-import { runStack, StackOutputs } from "../harness/stack";
+import { MockRun } from "../../harness/mockEngine";
+import { runStack, StackOutputs } from "../../harness/stack";
 
 const runs = new Map<string, Promise<MockRun<StackOutputs>>>();
 

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { countByType, parsePlanArguments, renderTree, runPlan } from "../scripts/plan";
-import { RecordedResource } from "./harness/mockEngine";
-import { REPO_ROOT } from "./harness/stack";
+import { countByType, parsePlanArguments, renderTree, runPlan } from "../../harness/plan";
+import { RecordedResource } from "../../harness/mockEngine";
+import { REPO_ROOT } from "../../harness/stack";
 
 async function plan(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";

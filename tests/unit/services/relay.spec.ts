@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { Network, NetworkConfig } from "../components/config";
-import { RelayService, RelayServiceArgs, relayRpcUrl, relaySettings } from "../components/services/relay";
-import { MockRun, RecordedResource, registeredBeforeFailure, runInMockEngine } from "./harness/mockEngine";
-import { networkConfigFor } from "./support/networkConfig";
+import { Network, NetworkConfig } from "../../../components/config";
+import { RelayService, RelayServiceArgs, relayRpcUrl, relaySettings } from "../../../components/services/relay";
+import { MockRun, RecordedResource, registeredBeforeFailure, runInMockEngine } from "../../../harness/mockEngine";
+import { networkConfigFor } from "../../../harness/networkConfig";
 
 // Navigating recorded inputs, which are plain JSON.
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

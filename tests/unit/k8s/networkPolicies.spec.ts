@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { ArgumentsError } from "../components/errors";
-import { matrixProblems, networkPolicyDefinitions, TrafficEdge } from "../components/k8s/networkPolicies";
+import { ArgumentsError } from "../../../components/errors";
+import { matrixProblems, networkPolicyDefinitions, TrafficEdge } from "../../../components/k8s/networkPolicies";
 
 const relay = { kind: "service", service: "relay" } as const;
 const kms = { kind: "service", service: "kms-service" } as const;

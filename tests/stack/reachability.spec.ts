@@ -4,11 +4,11 @@
  * DESIGN.md's matrix exactly: every edge allowed, everything else denied.
  */
 import * as assert from "node:assert/strict";
-import { RecordedResource } from "./harness/mockEngine";
-import { runStack } from "./harness/stack";
-import { clusterOf, SurroundingCluster } from "./support/clusterModel";
-import { createEvaluator, Endpoint, Flow, isPod, PortSpec } from "./support/networkPolicyEvaluator";
-import { committedStackRun } from "./support/stackRuns";
+import { RecordedResource } from "../../harness/mockEngine";
+import { runStack } from "../../harness/stack";
+import { clusterOf, SurroundingCluster } from "../support/clusterModel";
+import { createEvaluator, Endpoint, Flow, isPod, PortSpec } from "../support/networkPolicyEvaluator";
+import { committedStackRun } from "../support/stackRuns";
 
 const PROBED_EXTERNAL_PORTS: PortSpec[] = [22, 53, 80, 443, 2283, 4661, 5432, 6379, 8545, 9092];
 

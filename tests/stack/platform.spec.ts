@@ -4,14 +4,14 @@
  * policy simulator rather than by reading JSON.
  */
 import * as assert from "node:assert/strict";
-import { backupBucketPolicy } from "../components/aws/backupBucket";
-import { encryptionKeyPolicy } from "../components/aws/encryptionKey";
-import { renderPermissionsPolicy, ResolvedGrant } from "../components/aws/irsaRole";
-import { PlatformArns, SecretPurpose, serviceGrants } from "../components/platform";
-import { MockRun, RecordedResource } from "./harness/mockEngine";
-import { runStack, StackOutputs } from "./harness/stack";
-import { ACCOUNT, simulate } from "./support/iamSimulator";
-import { committedStackRun } from "./support/stackRuns";
+import { backupBucketPolicy } from "../../components/aws/backupBucket";
+import { encryptionKeyPolicy } from "../../components/aws/encryptionKey";
+import { renderPermissionsPolicy, ResolvedGrant } from "../../components/aws/irsaRole";
+import { PlatformArns, SecretPurpose, serviceGrants } from "../../components/platform";
+import { MockRun, RecordedResource } from "../../harness/mockEngine";
+import { runStack, StackOutputs } from "../../harness/stack";
+import { ACCOUNT, simulate } from "../support/iamSimulator";
+import { committedStackRun } from "../support/stackRuns";
 
 const PURPOSES: SecretPurpose[] = [
     "relay-operator-keys",

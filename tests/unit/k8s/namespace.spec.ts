@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { namespaceLabels, quotaHard } from "../components/k8s/namespace";
-import { committedStackRun } from "./support/stackRuns";
+import { namespaceLabels, quotaHard } from "../../../components/k8s/namespace";
+import { committedStackRun } from "../../support/stackRuns";
 
 describe("PlatformNamespace", () => {
     it("labels the namespace restricted on every Pod Security Admission mode, pinned to v1.35", () => {

@@ -15,8 +15,8 @@ import {
     workloadPodSpec,
     workloadProblems,
     writableVolumeName,
-} from "../components/k8s/workload";
-import { MockRun, RecordedResource, runInMockEngine } from "./harness/mockEngine";
+} from "../../../components/k8s/workload";
+import { MockRun, RecordedResource, runInMockEngine } from "../../../harness/mockEngine";
 
 /** A valid Workload's arguments; each bad-input case mutates one thing. */
 function validArgs(overrides: Partial<WorkloadArgs> = {}): WorkloadArgs {

@@ -3,8 +3,8 @@
  * config slice the platform would pass it (without running the whole program).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkConfig, OPERATOR_SECRET_KEYS, OperatorSecretKey, parseStackConfig, PROJECT, rawConfigFromCli, toNetworkConfig } from "../../components/config";
-import { stackRunConfig } from "../harness/stack";
+import { NetworkConfig, OPERATOR_SECRET_KEYS, OperatorSecretKey, parseStackConfig, PROJECT, rawConfigFromCli, toNetworkConfig } from "../components/config";
+import { stackRunConfig } from "./stack";
 
 /**
  * Reads `Pulumi.<stack>.yaml` the way the CLI hands it to a program (see `stackRunConfig`) and

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentsError } from "../components/aws/arguments";
-import { defaultSecretDescription, ManagedSecret, ManagedSecretArgs, renderKeyList, SecretValueSource, secretName } from "../components/aws/managedSecret";
-import { MockRun, runInMockEngine } from "./harness/mockEngine";
-import { byName, NETWORK_CASES, NetworkCase, parentUrnOfChildren, PROJECT, stackUrn } from "./support/iamFixtures";
+import { ArgumentsError } from "../../../components/aws/arguments";
+import { defaultSecretDescription, ManagedSecret, ManagedSecretArgs, renderKeyList, SecretValueSource, secretName } from "../../../components/aws/managedSecret";
+import { MockRun, runInMockEngine } from "../../../harness/mockEngine";
+import { byName, NETWORK_CASES, NetworkCase, parentUrnOfChildren, PROJECT, stackUrn } from "../../support/iamFixtures";
 
 const KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
-import { NETWORK_FLOORS, OperatorSecretsPresence, parseStackConfig, StackConfigError } from "../components/config";
-import { checkCronSchedule, checkNetworkCidr, checkPinnedImage, otherNetworkNamed, parseImageReference } from "../components/validators";
-import program from "../index";
-import { registeredBeforeFailure } from "./harness/mockEngine";
-import { rawStackConfig, runStack } from "./harness/stack";
+import { NETWORK_FLOORS, OperatorSecretsPresence, parseStackConfig, StackConfigError } from "../../components/config";
+import { checkCronSchedule, checkNetworkCidr, checkPinnedImage, otherNetworkNamed, parseImageReference } from "../../components/validators";
+import program from "../../index";
+import { registeredBeforeFailure } from "../../harness/mockEngine";
+import { rawStackConfig, runStack } from "../../harness/stack";
 
 const ALL_SECRETS: OperatorSecretsPresence = { covenantSqlCredentials: "secret", jwtPublicKey: "secret" };
 
@@ -394,9 +394,9 @@ describe("stack config", () => {
     });
 
     it("rejects operator secrets set in plain text in the real program", async () => {
-        const { stackRunConfig } = await import("./harness/stack");
+        const { stackRunConfig } = await import("../../harness/stack");
         const { config } = stackRunConfig("devnet");
-        const { runInMockEngine } = await import("./harness/mockEngine");
+        const { runInMockEngine } = await import("../../harness/mockEngine");
         await assert.rejects(
             runInMockEngine(program, { project: "messaging-infra", stack: "devnet", config, secretKeys: [] }),
             (error: unknown) => error instanceof StackConfigError && error.problems.every((p) => p.given === "[a plain, unencrypted value]") && error.problems.length === 2,

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { runInMockEngine } from "./harness/mockEngine";
-import { runStack } from "./harness/stack";
+import { runInMockEngine } from "../../harness/mockEngine";
+import { runStack } from "../../harness/stack";
 
 describe("mock-engine harness", () => {
     it("records type, name, parent, inputs and options", async () => {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSecret, ClusterSecretArgs, clusterSecretName, clusterSecretProblems } from "../components/k8s/clusterSecret";
-import { runInMockEngine } from "./harness/mockEngine";
+import { ClusterSecret, ClusterSecretArgs, clusterSecretName, clusterSecretProblems } from "../../../components/k8s/clusterSecret";
+import { runInMockEngine } from "../../../harness/mockEngine";
 
 function validArgs(overrides: Partial<ClusterSecretArgs> = {}): ClusterSecretArgs {
     return {

@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
-import { ArgumentsError } from "../components/aws/arguments";
-import { BackupBucket, backupBucketName, backupBucketPolicy, backupLifecycleRules, MAX_BUCKET_NAME_LENGTH } from "../components/aws/backupBucket";
-import { NETWORKS } from "../components/validators";
-import { PolicyDocument } from "../components/aws/policyDocument";
-import { runInMockEngine } from "./harness/mockEngine";
-import { byName, jsonInput, mockArn, NETWORK_CASES, parentUrnOfChildren, PROJECT, stackUrn } from "./support/iamFixtures";
-import { ACCOUNT, simulate, Verdict } from "./support/iamSimulator";
+import { ArgumentsError } from "../../../components/aws/arguments";
+import { BackupBucket, backupBucketName, backupBucketPolicy, backupLifecycleRules, MAX_BUCKET_NAME_LENGTH } from "../../../components/aws/backupBucket";
+import { NETWORKS } from "../../../components/validators";
+import { PolicyDocument } from "../../../components/aws/policyDocument";
+import { runInMockEngine } from "../../../harness/mockEngine";
+import { byName, jsonInput, mockArn, NETWORK_CASES, parentUrnOfChildren, PROJECT, stackUrn } from "../../support/iamFixtures";
+import { ACCOUNT, simulate, Verdict } from "../../support/iamSimulator";
 
 const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/11111111-1111-1111-1111-111111111111`;
 const OTHER_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/22222222-2222-2222-2222-222222222222`;

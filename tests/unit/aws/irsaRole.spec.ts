@@ -1,15 +1,15 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
-import { ArgumentProblem, ArgumentsError } from "../components/aws/arguments";
-import { BackupBucket, backupBucketPolicy } from "../components/aws/backupBucket";
-import { EncryptionKey, encryptionKeyPolicy } from "../components/aws/encryptionKey";
-import { defaultRoleDescription, Grant, irsaRoleName, IrsaRole, IrsaRoleArgs, KEY_OPERATIONS, KeyOperation, renderPermissionsPolicy, renderTrustPolicy, ResolvedGrant } from "../components/aws/irsaRole";
-import { ManagedSecret } from "../components/aws/managedSecret";
-import { PolicyDocument } from "../components/aws/policyDocument";
-import { runInMockEngine } from "./harness/mockEngine";
-import { byName, jsonInput, mockArn, NETWORK_CASES, NetworkCase, parentUrnOfChildren, PROJECT, stackUrn } from "./support/iamFixtures";
-import { ACCOUNT, simulate, simulateWebIdentity, SimulatedRequest, Verdict } from "./support/iamSimulator";
+import { ArgumentProblem, ArgumentsError } from "../../../components/aws/arguments";
+import { BackupBucket, backupBucketPolicy } from "../../../components/aws/backupBucket";
+import { EncryptionKey, encryptionKeyPolicy } from "../../../components/aws/encryptionKey";
+import { defaultRoleDescription, Grant, irsaRoleName, IrsaRole, IrsaRoleArgs, KEY_OPERATIONS, KeyOperation, renderPermissionsPolicy, renderTrustPolicy, ResolvedGrant } from "../../../components/aws/irsaRole";
+import { ManagedSecret } from "../../../components/aws/managedSecret";
+import { PolicyDocument } from "../../../components/aws/policyDocument";
+import { runInMockEngine } from "../../../harness/mockEngine";
+import { byName, jsonInput, mockArn, NETWORK_CASES, NetworkCase, parentUrnOfChildren, PROJECT, stackUrn } from "../../support/iamFixtures";
+import { ACCOUNT, simulate, simulateWebIdentity, SimulatedRequest, Verdict } from "../../support/iamSimulator";
 
 // Named resources of one network, in the simulator's account.
 const NETWORK_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/11111111-1111-1111-1111-111111111111`;

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
-import { knownStacks, REPO_ROOT } from "./harness/stack";
+import { knownStacks, REPO_ROOT } from "../../harness/stack";
 
 /** Provider packages whose config keys may appear in a stack file (`aws:region`, ...). */
 const PROVIDER_NAMESPACES = ["aws", "kubernetes", "random"];
@@ -14,7 +14,7 @@ describe("project files", () => {
     });
 
     it("Pulumi.yaml validates against the Pulumi CLI's project schema", () => {
-        const schema = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "pulumi-project.schema.json"), "utf8"));
+        const schema = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "pulumi-project.schema.json"), "utf8"));
         const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
         const project = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { name: string; runtime: unknown };
         assert.ok(validate(project), JSON.stringify(validate.errors, null, 2));
@@ -23,7 +23,7 @@ describe("project files", () => {
     });
 
     it("the schema check rejects a broken project file", () => {
-        const schema = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "pulumi-project.schema.json"), "utf8"));
+        const schema = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "pulumi-project.schema.json"), "utf8"));
         const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
         assert.equal(validate({ name: "messaging-infra", runtime: { name: "nodejs", option: {} } }), false);
         assert.equal(validate({ runtime: "nodejs" }), false);

@@ -5,15 +5,13 @@
  */
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { evaluatePolicies, OfflineViolation } from "../policies/offline";
-import { toOfflineResource } from "../scripts/plan";
-import { RecordedResource } from "./harness/mockEngine";
-import { runStack } from "./harness/stack";
-import { committedStackRun } from "./support/stackRuns";
+import { OfflineViolation } from "../../policies/offline";
+import { evaluateRecorded } from "../../harness/policies";
+import { RecordedResource } from "../../harness/mockEngine";
+import { runStack } from "../../harness/stack";
+import { committedStackRun } from "../support/stackRuns";
 
-async function violations(resources: RecordedResource[], network: string): Promise<OfflineViolation[]> {
-    return evaluatePolicies(resources.map(toOfflineResource), { config: network });
-}
+const violations = (resources: RecordedResource[], network: string): Promise<OfflineViolation[]> => evaluateRecorded(resources, network);
 
 const summary = (vs: OfflineViolation[]) => vs.map((v) => `${v.enforcementLevel} ${v.policyName} ${v.name}: ${v.message}`);
 

@@ -6,12 +6,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { OPERATOR_SECRET_KEYS, PROJECT, rawConfigFromCli, RawStackConfig } from "../../components/config";
-import program from "../../index";
+import { OPERATOR_SECRET_KEYS, PROJECT, rawConfigFromCli, RawStackConfig } from "../components/config";
+import program from "../index";
 import { MockRun, runInMockEngine } from "./mockEngine";
 
 /** The repository root (where Pulumi.yaml lives). */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const REPO_ROOT = path.resolve(__dirname, "..");
 
 /** The stacks that have a `Pulumi.<stack>.yaml` in the repository. */
 export function knownStacks(): string[] {

@@ -6,12 +6,12 @@
  * (type, name, parent) and their protection.
  */
 import * as assert from "node:assert/strict";
-import { BackupBucket } from "../components/aws/backupBucket";
-import { EncryptionKey } from "../components/aws/encryptionKey";
-import { Grant, IrsaRole } from "../components/aws/irsaRole";
-import { ManagedSecret } from "../components/aws/managedSecret";
-import { RecordedResource, runInMockEngine } from "./harness/mockEngine";
-import { NETWORK_CASES, NetworkCase, PROJECT } from "./support/iamFixtures";
+import { BackupBucket } from "../../../components/aws/backupBucket";
+import { EncryptionKey } from "../../../components/aws/encryptionKey";
+import { Grant, IrsaRole } from "../../../components/aws/irsaRole";
+import { ManagedSecret } from "../../../components/aws/managedSecret";
+import { RecordedResource, runInMockEngine } from "../../../harness/mockEngine";
+import { NETWORK_CASES, NetworkCase, PROJECT } from "../../support/iamFixtures";
 
 /**
  * Inputs that force replacement, per resource type (AWS semantics and the provider's ForceNew

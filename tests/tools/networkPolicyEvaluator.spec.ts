@@ -29,7 +29,7 @@ import {
     PolicyType,
     Protocol,
     validateNetworkPolicy,
-} from "./support/networkPolicyEvaluator";
+} from "../support/networkPolicyEvaluator";
 
 // ---------------------------------------------------------------------------------------------
 // Builders

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
-import { ArgumentsError } from "../components/aws/arguments";
-import { defaultKeyDescription, EncryptionKey, encryptionKeyPolicy, keyAliasName } from "../components/aws/encryptionKey";
-import { runInMockEngine } from "./harness/mockEngine";
-import { byName, NETWORK_CASES, parentUrnOfChildren, PROJECT, stackUrn } from "./support/iamFixtures";
-import { ACCOUNT, CALLER_ROLE_ARN, simulate } from "./support/iamSimulator";
+import { ArgumentsError } from "../../../components/aws/arguments";
+import { defaultKeyDescription, EncryptionKey, encryptionKeyPolicy, keyAliasName } from "../../../components/aws/encryptionKey";
+import { runInMockEngine } from "../../../harness/mockEngine";
+import { byName, NETWORK_CASES, parentUrnOfChildren, PROJECT, stackUrn } from "../../support/iamFixtures";
+import { ACCOUNT, CALLER_ROLE_ARN, simulate } from "../../support/iamSimulator";
 
 const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 

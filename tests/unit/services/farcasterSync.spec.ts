@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
-import { NetworkConfig } from "../components/config";
-import { FarcasterSync, farcasterSyncSettings } from "../components/services/farcasterSync";
-import { MockRun, RecordedResource, runInMockEngine } from "./harness/mockEngine";
-import { networkConfigFor } from "./support/networkConfig";
+import { NetworkConfig } from "../../../components/config";
+import { FarcasterSync, farcasterSyncSettings } from "../../../components/services/farcasterSync";
+import { MockRun, RecordedResource, runInMockEngine } from "../../../harness/mockEngine";
+import { networkConfigFor } from "../../../harness/networkConfig";
 
 // Navigating recorded inputs, which are plain JSON.
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
