@@ -38,9 +38,24 @@ export interface NetworkFloors {
 
 /** DESIGN.md's network table as floors: testnet and mainnet are highly available and protected. */
 export const NETWORK_FLOORS: Record<Network, NetworkFloors> = {
-    devnet: { minReplicas: { relay: 1, kmsService: 1, messagingApi: 1 }, minKmsDeletionWindowDays: 7, minSecretRecoveryWindowDays: 7, requireProtection: false },
-    testnet: { minReplicas: { relay: 2, kmsService: 2, messagingApi: 2 }, minKmsDeletionWindowDays: 30, minSecretRecoveryWindowDays: 30, requireProtection: true },
-    mainnet: { minReplicas: { relay: 3, kmsService: 2, messagingApi: 3 }, minKmsDeletionWindowDays: 30, minSecretRecoveryWindowDays: 30, requireProtection: true },
+    devnet: {
+        minReplicas: { relay: 1, kmsService: 1, messagingApi: 1 },
+        minKmsDeletionWindowDays: 7,
+        minSecretRecoveryWindowDays: 7,
+        requireProtection: false,
+    },
+    testnet: {
+        minReplicas: { relay: 2, kmsService: 2, messagingApi: 2 },
+        minKmsDeletionWindowDays: 30,
+        minSecretRecoveryWindowDays: 30,
+        requireProtection: true,
+    },
+    mainnet: {
+        minReplicas: { relay: 3, kmsService: 2, messagingApi: 3 },
+        minKmsDeletionWindowDays: 30,
+        minSecretRecoveryWindowDays: 30,
+        requireProtection: true,
+    },
 };
 
 /** Operator-supplied secrets: values only an operator knows, set with `pulumi config set --secret`. */
@@ -58,22 +73,49 @@ const refined = (what: string, check: (value: string) => string | undefined) =>
         if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
     });
 const int = (min: number, max: number, what?: string) => {
-    const allowed = what ?? (max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`);
-    return z.number({ error: allowed }).int({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed });
+    const allowed =
+        what ?? (max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`);
+    return z
+        .number({ error: allowed })
+        .int({ error: allowed })
+        .min(min, { error: allowed })
+        .max(max, { error: allowed });
 };
 const port = int(1, 65535, "a port number from 1 to 65535");
-const hostname = z.hostname({ error: "a DNS hostname such as db.devnet.example.org" }).refine((h) => h.includes("."), { error: "a fully qualified DNS hostname such as db.devnet.example.org" });
+const hostname = z
+    .hostname({ error: "a DNS hostname such as db.devnet.example.org" })
+    .refine((h) => h.includes("."), { error: "a fully qualified DNS hostname such as db.devnet.example.org" });
 const cidr = refined("a network CIDR such as 10.20.0.0/16", checkNetworkCidr);
 const cidrs = z.array(cidr, { error: "a list of network CIDRs" }).min(1, { error: "at least one network CIDR" });
 const image = refined("a container image reference", checkPinnedImage);
 const evmAddress = refined("an EVM address: 0x followed by 40 hex digits", checkEvmAddress);
-const httpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.domain, error: "an http(s) URL with a DNS hostname, e.g. https://rpc.devnet.example.org" });
-const endpoint = refined("a host:port endpoint such as kafka-1.devnet.example.org:9092", (v) => (parseHostPort(v) ? undefined : "a host:port endpoint such as kafka-1.devnet.example.org:9092"));
-const cpu = refined("a CPU quantity such as 250m or 1", (v) => (parseCpuMillis(v) === undefined ? "a CPU quantity such as 250m or 1" : undefined));
-const bytes = refined("a memory or storage quantity such as 256Mi or 10Gi", (v) => (parseByteQuantity(v) === undefined ? "a memory or storage quantity such as 256Mi or 10Gi" : undefined));
-const probePath = z.string({ error: "an HTTP path starting with /" }).regex(/^\/[A-Za-z0-9._~\/-]*$/, { error: "an HTTP path starting with /, e.g. /health" });
-const labels = z.record(z.string(), z.string().min(1, { error: "a non-empty label value" }), { error: "a map of label names to values" }).refine((m) => Object.keys(m).length > 0, { error: "at least one label that selects the namespace, e.g. kubernetes.io/metadata.name: ingress-nginx" });
-const dnsLabel = z.string({ error: "a DNS-1123 label" }).regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "a DNS-1123 label: lower-case letters, digits and '-', at most 63 characters" });
+const httpUrl = z.url({
+    protocol: /^https?$/,
+    hostname: z.regexes.domain,
+    error: "an http(s) URL with a DNS hostname, e.g. https://rpc.devnet.example.org",
+});
+const endpoint = refined("a host:port endpoint such as kafka-1.devnet.example.org:9092", (v) =>
+    parseHostPort(v) ? undefined : "a host:port endpoint such as kafka-1.devnet.example.org:9092",
+);
+const cpu = refined("a CPU quantity such as 250m or 1", (v) =>
+    parseCpuMillis(v) === undefined ? "a CPU quantity such as 250m or 1" : undefined,
+);
+const bytes = refined("a memory or storage quantity such as 256Mi or 10Gi", (v) =>
+    parseByteQuantity(v) === undefined ? "a memory or storage quantity such as 256Mi or 10Gi" : undefined,
+);
+const probePath = z
+    .string({ error: "an HTTP path starting with /" })
+    .regex(/^\/[A-Za-z0-9._~\/-]*$/, { error: "an HTTP path starting with /, e.g. /health" });
+const labels = z
+    .record(z.string(), z.string().min(1, { error: "a non-empty label value" }), {
+        error: "a map of label names to values",
+    })
+    .refine((m) => Object.keys(m).length > 0, {
+        error: "at least one label that selects the namespace, e.g. kubernetes.io/metadata.name: ingress-nginx",
+    });
+const dnsLabel = z.string({ error: "a DNS-1123 label" }).regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+    error: "a DNS-1123 label: lower-case letters, digits and '-', at most 63 characters",
+});
 
 const resourcesSchema = z.strictObject({
     requests: z.strictObject({ cpu, memory: bytes }),
@@ -93,7 +135,9 @@ const relaySchema = z.strictObject({
     replicas: int(1, 100),
     autoscaling: autoscalingSchema.optional(),
     resources: resourcesSchema,
-    ports: z.strictObject({ http: port.default(3200), ws: port.default(3201), metrics: port.default(9102) }).default({ http: 3200, ws: 3201, metrics: 9102 }),
+    ports: z
+        .strictObject({ http: port.default(3200), ws: port.default(3201), metrics: port.default(9102) })
+        .default({ http: 3200, ws: 3201, metrics: 9102 }),
     probes: probesSchema.default({ health: "/health", ready: "/ready" }),
     operatorKeyCount: int(1, 16),
     limits: z.strictObject({
@@ -109,7 +153,9 @@ const kmsServiceSchema = z.strictObject({
     image,
     replicas: int(1, 100),
     resources: resourcesSchema,
-    ports: z.strictObject({ http: port.default(3300), metrics: port.default(9103) }).default({ http: 3300, metrics: 9103 }),
+    ports: z
+        .strictObject({ http: port.default(3300), metrics: port.default(9103) })
+        .default({ http: 3300, metrics: 9103 }),
     probes: probesSchema.default({ health: "/health", ready: "/ready" }),
 });
 
@@ -130,7 +176,9 @@ const messagingApiSchema = z.strictObject({
     replicas: int(1, 100),
     autoscaling: autoscalingSchema.optional(),
     resources: resourcesSchema,
-    ports: z.strictObject({ http: port.default(3000), metrics: port.default(9090) }).default({ http: 3000, metrics: 9090 }),
+    ports: z
+        .strictObject({ http: port.default(3000), metrics: port.default(9090) })
+        .default({ http: 3000, metrics: 9090 }),
     probes: probesSchema.default({ health: "/health", ready: "/ready" }),
 });
 
@@ -153,10 +201,22 @@ const clusterSchema = z.union(
             kubeContext: text("a kubeconfig context name").optional(),
         }),
         z.strictObject({
-            stackReference: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: "a fully qualified stack name <org>/<project>/<stack>" }),
+            stackReference: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+                error: "a fully qualified stack name <org>/<project>/<stack>",
+            }),
             outputs: z
-                .strictObject({ name: text("an output name"), oidcProviderArn: text("an output name"), oidcIssuerUrl: text("an output name"), kubeconfig: text("an output name") })
-                .default({ name: "clusterName", oidcProviderArn: "oidcProviderArn", oidcIssuerUrl: "oidcIssuerUrl", kubeconfig: "kubeconfig" }),
+                .strictObject({
+                    name: text("an output name"),
+                    oidcProviderArn: text("an output name"),
+                    oidcIssuerUrl: text("an output name"),
+                    kubeconfig: text("an output name"),
+                })
+                .default({
+                    name: "clusterName",
+                    oidcProviderArn: "oidcProviderArn",
+                    oidcIssuerUrl: "oidcIssuerUrl",
+                    kubeconfig: "kubeconfig",
+                }),
         }),
     ],
     { error: "either {name, oidcProviderArn, oidcIssuerUrl} or {stackReference: <org>/<project>/<stack>}" },
@@ -188,26 +248,62 @@ function stackSchema(network: Network | undefined) {
     const floors = network ? NETWORK_FLOORS[network] : undefined;
     const minReplicas = (service: keyof NetworkFloors["minReplicas"]) => (floors ? floors.minReplicas[service] : 1);
     const replicasFloor = (service: keyof NetworkFloors["minReplicas"]) =>
-        int(minReplicas(service), 100, `an integer from ${minReplicas(service)} to 100${network ? ` (the ${network} minimum is ${minReplicas(service)})` : ""}`);
+        int(
+            minReplicas(service),
+            100,
+            `an integer from ${minReplicas(service)} to 100${network ? ` (the ${network} minimum is ${minReplicas(service)})` : ""}`,
+        );
     return z.strictObject({
         network: z.enum(NETWORKS, { error: `one of ${NETWORKS.join(", ")}` }),
         owner: text("the owning team's name, used in tags"),
         aws: z.strictObject({
-            accountId: z.string({ error: "a 12-digit AWS account id" }).regex(/^[0-9]{12}$/, { error: "a 12-digit AWS account id" }),
-            kmsDeletionWindowDays: int(floors?.minKmsDeletionWindowDays ?? 7, 30, `an integer from ${floors?.minKmsDeletionWindowDays ?? 7} to 30 (days)`),
-            secretRecoveryWindowDays: int(floors?.minSecretRecoveryWindowDays ?? 7, 30, `an integer from ${floors?.minSecretRecoveryWindowDays ?? 7} to 30 (days)`),
+            accountId: z
+                .string({ error: "a 12-digit AWS account id" })
+                .regex(/^[0-9]{12}$/, { error: "a 12-digit AWS account id" }),
+            kmsDeletionWindowDays: int(
+                floors?.minKmsDeletionWindowDays ?? 7,
+                30,
+                `an integer from ${floors?.minKmsDeletionWindowDays ?? 7} to 30 (days)`,
+            ),
+            secretRecoveryWindowDays: int(
+                floors?.minSecretRecoveryWindowDays ?? 7,
+                30,
+                `an integer from ${floors?.minSecretRecoveryWindowDays ?? 7} to 30 (days)`,
+            ),
             apiCidrs: cidrs.default(["0.0.0.0/0"]),
         }),
-        region: z.string({ error: "an AWS region such as us-east-1" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { error: "an AWS region such as us-east-1" }),
+        region: z
+            .string({ error: "an AWS region such as us-east-1" })
+            .regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { error: "an AWS region such as us-east-1" }),
         cluster: clusterSchema,
         domain: hostname,
         namespace: z.strictObject({
             name: dnsLabel,
-            quota: z.strictObject({ requestsCpu: cpu, requestsMemory: bytes, limitsCpu: cpu, limitsMemory: bytes, pods: int(1, 10_000), persistentVolumeClaims: int(0, 1000), requestsStorage: bytes }),
-            containerDefaults: z.strictObject({ requests: z.strictObject({ cpu, memory: bytes }), limits: z.strictObject({ cpu, memory: bytes }) }),
+            quota: z.strictObject({
+                requestsCpu: cpu,
+                requestsMemory: bytes,
+                limitsCpu: cpu,
+                limitsMemory: bytes,
+                pods: int(1, 10_000),
+                persistentVolumeClaims: int(0, 1000),
+                requestsStorage: bytes,
+            }),
+            containerDefaults: z.strictObject({
+                requests: z.strictObject({ cpu, memory: bytes }),
+                limits: z.strictObject({ cpu, memory: bytes }),
+            }),
         }),
-        ingress: z.strictObject({ namespace: dnsLabel, namespaceLabels: labels, className: dnsLabel, clusterIssuer: dnsLabel }),
-        monitoring: z.strictObject({ enabled: z.boolean({ error: "true or false" }), namespace: dnsLabel, namespaceLabels: labels }),
+        ingress: z.strictObject({
+            namespace: dnsLabel,
+            namespaceLabels: labels,
+            className: dnsLabel,
+            clusterIssuer: dnsLabel,
+        }),
+        monitoring: z.strictObject({
+            enabled: z.boolean({ error: "true or false" }),
+            namespace: dnsLabel,
+            namespaceLabels: labels,
+        }),
         chain: chainSchema,
         services: z.strictObject({
             relay: relaySchema.extend({ replicas: replicasFloor("relay") }),
@@ -217,10 +313,19 @@ function stackSchema(network: Network | undefined) {
             objectStore: objectStoreSchema,
         }),
         externalStores: z.strictObject({
-            postgres: externalStoreSchema.extend({ database: dnsLabel.or(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/)), user: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "a Postgres role name" }) }),
+            postgres: externalStoreSchema.extend({
+                database: dnsLabel.or(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/)),
+                user: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "a Postgres role name" }),
+            }),
             redis: externalStoreSchema,
-            kafka: z.strictObject({ brokers: z.array(endpoint).min(1, { error: "at least one host:port broker" }), cidrs }),
-            covenantSql: z.strictObject({ endpoints: z.array(endpoint).min(1, { error: "at least one host:port endpoint" }), cidrs }),
+            kafka: z.strictObject({
+                brokers: z.array(endpoint).min(1, { error: "at least one host:port broker" }),
+                cidrs,
+            }),
+            covenantSql: z.strictObject({
+                endpoints: z.array(endpoint).min(1, { error: "at least one host:port endpoint" }),
+                cidrs,
+            }),
         }),
         backups: z.strictObject({
             schedule: refined("a cron schedule", checkCronSchedule),
@@ -281,7 +386,11 @@ function problemsFromZod(issues: z.core.$ZodIssue[], raw: Record<string, unknown
         if (issue.code === "unrecognized_keys") {
             for (const key of issue.keys) {
                 const path = [...issue.path, key];
-                problems.add(configPath(path), valueAt(raw, path), "no such setting (check the spelling against the README's config reference)");
+                problems.add(
+                    configPath(path),
+                    valueAt(raw, path),
+                    "no such setting (check the spelling against the README's config reference)",
+                );
             }
             continue;
         }
@@ -292,7 +401,12 @@ function problemsFromZod(issues: z.core.$ZodIssue[], raw: Record<string, unknown
             const best = [...issue.errors].sort((a, b) => a.length - b.length)[0];
             if (best.length > 0 && given !== null && typeof given === "object") {
                 // Branch issues carry paths relative to the union.
-                problems.problems.push(...problemsFromZod(best.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })), raw));
+                problems.problems.push(
+                    ...problemsFromZod(
+                        best.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })),
+                        raw,
+                    ),
+                );
                 continue;
             }
         }
@@ -327,11 +441,20 @@ function crossFieldProblems(raw: RawStackConfig, stack: string, network: Network
         const arn = parseOidcProviderArn(arnText);
         const accountId = rawAt(raw, "aws.accountId");
         if (!arn) {
-            add("cluster.oidcProviderArn", "an EKS OIDC provider ARN: arn:aws:iam::<12-digit account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>");
+            add(
+                "cluster.oidcProviderArn",
+                "an EKS OIDC provider ARN: arn:aws:iam::<12-digit account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>",
+            );
         } else {
-            if (isString(accountId) && arn.accountId !== accountId) add("cluster.oidcProviderArn", `an OIDC provider in this network's account ${accountId} (aws.accountId)`);
-            if (isString(raw.region) && arn.region !== raw.region) add("cluster.oidcProviderArn", `an OIDC provider in this stack's region ${raw.region} (aws:region)`);
-            if (isString(issuerUrl) && issuerUrl !== `https://${arn.issuerHostPath}`) add("cluster.oidcIssuerUrl", `https://${arn.issuerHostPath} (the issuer the OIDC provider ARN names)`);
+            if (isString(accountId) && arn.accountId !== accountId)
+                add(
+                    "cluster.oidcProviderArn",
+                    `an OIDC provider in this network's account ${accountId} (aws.accountId)`,
+                );
+            if (isString(raw.region) && arn.region !== raw.region)
+                add("cluster.oidcProviderArn", `an OIDC provider in this stack's region ${raw.region} (aws:region)`);
+            if (isString(issuerUrl) && issuerUrl !== `https://${arn.issuerHostPath}`)
+                add("cluster.oidcIssuerUrl", `https://${arn.issuerHostPath} (the issuer the OIDC provider ARN names)`);
         }
     }
     if (network && NETWORK_FLOORS[network].requireProtection && raw.protectStatefulResources === false) {
@@ -339,7 +462,8 @@ function crossFieldProblems(raw: RawStackConfig, stack: string, network: Network
     }
     const retention = rawAt(raw, "backups.retentionDays");
     const noncurrent = rawAt(raw, "backups.noncurrentRetentionDays");
-    if (isInt(retention) && isInt(noncurrent) && noncurrent < retention) add("backups.noncurrentRetentionDays", `an integer >= backups.retentionDays (${retention})`);
+    if (isInt(retention) && isInt(noncurrent) && noncurrent < retention)
+        add("backups.noncurrentRetentionDays", `an integer >= backups.retentionDays (${retention})`);
     if (network && network !== "devnet" && rawAt(raw, "chain.mode") === "in-cluster") {
         add("chain.mode", `external (only devnet runs its own chain stack; ${network} uses a public L2 RPC)`);
     }
@@ -350,10 +474,15 @@ function crossFieldProblems(raw: RawStackConfig, stack: string, network: Network
         const max = rawAt(raw, `services.${service}.autoscaling.maxReplicas`);
         const replicas = rawAt(raw, `services.${service}.replicas`);
         if (!isInt(min) || !isInt(max)) continue;
-        if (min > max) add(`services.${service}.autoscaling.minReplicas`, `an integer <= autoscaling.maxReplicas (${max})`);
-        if (min < floor) add(`services.${service}.autoscaling.minReplicas`, `an integer >= ${floor} (the ${network} minimum)`);
+        if (min > max)
+            add(`services.${service}.autoscaling.minReplicas`, `an integer <= autoscaling.maxReplicas (${max})`);
+        if (min < floor)
+            add(`services.${service}.autoscaling.minReplicas`, `an integer >= ${floor} (the ${network} minimum)`);
         if (isInt(replicas) && min <= max && (replicas < min || replicas > max)) {
-            add(`services.${service}.replicas`, `an integer from autoscaling.minReplicas (${min}) to autoscaling.maxReplicas (${max})`);
+            add(
+                `services.${service}.replicas`,
+                `an integer from autoscaling.minReplicas (${min}) to autoscaling.maxReplicas (${max})`,
+            );
         }
     }
 
@@ -363,7 +492,8 @@ function crossFieldProblems(raw: RawStackConfig, stack: string, network: Network
         const seen = new Map<unknown, string>();
         for (const [name, value] of Object.entries(ports)) {
             const clash = seen.get(value);
-            if (clash) add(`services.${service}.ports.${name}`, `a port not already used by ports.${clash} in the same pod`);
+            if (clash)
+                add(`services.${service}.ports.${name}`, `a port not already used by ports.${clash} in the same pod`);
             else seen.set(value, name);
         }
     }
@@ -379,7 +509,10 @@ function crossFieldProblems(raw: RawStackConfig, stack: string, network: Network
             const request = quantity("requests", field);
             const limit = quantity("limits", field);
             if (request !== undefined && limit !== undefined && limit < request) {
-                add(`services.${service}.resources.limits.${field}`, `a quantity >= requests.${field} (${String(rawAt(raw, `services.${service}.resources.requests.${field}`))})`);
+                add(
+                    `services.${service}.resources.limits.${field}`,
+                    `a quantity >= requests.${field} (${String(rawAt(raw, `services.${service}.resources.requests.${field}`))})`,
+                );
             }
         }
     }
@@ -392,7 +525,12 @@ function crossNetworkProblems(raw: Record<string, unknown>, network: Network): A
     const visit = (value: unknown, path: PropertyKey[]) => {
         if (typeof value === "string") {
             const other = otherNetworkNamed(value, network);
-            if (other) problems.add(configPath(path), value, `a value of the ${network} network (this one names ${other}; endpoints, ARNs, buckets and hostnames never cross networks)`);
+            if (other)
+                problems.add(
+                    configPath(path),
+                    value,
+                    `a value of the ${network} network (this one names ${other}; endpoints, ARNs, buckets and hostnames never cross networks)`,
+                );
         } else if (Array.isArray(value)) {
             value.forEach((v, i) => visit(v, [...path, i]));
         } else if (value !== null && typeof value === "object") {
@@ -414,7 +552,11 @@ export type RawStackConfig = Record<string, unknown>;
  * every problem: schema problems, cross-field rules, values naming another network and missing
  * or plain operator secrets (`operatorSecrets` says how each one is set).
  */
-export function parseStackConfig(raw: RawStackConfig, stack: string, operatorSecrets: OperatorSecretsPresence): StackConfig {
+export function parseStackConfig(
+    raw: RawStackConfig,
+    stack: string,
+    operatorSecrets: OperatorSecretsPresence,
+): StackConfig {
     const stackFile = `Pulumi.${stack}.yaml`;
     const isNetwork = (value: unknown): value is Network => (NETWORKS as readonly unknown[]).includes(value);
     const network = isNetwork(raw.network) ? raw.network : undefined;
@@ -457,7 +599,10 @@ function parseConfigValue(value: string): unknown {
  * `parseStackConfig` validates (`messaging-infra:*` without the prefix, plus `region` from
  * `aws:region`) and how each operator secret is set. Secret values never enter `raw`.
  */
-export function rawConfigFromCli(all: Readonly<Record<string, string>>, isSecret: (fullKey: string) => boolean): { raw: RawStackConfig; operatorSecrets: OperatorSecretsPresence } {
+export function rawConfigFromCli(
+    all: Readonly<Record<string, string>>,
+    isSecret: (fullKey: string) => boolean,
+): { raw: RawStackConfig; operatorSecrets: OperatorSecretsPresence } {
     const prefix = `${PROJECT}:`;
     const raw: RawStackConfig = {};
     for (const [key, value] of Object.entries(all)) {
@@ -475,8 +620,18 @@ export function rawConfigFromCli(all: Readonly<Record<string, string>>, isSecret
 }
 
 /** Validated config plus what every consumer derives from it: stack file, floors, operator secrets. */
-export function toNetworkConfig(config: StackConfig, stack: string, operatorSecrets: Record<OperatorSecretKey, pulumi.Output<string>>): NetworkConfig {
-    return { ...config, stack, stackFile: `Pulumi.${stack}.yaml`, floors: NETWORK_FLOORS[config.network], operatorSecrets };
+export function toNetworkConfig(
+    config: StackConfig,
+    stack: string,
+    operatorSecrets: Record<OperatorSecretKey, pulumi.Output<string>>,
+): NetworkConfig {
+    return {
+        ...config,
+        stack,
+        stackFile: `Pulumi.${stack}.yaml`,
+        floors: NETWORK_FLOORS[config.network],
+        operatorSecrets,
+    };
 }
 
 /**
@@ -488,5 +643,12 @@ export function loadNetworkConfig(): NetworkConfig {
     const { raw, operatorSecrets } = rawConfigFromCli(pulumi.runtime.allConfig(), isConfigSecret);
     const config = parseStackConfig(raw, stack, operatorSecrets);
     const projectConfig = new pulumi.Config(PROJECT);
-    return toNetworkConfig(config, stack, Object.fromEntries(OPERATOR_SECRET_KEYS.map((key) => [key, projectConfig.requireSecret(key)])) as Record<OperatorSecretKey, pulumi.Output<string>>);
+    return toNetworkConfig(
+        config,
+        stack,
+        Object.fromEntries(OPERATOR_SECRET_KEYS.map((key) => [key, projectConfig.requireSecret(key)])) as Record<
+            OperatorSecretKey,
+            pulumi.Output<string>
+        >,
+    );
 }

@@ -33,7 +33,9 @@ export type SecretPurpose =
  * Where each credential's value comes from: generated when we can, operator-supplied when only
  * an operator knows it (config secrets).
  */
-export function secretSources(config: Pick<NetworkConfig, "services" | "operatorSecrets">): Record<SecretPurpose, SecretValueSource> {
+export function secretSources(
+    config: Pick<NetworkConfig, "services" | "operatorSecrets">,
+): Record<SecretPurpose, SecretValueSource> {
     return {
         // 32-byte hex private keys, one per relay operator, stored as one JSON array.
         "relay-operator-keys": { kind: "keyList", count: config.services.relay.operatorKeyCount },
@@ -63,7 +65,9 @@ export const BACKUP_PREFIX = "backups";
  * encrypted with the network key also needs kms:Decrypt through Secrets Manager; writing to the
  * SSE-KMS bucket needs kms:GenerateDataKey through S3.
  */
-export function serviceGrants<S>(arns: PlatformArns<S>): Record<"relay" | "kms-service" | "messaging-api" | "backup", Grant<S>[]> {
+export function serviceGrants<S>(
+    arns: PlatformArns<S>,
+): Record<"relay" | "kms-service" | "messaging-api" | "backup", Grant<S>[]> {
     const readSecrets = (...purposes: SecretPurpose[]): Grant<S>[] => [
         { kind: "readSecrets", secretArns: purposes.map((p) => arns.secretArns[p]) },
         { kind: "useKey", keyArn: arns.keyArn, operations: ["decrypt"], via: "secretsmanager" },
@@ -74,7 +78,13 @@ export function serviceGrants<S>(arns: PlatformArns<S>): Record<"relay" | "kms-s
             ...readSecrets("kms-master-key"),
             { kind: "useKey", keyArn: arns.keyArn, operations: ["encrypt", "decrypt", "generateDataKey", "describe"] },
         ],
-        "messaging-api": readSecrets("postgres-password", "redis-password", "object-store-root-password", "secretbox-key", "jwt-public-key"),
+        "messaging-api": readSecrets(
+            "postgres-password",
+            "redis-password",
+            "object-store-root-password",
+            "secretbox-key",
+            "jwt-public-key",
+        ),
         backup: [
             ...readSecrets("postgres-password", "object-store-root-password"),
             { kind: "writeObjects", bucketArn: arns.bucketArn, prefix: BACKUP_PREFIX },
@@ -105,30 +115,76 @@ export class MessagingPlatform extends pulumi.ComponentResource {
     public readonly backupBucketName: pulumi.Output<string>;
 
     constructor(name: string, args: MessagingPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("messaging:platform:MessagingPlatform", name, {}, { ...opts, providers: [args.providers.aws, args.providers.kubernetes, args.providers.random] });
+        super(
+            "messaging:platform:MessagingPlatform",
+            name,
+            {},
+            { ...opts, providers: [args.providers.aws, args.providers.kubernetes, args.providers.random] },
+        );
         const { config } = args;
         const { network, owner } = config;
         const protect = config.protectStatefulResources;
 
-        const key = new EncryptionKey(`${name}-key`, { network, owner, accountId: config.aws.accountId, deletionWindowInDays: config.aws.kmsDeletionWindowDays, protect }, { parent: this });
+        const key = new EncryptionKey(
+            `${name}-key`,
+            {
+                network,
+                owner,
+                accountId: config.aws.accountId,
+                deletionWindowInDays: config.aws.kmsDeletionWindowDays,
+                protect,
+            },
+            { parent: this },
+        );
         const secrets = Object.fromEntries(
             Object.entries(secretSources(config)).map(([purpose, value]) => [
                 purpose,
-                new ManagedSecret(`${name}-${purpose}`, { network, owner, purpose, kmsKeyArn: key.arn, value, recoveryWindowInDays: config.aws.secretRecoveryWindowDays, protect }, { parent: this }),
+                new ManagedSecret(
+                    `${name}-${purpose}`,
+                    {
+                        network,
+                        owner,
+                        purpose,
+                        kmsKeyArn: key.arn,
+                        value,
+                        recoveryWindowInDays: config.aws.secretRecoveryWindowDays,
+                        protect,
+                    },
+                    { parent: this },
+                ),
             ]),
         ) as Record<SecretPurpose, ManagedSecret>;
         const bucket = new BackupBucket(
             `${name}-backups`,
-            { network, owner, accountId: config.aws.accountId, kmsKeyArn: key.arn, retentionDays: config.backups.retentionDays, noncurrentRetentionDays: config.backups.noncurrentRetentionDays, protect },
+            {
+                network,
+                owner,
+                accountId: config.aws.accountId,
+                kmsKeyArn: key.arn,
+                retentionDays: config.backups.retentionDays,
+                noncurrentRetentionDays: config.backups.noncurrentRetentionDays,
+                protect,
+            },
             { parent: this },
         );
 
         // Roles only for service accounts this network runs: a role nobody assumes is an open door.
-        const grants = serviceGrants({ keyArn: key.arn, bucketArn: bucket.arn, secretArns: mapValues(secrets, (s) => s.arn) });
+        const grants = serviceGrants({
+            keyArn: key.arn,
+            bucketArn: bucket.arn,
+            secretArns: mapValues(secrets, (s) => s.arn),
+        });
         const role = (serviceAccountName: "relay" | "kms-service") =>
             new IrsaRole(
                 `${name}-${serviceAccountName}-role`,
-                { network, owner, cluster: args.providers.cluster, namespace: config.namespace.name, serviceAccountName, grants: grants[serviceAccountName] },
+                {
+                    network,
+                    owner,
+                    cluster: args.providers.cluster,
+                    namespace: config.namespace.name,
+                    serviceAccountName,
+                    grants: grants[serviceAccountName],
+                },
                 { parent: this },
             );
         const relayRole = role(SERVICE_NAMES.relay);
@@ -136,13 +192,28 @@ export class MessagingPlatform extends pulumi.ComponentResource {
 
         const namespace = new PlatformNamespace(
             `${name}-namespace`,
-            { name: config.namespace.name, network, owner, quota: config.namespace.quota, containerDefaults: config.namespace.containerDefaults },
+            {
+                name: config.namespace.name,
+                network,
+                owner,
+                quota: config.namespace.quota,
+                containerDefaults: config.namespace.containerDefaults,
+            },
             { parent: this },
         );
         const inNamespace = { parent: this, dependsOn: [namespace] };
         const kmsService = new KmsService(
             `${name}-kms-service`,
-            { network, namespace: namespace.name, settings: config.services.kmsService, region: config.region, keyArn: key.arn, roleArn: kmsRole.arn, masterKey: secrets["kms-master-key"].value, stackFile: config.stackFile },
+            {
+                network,
+                namespace: namespace.name,
+                settings: config.services.kmsService,
+                region: config.region,
+                keyArn: key.arn,
+                roleArn: kmsRole.arn,
+                masterKey: secrets["kms-master-key"].value,
+                stackFile: config.stackFile,
+            },
             inNamespace,
         );
         new RelayService(
@@ -161,15 +232,39 @@ export class MessagingPlatform extends pulumi.ComponentResource {
             },
             inNamespace,
         );
-        new FarcasterSync(`${name}-farcaster-sync`, { network, namespace: namespace.name, settings: config.services.farcasterSync, stackFile: config.stackFile }, inNamespace);
-        new TrafficPolicies(`${name}-traffic`, { namespace: namespace.name, network, edges: platformTrafficMatrix(config), services: deployedServices(config) }, inNamespace);
+        new FarcasterSync(
+            `${name}-farcaster-sync`,
+            {
+                network,
+                namespace: namespace.name,
+                settings: config.services.farcasterSync,
+                stackFile: config.stackFile,
+            },
+            inNamespace,
+        );
+        new TrafficPolicies(
+            `${name}-traffic`,
+            {
+                namespace: namespace.name,
+                network,
+                edges: platformTrafficMatrix(config),
+                services: deployedServices(config),
+            },
+            inNamespace,
+        );
 
         this.namespace = namespace.name;
         this.keyArn = key.arn;
         this.secretNames = mapValues(secrets, (s) => s.name);
         this.roleArns = { [SERVICE_NAMES.relay]: relayRole.arn, [SERVICE_NAMES.kmsService]: kmsRole.arn };
         this.backupBucketName = bucket.name;
-        this.registerOutputs({ namespace: this.namespace, keyArn: this.keyArn, secretNames: this.secretNames, roleArns: this.roleArns, backupBucketName: this.backupBucketName });
+        this.registerOutputs({
+            namespace: this.namespace,
+            keyArn: this.keyArn,
+            secretNames: this.secretNames,
+            roleArns: this.roleArns,
+            backupBucketName: this.backupBucketName,
+        });
     }
 }
 

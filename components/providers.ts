@@ -45,7 +45,11 @@ export function createProviders(config: NetworkConfig, opts?: pulumi.CustomResou
     let kubeconfig: pulumi.Output<string> | undefined;
     let context: string | undefined;
     if ("stackReference" in config.cluster) {
-        const ref = new pulumi.StackReference(`${config.network}-cluster`, { name: config.cluster.stackReference }, opts);
+        const ref = new pulumi.StackReference(
+            `${config.network}-cluster`,
+            { name: config.cluster.stackReference },
+            opts,
+        );
         const names = config.cluster.outputs;
         const issuerUrl = ref.requireOutput(names.oidcIssuerUrl) as pulumi.Output<string>;
         cluster = {

@@ -14,26 +14,54 @@ const unique = (values: number[]) => [...new Set(values)].sort((a, b) => a - b);
 
 /** The services this network deploys, by their `app.kubernetes.io/name`. */
 export function deployedServices(config: NetworkConfig): string[] {
-    return [SERVICE_NAMES.relay, SERVICE_NAMES.kmsService, ...(config.services.farcasterSync.enabled ? [SERVICE_NAMES.farcasterSync] : [])];
+    return [
+        SERVICE_NAMES.relay,
+        SERVICE_NAMES.kmsService,
+        ...(config.services.farcasterSync.enabled ? [SERVICE_NAMES.farcasterSync] : []),
+    ];
 }
 
 /** Every allowed connection of the network, from DESIGN.md's matrix and this stack's config. */
 export function platformTrafficMatrix(config: NetworkConfig): TrafficEdge[] {
     const { relay, kmsService, farcasterSync } = config.services;
     const deployed = deployedServices(config);
-    const ingressController: NamespacePeer = { kind: "namespace", name: "ingress-controller", namespaceLabels: config.ingress.namespaceLabels };
+    const ingressController: NamespacePeer = {
+        kind: "namespace",
+        name: "ingress-controller",
+        namespaceLabels: config.ingress.namespaceLabels,
+    };
     const awsApis: ExternalPeer = { kind: "external", name: "aws-apis", cidrs: config.aws.apiCidrs };
     const edges: TrafficEdge[] = [
-        { from: ingressController, to: service(SERVICE_NAMES.relay), ports: tcp(relay.ports.http, relay.ports.ws), why: "clients reach the relay's HTTP and WebSocket ports through the ingress controller" },
-        { from: service(SERVICE_NAMES.relay), to: service(SERVICE_NAMES.kmsService), ports: tcp(kmsService.ports.http), why: "the key service accepts traffic from the relay nodes only" },
+        {
+            from: ingressController,
+            to: service(SERVICE_NAMES.relay),
+            ports: tcp(relay.ports.http, relay.ports.ws),
+            why: "clients reach the relay's HTTP and WebSocket ports through the ingress controller",
+        },
+        {
+            from: service(SERVICE_NAMES.relay),
+            to: service(SERVICE_NAMES.kmsService),
+            ports: tcp(kmsService.ports.http),
+            why: "the key service accepts traffic from the relay nodes only",
+        },
         {
             from: service(SERVICE_NAMES.relay),
             to: { kind: "external", name: "covenantsql", cidrs: config.externalStores.covenantSql.cidrs },
             ports: tcp(...unique(config.externalStores.covenantSql.endpoints.map((e) => parseHostPort(e)?.port ?? 0))),
             why: "the relay stores its configuration in CovenantSQL",
         },
-        { from: service(SERVICE_NAMES.relay), to: awsApis, ports: tcp(443), why: "the relay's IRSA role reads its secrets from AWS" },
-        { from: service(SERVICE_NAMES.kmsService), to: awsApis, ports: tcp(443), why: "the key service uses the network's KMS key through its IRSA role" },
+        {
+            from: service(SERVICE_NAMES.relay),
+            to: awsApis,
+            ports: tcp(443),
+            why: "the relay's IRSA role reads its secrets from AWS",
+        },
+        {
+            from: service(SERVICE_NAMES.kmsService),
+            to: awsApis,
+            ports: tcp(443),
+            why: "the key service uses the network's KMS key through its IRSA role",
+        },
     ];
     if (config.chain.mode === "external") {
         edges.push({
@@ -52,13 +80,23 @@ export function platformTrafficMatrix(config: NetworkConfig): TrafficEdge[] {
         });
     }
     if (config.monitoring.enabled) {
-        const monitoring: NamespacePeer = { kind: "namespace", name: "monitoring", namespaceLabels: config.monitoring.namespaceLabels };
+        const monitoring: NamespacePeer = {
+            kind: "namespace",
+            name: "monitoring",
+            namespaceLabels: config.monitoring.namespaceLabels,
+        };
         const metricsPorts: Record<string, number> = {
             [SERVICE_NAMES.relay]: relay.ports.metrics,
             [SERVICE_NAMES.kmsService]: kmsService.ports.metrics,
             [SERVICE_NAMES.farcasterSync]: farcasterSync.ports.metrics,
         };
-        for (const name of deployed) edges.push({ from: monitoring, to: service(name), ports: tcp(metricsPorts[name]), why: "Prometheus scrapes the metrics port" });
+        for (const name of deployed)
+            edges.push({
+                from: monitoring,
+                to: service(name),
+                ports: tcp(metricsPorts[name]),
+                why: "Prometheus scrapes the metrics port",
+            });
     }
     return edges;
 }

@@ -20,7 +20,8 @@ export interface ImageReference {
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const REPOSITORY = /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{1,5})?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
+const REPOSITORY =
+    /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{1,5})?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 
 /** Splits `registry/repo:tag@sha256:...` into its parts; `undefined` when it is not an image reference. */
 export function parseImageReference(image: string): ImageReference | undefined {
@@ -36,7 +37,8 @@ export function parseImageReference(image: string): ImageReference | undefined {
 
 /** An image must name a version tag (not `latest`) or a sha256 digest, so a rollout is reproducible. */
 export function checkPinnedImage(image: string): string | undefined {
-    const allowed = "an image pinned to a version tag or a sha256 digest, e.g. registry.example.org/team/app:1.4.2 or …@sha256:<64 hex> (never latest or untagged)";
+    const allowed =
+        "an image pinned to a version tag or a sha256 digest, e.g. registry.example.org/team/app:1.4.2 or …@sha256:<64 hex> (never latest or untagged)";
     const ref = parseImageReference(image);
     if (!ref) return allowed;
     if (ref.digest) return undefined;
@@ -48,7 +50,8 @@ const CRON_MACROS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@da
 
 /** A Kubernetes CronJob schedule: five fields or one of the standard macros. */
 export function checkCronSchedule(schedule: string): string | undefined {
-    const allowed = "a five-field cron expression (minute hour day-of-month month day-of-week, e.g. \"0 */6 * * *\") or a macro such as @daily";
+    const allowed =
+        'a five-field cron expression (minute hour day-of-month month day-of-week, e.g. "0 */6 * * *") or a macro such as @daily';
     const trimmed = schedule.trim();
     if (CRON_MACROS.has(trimmed)) return undefined;
     if (trimmed.split(/\s+/).length !== 5) return allowed;
@@ -65,7 +68,8 @@ export function checkNetworkCidr(cidr: string): string | undefined {
     const allowed = "a network CIDR with no host bits set, e.g. 10.20.0.0/16 or 2001:db8::/32";
     if (!ipaddr.isValidCIDR(cidr)) return allowed;
     const [address, prefix] = ipaddr.parseCIDR(cidr);
-    const network = address.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
+    const network =
+        address.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
     if (network.toString() !== address.toString()) return `${allowed} (did you mean ${network.toString()}/${prefix}?)`;
     return undefined;
 }
@@ -78,7 +82,8 @@ export function checkEvmAddress(address: string): string | undefined {
     return undefined;
 }
 
-const OIDC_PROVIDER_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::([0-9]{12}):oidc-provider\/(oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/id\/[A-Za-z0-9]+)$/;
+const OIDC_PROVIDER_ARN =
+    /^arn:aws(?:-cn|-us-gov)?:iam::([0-9]{12}):oidc-provider\/(oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/id\/[A-Za-z0-9]+)$/;
 
 /** The parts of an EKS OIDC provider ARN. */
 export interface OidcProviderArnParts {
@@ -103,7 +108,17 @@ export function parseCpuMillis(quantity: string): number | undefined {
     return match[2] === "m" ? value : value * 1000;
 }
 
-const MEMORY_UNITS: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+const MEMORY_UNITS: Record<string, number> = {
+    "": 1,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
+};
 
 /** Kubernetes memory or storage quantity in bytes, or `undefined` when malformed. */
 export function parseByteQuantity(quantity: string): number | undefined {

@@ -78,7 +78,11 @@ export interface MockRunOptions {
  * Deterministic stand-ins for values the cloud computes. They say what they stand for and
  * can never be mistaken for a real ARN or id.
  */
-export function placeholderState(type: string, name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+export function placeholderState(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+): { id: string; state: Record<string, unknown> } {
     const id = `mock-id-of-${name}`;
     const state: Record<string, unknown> = { ...inputs };
     if (type.startsWith("aws:")) {
@@ -132,7 +136,8 @@ async function settleAliases(aliases: pulumi.Input<pulumi.URN | pulumi.Alias>[])
         const { parent, ...rest } = value as pulumi.Alias;
         const resolved: Record<string, unknown> = {};
         for (const [key, field] of Object.entries(rest)) resolved[key] = await settle(field as pulumi.Input<unknown>);
-        if (parent !== undefined) resolved.parent = pulumi.Resource.isInstance(parent) ? await settle(parent.urn) : await settle(parent);
+        if (parent !== undefined)
+            resolved.parent = pulumi.Resource.isInstance(parent) ? await settle(parent.urn) : await settle(parent);
         settled.push(resolved);
     }
     return settled;
@@ -166,7 +171,10 @@ export function registeredBeforeFailure(error: unknown): number | undefined {
  */
 export async function runInMockEngine<T>(program: () => T | Promise<T>, options: MockRunOptions): Promise<MockRun<T>> {
     const invokes: MockRun<T>["invokes"] = [];
-    const engineInputs = new Map<string, { inputs: Record<string, unknown>; secretPaths: string[]; provider?: string; custom: boolean }>();
+    const engineInputs = new Map<
+        string,
+        { inputs: Record<string, unknown>; secretPaths: string[]; provider?: string; custom: boolean }
+    >();
     const pending: PendingRecord[] = [];
     const unexpectedInvokes: string[] = [];
 
@@ -175,10 +183,18 @@ export async function runInMockEngine<T>(program: () => T | Promise<T>, options:
             newResource(args) {
                 const secretPaths: string[] = [];
                 const inputs = unwrapSecrets(args.inputs ?? {}, "", secretPaths) as Record<string, unknown>;
-                engineInputs.set(resourceKey(args.type, args.name), { inputs, secretPaths, provider: args.provider, custom: args.custom ?? true });
+                engineInputs.set(resourceKey(args.type, args.name), {
+                    inputs,
+                    secretPaths,
+                    provider: args.provider,
+                    custom: args.custom ?? true,
+                });
                 if (args.type === "pulumi:pulumi:StackReference") {
                     const outputs = options.stackReferences?.[String(inputs.name)];
-                    if (!outputs) throw new Error(`unexpected StackReference to ${String(inputs.name)}: the mock engine answers only the stacks the harness lists`);
+                    if (!outputs)
+                        throw new Error(
+                            `unexpected StackReference to ${String(inputs.name)}: the mock engine answers only the stacks the harness lists`,
+                        );
                     return { id: String(inputs.name), state: { name: inputs.name, outputs, secretOutputNames: [] } };
                 }
                 return placeholderState(args.type, args.name, inputs);
@@ -188,7 +204,9 @@ export async function runInMockEngine<T>(program: () => T | Promise<T>, options:
                 invokes.push({ token: args.token, inputs });
                 const answer = options.invokes?.[args.token];
                 if (!answer) {
-                    const problem = `unexpected invoke ${args.token} with ${JSON.stringify(inputs)}: the mock engine answers only the invokes the harness lists`;
+                    const problem =
+                        `unexpected invoke ${args.token} with ${JSON.stringify(inputs)}: the mock engine answers ` +
+                        `only the invokes the harness lists`;
                     unexpectedInvokes.push(problem);
                     throw new Error(problem);
                 }
@@ -206,7 +224,8 @@ export async function runInMockEngine<T>(program: () => T | Promise<T>, options:
         outputs = (await pulumi.runtime.runInPulumiStack(async () => {
             // Old-style stack transformations see every resource's options; they must be registered
             // inside the stack (see DEVELOPERS.md). The caller's run first; the recorder changes nothing.
-            for (const transformation of options.transformations ?? []) pulumi.runtime.registerStackTransformation(transformation);
+            for (const transformation of options.transformations ?? [])
+                pulumi.runtime.registerStackTransformation(transformation);
             pulumi.runtime.registerStackTransformation((args) => {
                 pending.push({ resource: args.resource, type: args.type, name: args.name, opts: args.opts });
                 return undefined;
@@ -234,7 +253,10 @@ export async function runInMockEngine<T>(program: () => T | Promise<T>, options:
         const opts = record.opts;
         const urn = urns[index] as string;
         const parent = opts.parent ? ((await settle(opts.parent.urn)) as string) : stackUrn;
-        const dependsOnList = opts.dependsOn === undefined ? [] : ((await settle(opts.dependsOn as pulumi.Input<pulumi.Input<pulumi.Resource>[]>)) ?? []);
+        const dependsOnList =
+            opts.dependsOn === undefined
+                ? []
+                : ((await settle(opts.dependsOn as pulumi.Input<pulumi.Input<pulumi.Resource>[]>)) ?? []);
         const dependsOn: string[] = [];
         for (const dep of Array.isArray(dependsOnList) ? dependsOnList : [dependsOnList]) {
             const resolved = await settle(dep as pulumi.Input<pulumi.Resource>);

@@ -3,7 +3,15 @@
  * config slice the platform would pass it (without running the whole program).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkConfig, OPERATOR_SECRET_KEYS, OperatorSecretKey, parseStackConfig, PROJECT, rawConfigFromCli, toNetworkConfig } from "../components/config";
+import {
+    NetworkConfig,
+    OPERATOR_SECRET_KEYS,
+    OperatorSecretKey,
+    parseStackConfig,
+    PROJECT,
+    rawConfigFromCli,
+    toNetworkConfig,
+} from "../components/config";
 import { stackRunConfig } from "./stack";
 
 /**
@@ -14,5 +22,11 @@ export function networkConfigFor(stack: string): NetworkConfig {
     const { config, secretKeys } = stackRunConfig(stack);
     const { raw, operatorSecrets } = rawConfigFromCli(config, (key) => secretKeys.includes(key));
     const parsed = parseStackConfig(raw, stack, operatorSecrets);
-    return toNetworkConfig(parsed, stack, Object.fromEntries(OPERATOR_SECRET_KEYS.map((key) => [key, pulumi.secret(config[`${PROJECT}:${key}`])])) as Record<OperatorSecretKey, pulumi.Output<string>>);
+    return toNetworkConfig(
+        parsed,
+        stack,
+        Object.fromEntries(
+            OPERATOR_SECRET_KEYS.map((key) => [key, pulumi.secret(config[`${PROJECT}:${key}`])]),
+        ) as Record<OperatorSecretKey, pulumi.Output<string>>,
+    );
 }

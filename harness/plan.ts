@@ -33,7 +33,10 @@ export function parsePlanArguments(argv: string[]): PlanArguments {
 
 /** One line per violation: level, policy, resource, message. */
 export function renderViolations(violations: readonly OfflineViolation[]): string[] {
-    return violations.map((v) => `${v.enforcementLevel.toUpperCase().padEnd(9)} ${v.policyName}  ${v.type}  ${v.name}\n          ${v.message}`);
+    return violations.map(
+        (v) =>
+            `${v.enforcementLevel.toUpperCase().padEnd(9)} ${v.policyName}  ${v.type}  ${v.name}\n          ${v.message}`,
+    );
 }
 
 /** The resource tree, children indented under their parent, in registration order. */
@@ -42,12 +45,15 @@ export function renderTree(resources: RecordedResource[]): string[] {
     const urns = new Set(resources.map((r) => r.urn));
     const roots: RecordedResource[] = [];
     for (const resource of resources) {
-        if (urns.has(resource.parent)) byParent.set(resource.parent, [...(byParent.get(resource.parent) ?? []), resource]);
+        if (urns.has(resource.parent))
+            byParent.set(resource.parent, [...(byParent.get(resource.parent) ?? []), resource]);
         else roots.push(resource);
     }
     const lines: string[] = [];
     const visit = (resource: RecordedResource, depth: number) => {
-        lines.push(`${"  ".repeat(depth)}${resource.type}  ${resource.name}${resource.options.protect ? "  [protected]" : ""}`);
+        lines.push(
+            `${"  ".repeat(depth)}${resource.type}  ${resource.name}${resource.options.protect ? "  [protected]" : ""}`,
+        );
         for (const child of byParent.get(resource.urn) ?? []) visit(child, depth + 1);
     };
     for (const root of roots) visit(root, 0);
@@ -98,7 +104,9 @@ export async function runPlan(argv: string[], io: PlanOutput): Promise<number> {
         return mandatory > 0 ? 1 : 0;
     }
     const out = (line: string) => io.out(line);
-    out(`Stack ${args.stack}: ${resources.length} resources (offline plan under the mock engine; computed values are placeholders)`);
+    out(
+        `Stack ${args.stack}: ${resources.length} resources (offline plan under the mock engine; computed values are placeholders)`,
+    );
     out("");
     renderTree(resources).forEach(out);
     out("");
@@ -106,7 +114,9 @@ export async function runPlan(argv: string[], io: PlanOutput): Promise<number> {
     for (const [type, count] of countByType(resources)) out(`  ${String(count).padStart(4)}  ${type}`);
     if (!args.policies) return 0;
     out("");
-    out(`Policy pack with policies/config/${network}.json: ${violations.length} violation${violations.length === 1 ? "" : "s"}, ${mandatory} mandatory`);
+    out(
+        `Policy pack with policies/config/${network}.json: ${violations.length} violation${violations.length === 1 ? "" : "s"}, ${mandatory} mandatory`,
+    );
     renderViolations(violations).forEach(out);
     return mandatory > 0 ? 1 : 0;
 }

@@ -31,7 +31,10 @@ export interface StackConfigFile {
 /** Reads `Pulumi.<stack>.yaml`. Structured values become JSON, as the CLI passes them. */
 export function readStackFile(stack: string): StackConfigFile {
     const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) throw new Error(`unknown stack "${stack}": there is no Pulumi.${stack}.yaml (known stacks: ${knownStacks().join(", ")})`);
+    if (!fs.existsSync(file))
+        throw new Error(
+            `unknown stack "${stack}": there is no Pulumi.${stack}.yaml (known stacks: ${knownStacks().join(", ")})`,
+        );
     const document = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
@@ -90,7 +93,15 @@ export type StackOutputs = Record<string, unknown>;
 export async function runStack(stack: string, options: RunStackOptions = {}): Promise<MockRun<StackOutputs>> {
     const { config, secretKeys } = stackRunConfig(stack, options);
     // index.ts exports the program as a function, so importing it caches nothing stack-specific.
-    return runInMockEngine(program as () => Promise<StackOutputs>, { project: PROJECT, stack, config, secretKeys, preview: options.preview, transformations: options.transformations, stackReferences: options.stackReferences });
+    return runInMockEngine(program as () => Promise<StackOutputs>, {
+        project: PROJECT,
+        stack,
+        config,
+        secretKeys,
+        preview: options.preview,
+        transformations: options.transformations,
+        stackReferences: options.stackReferences,
+    });
 }
 
 /**

@@ -12,5 +12,7 @@ import { allPolicies, PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "./rules";
 new PolicyPack(PACK_NAME, {
     policies: [...allPolicies],
     enforcementLevel: PACK_ENFORCEMENT_LEVEL,
-    description: "messaging-infra: Pod Security Standards (restricted), workload reliability, network exposure, secrets, AWS (KMS, Secrets Manager, IAM, S3) and whole-stack rules.",
+    description:
+        "messaging-infra: Pod Security Standards (restricted), workload reliability, network " +
+        "exposure, secrets, AWS (KMS, Secrets Manager, IAM, S3) and whole-stack rules.",
 });

@@ -44,7 +44,8 @@ export interface OfflineResource {
     name: string; // logical name
     urn: string;
     parent?: string; // parent urn
-    props: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- inputs, secrets already unwrapped to plain values (as the policy engine gives them)
+    // Inputs, secrets already unwrapped to plain values (as the policy engine gives them).
+    props: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     secretPaths?: string[]; // top-level or dotted paths of props that were Pulumi secrets
     options: {
         protect?: boolean;
@@ -72,7 +73,10 @@ export interface OfflineViolation {
 
 /** Options of {@link evaluatePolicies}. */
 export interface EvaluateOptions {
-    /** A config file's content, or a network whose `policies/config/<network>.json` to load. Default: no config (each policy's own level and schema defaults). */
+    /**
+     * A config file's content, or a network whose `policies/config/<network>.json` to load.
+     * Default: no config (each policy's own level and schema defaults).
+     */
     config?: PolicyPackConfigFile | string;
     /** The policies to run (default: the whole pack). */
     policies?: readonly PackPolicy[];
@@ -130,7 +134,10 @@ function makeLookup(resources: readonly OfflineResource[]): (ref: string | undef
 }
 
 /** The provider of a resource as the analyzer describes it (type, props, urn, name). */
-function providerOf(resource: OfflineResource, lookup: (ref: string | undefined) => OfflineResource | undefined): PolicyProviderResource | undefined {
+function providerOf(
+    resource: OfflineResource,
+    lookup: (ref: string | undefined) => OfflineResource | undefined,
+): PolicyProviderResource | undefined {
     const ref = resource.options?.provider;
     if (!ref) return undefined;
     const found = lookup(ref);
@@ -139,7 +146,9 @@ function providerOf(resource: OfflineResource, lookup: (ref: string | undefined)
     const cut = ref.lastIndexOf("::");
     const urn = cut > 0 && ref.slice(0, cut).includes("::pulumi:providers:") ? ref.slice(0, cut) : ref;
     const parts = urn.split("::");
-    return parts.length >= 4 ? { type: parts[parts.length - 2], props: {}, urn, name: parts[parts.length - 1] } : undefined;
+    return parts.length >= 4
+        ? { type: parts[parts.length - 2], props: {}, urn, name: parts[parts.length - 1] }
+        : undefined;
 }
 
 /** Stack-policy view of the resources: PolicyResources with parents and dependencies linked. */
@@ -165,7 +174,9 @@ export function toPolicyResources(resources: readonly OfflineResource[]): Policy
     resources.forEach((r, i) => {
         const parent = r.parent ? byUrn.get(r.parent) : undefined;
         if (parent) out[i].parent = parent;
-        out[i].dependencies = (r.options?.dependsOn ?? []).map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
+        out[i].dependencies = (r.options?.dependsOn ?? [])
+            .map((u) => byUrn.get(u))
+            .filter((d): d is PolicyResource => d !== undefined);
     });
     return out;
 }
@@ -180,7 +191,11 @@ export function resourceValidationArgs(
 }
 
 /** Everything of a resource's args except getConfig (built once per resource, shared by its policies). */
-function baseArgs(resource: OfflineResource, provider: PolicyProviderResource | undefined, stackTags: ReadonlyMap<string, string>): Omit<ResourceValidationArgs, "getConfig"> {
+function baseArgs(
+    resource: OfflineResource,
+    provider: PolicyProviderResource | undefined,
+    stackTags: ReadonlyMap<string, string>,
+): Omit<ResourceValidationArgs, "getConfig"> {
     const base: Omit<ResourceValidationArgs, "getConfig"> = {
         type: resource.type,
         props: resource.props,
@@ -189,14 +204,18 @@ function baseArgs(resource: OfflineResource, provider: PolicyProviderResource | 
         opts: policyResourceOptions(resource),
         stackTags,
         isType: (cls) => isTypeOf(resource.type, cls as ResourceClass),
-        asType: ((cls: ResourceClass) => (isTypeOf(resource.type, cls) ? resource.props : undefined)) as ResourceValidationArgs["asType"],
+        asType: ((cls: ResourceClass) =>
+            isTypeOf(resource.type, cls) ? resource.props : undefined) as ResourceValidationArgs["asType"],
         notApplicable: throwNotApplicable,
     };
     if (provider) base.provider = provider;
     return base;
 }
 
-function withConfig(base: Omit<ResourceValidationArgs, "getConfig">, properties: Record<string, unknown>): ResourceValidationArgs {
+function withConfig(
+    base: Omit<ResourceValidationArgs, "getConfig">,
+    properties: Record<string, unknown>,
+): ResourceValidationArgs {
     return { ...base, getConfig: <T extends object>() => ({ ...properties }) as T };
 }
 
@@ -227,7 +246,9 @@ function reportLevel(level: EnforcementLevel): EnforcementLevel {
 
 function wrap(e: unknown, policy: string, subject: string): Error {
     const message = e instanceof Error ? e.message : String(e);
-    const error: Error & { cause?: unknown } = new Error(`Error validating ${subject} with policy '${policy}': ${message}`);
+    const error: Error & { cause?: unknown } = new Error(
+        `Error validating ${subject} with policy '${policy}': ${message}`,
+    );
     error.cause = e;
     return error;
 }
@@ -237,7 +258,10 @@ function wrap(e: unknown, policy: string, subject: string): Error {
  * each policy's reconciled enforcement level. Resource violations come first, in resource then
  * policy order; stack violations follow, in policy order.
  */
-export async function evaluatePolicies(resources: readonly OfflineResource[], options: EvaluateOptions = {}): Promise<OfflineViolation[]> {
+export async function evaluatePolicies(
+    resources: readonly OfflineResource[],
+    options: EvaluateOptions = {},
+): Promise<OfflineViolation[]> {
     const policies = options.policies ?? allPolicies;
     const configFile = typeof options.config === "string" ? loadPolicyConfig(options.config) : (options.config ?? {});
     const source = typeof options.config === "string" ? `policies/config/${options.config}.json` : "(inline)";
@@ -248,20 +272,33 @@ export async function evaluatePolicies(resources: readonly OfflineResource[], op
     const violations: OfflineViolation[] = [];
 
     // Resource policies, indexed by the types they handle.
-    type Entry = { policy: ResourceValidationPolicy; validations: ResourceValidation[]; config: ReconciledPolicyConfig; order: number };
+    type Entry = {
+        policy: ResourceValidationPolicy;
+        validations: ResourceValidation[];
+        config: ReconciledPolicyConfig;
+        order: number;
+    };
     const anyType: Entry[] = [];
     const byType = new Map<string, Entry[]>();
     policies.forEach((policy, order) => {
         const config = byPolicy.get(policy.name) as ReconciledPolicyConfig;
-        if (config.enforcementLevel === "disabled" || !isResourcePolicy(policy) || policy.validateResource === undefined) return;
-        const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+        if (
+            config.enforcementLevel === "disabled" ||
+            !isResourcePolicy(policy) ||
+            policy.validateResource === undefined
+        )
+            return;
+        const validations = Array.isArray(policy.validateResource)
+            ? policy.validateResource
+            : [policy.validateResource];
         const entry: Entry = { policy, validations, config, order };
         const types = validations.map(declaredTypes);
         if (types.some((t) => t === undefined)) {
             anyType.push(entry);
             return;
         }
-        for (const type of new Set(types.flatMap((t) => t as readonly string[]))) byType.set(type, [...(byType.get(type) ?? []), entry]);
+        for (const type of new Set(types.flatMap((t) => t as readonly string[])))
+            byType.set(type, [...(byType.get(type) ?? []), entry]);
     });
 
     for (const resource of resources) {

@@ -61,7 +61,9 @@ export function configuredNetworks(): string[] {
 export function loadPolicyConfig(network: string): PolicyPackConfigFile {
     const file = path.join(CONFIG_DIR, `${network}.json`);
     if (!/^[a-z0-9-]+$/.test(network) || !fs.existsSync(file)) {
-        throw new PolicyConfigError(`policies/config/${network}.json`, [`there is no config for network ${JSON.stringify(network)}; known: ${configuredNetworks().join(", ")}`]);
+        throw new PolicyConfigError(`policies/config/${network}.json`, [
+            `there is no config for network ${JSON.stringify(network)}; known: ${configuredNetworks().join(", ")}`,
+        ]);
     }
     const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
     const problems = checkConfigShape(parsed);
@@ -71,15 +73,25 @@ export function loadPolicyConfig(network: string): PolicyPackConfigFile {
 
 /** Problems with a config file's shape, as the CLI's parser reports them. */
 export function checkConfigShape(config: unknown): string[] {
-    if (config === null || typeof config !== "object" || Array.isArray(config)) return ["the file must hold a JSON object"];
+    if (config === null || typeof config !== "object" || Array.isArray(config))
+        return ["the file must hold a JSON object"];
     const problems: string[] = [];
     for (const [key, value] of Object.entries(config)) {
         if (typeof value === "string") {
-            if (!ENFORCEMENT_LEVELS.includes(value as EnforcementLevel)) problems.push(`${key}: ${JSON.stringify(value)} is not an enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`);
+            if (!ENFORCEMENT_LEVELS.includes(value as EnforcementLevel))
+                problems.push(
+                    `${key}: ${JSON.stringify(value)} is not an enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`,
+                );
         } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
             const level = (value as Record<string, unknown>).enforcementLevel;
-            if (level !== undefined && !ENFORCEMENT_LEVELS.includes(level as EnforcementLevel)) problems.push(`${key}.enforcementLevel: ${JSON.stringify(level)} is not an enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`);
-            if (key === "all" && Object.keys(value).some((k) => k !== "enforcementLevel")) problems.push(`all: only enforcementLevel applies to every policy; put properties under a policy's name`);
+            if (level !== undefined && !ENFORCEMENT_LEVELS.includes(level as EnforcementLevel))
+                problems.push(
+                    `${key}.enforcementLevel: ${JSON.stringify(level)} is not an enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`,
+                );
+            if (key === "all" && Object.keys(value).some((k) => k !== "enforcementLevel"))
+                problems.push(
+                    `all: only enforcementLevel applies to every policy; put properties under a policy's name`,
+                );
         } else {
             problems.push(`${key}: ${JSON.stringify(value)} must be an enforcement level or an object`);
         }
@@ -134,7 +146,11 @@ export function reconcilePolicyConfig(
     for (const policy of policies) {
         if (!policy.configSchema) continue;
         const props = byPolicy.get(policy.name)?.properties ?? {};
-        const schema: PolicyConfigJSONSchema = { type: "object", properties: policy.configSchema.properties, required: policy.configSchema.required };
+        const schema: PolicyConfigJSONSchema = {
+            type: "object",
+            properties: policy.configSchema.properties,
+            required: policy.configSchema.required,
+        };
         for (const problem of validateAgainstSchema(schema, props, "")) problems.push(`${policy.name}: ${problem}`);
     }
     if (problems.length > 0) throw new PolicyConfigError(source, problems);
@@ -165,30 +181,47 @@ export function validateAgainstSchema(schema: PolicyConfigJSONSchemaDefinition, 
     const actual = typeOf(value);
     if (schema.type !== undefined) {
         const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-        if (!types.some((t) => typeMatches(t, actual))) return [`${where}: ${JSON.stringify(value)} is not of type ${types.join(" or ")}`];
+        if (!types.some((t) => typeMatches(t, actual)))
+            return [`${where}: ${JSON.stringify(value)} is not of type ${types.join(" or ")}`];
     }
     if (schema.enum !== undefined && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
         problems.push(`${where}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
     }
-    if (schema.const !== undefined && JSON.stringify(schema.const) !== JSON.stringify(value)) problems.push(`${where}: must be ${JSON.stringify(schema.const)}`);
+    if (schema.const !== undefined && JSON.stringify(schema.const) !== JSON.stringify(value))
+        problems.push(`${where}: must be ${JSON.stringify(schema.const)}`);
     if (typeof value === "number") {
-        if (schema.minimum !== undefined && value < schema.minimum) problems.push(`${where}: ${value} is less than the minimum ${schema.minimum}`);
-        if (schema.maximum !== undefined && value > schema.maximum) problems.push(`${where}: ${value} is more than the maximum ${schema.maximum}`);
-        if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) problems.push(`${where}: ${value} must be more than ${schema.exclusiveMinimum}`);
-        if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) problems.push(`${where}: ${value} must be less than ${schema.exclusiveMaximum}`);
-        if (schema.multipleOf !== undefined && value % schema.multipleOf !== 0) problems.push(`${where}: ${value} is not a multiple of ${schema.multipleOf}`);
+        if (schema.minimum !== undefined && value < schema.minimum)
+            problems.push(`${where}: ${value} is less than the minimum ${schema.minimum}`);
+        if (schema.maximum !== undefined && value > schema.maximum)
+            problems.push(`${where}: ${value} is more than the maximum ${schema.maximum}`);
+        if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum)
+            problems.push(`${where}: ${value} must be more than ${schema.exclusiveMinimum}`);
+        if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum)
+            problems.push(`${where}: ${value} must be less than ${schema.exclusiveMaximum}`);
+        if (schema.multipleOf !== undefined && value % schema.multipleOf !== 0)
+            problems.push(`${where}: ${value} is not a multiple of ${schema.multipleOf}`);
     }
     if (typeof value === "string") {
-        if (schema.minLength !== undefined && value.length < schema.minLength) problems.push(`${where}: shorter than ${schema.minLength} characters`);
-        if (schema.maxLength !== undefined && value.length > schema.maxLength) problems.push(`${where}: longer than ${schema.maxLength} characters`);
-        if (schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value)) problems.push(`${where}: ${JSON.stringify(value)} does not match ${schema.pattern}`);
+        if (schema.minLength !== undefined && value.length < schema.minLength)
+            problems.push(`${where}: shorter than ${schema.minLength} characters`);
+        if (schema.maxLength !== undefined && value.length > schema.maxLength)
+            problems.push(`${where}: longer than ${schema.maxLength} characters`);
+        if (schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value))
+            problems.push(`${where}: ${JSON.stringify(value)} does not match ${schema.pattern}`);
     }
     if (Array.isArray(value)) {
-        if (schema.minItems !== undefined && value.length < schema.minItems) problems.push(`${where}: fewer than ${schema.minItems} items`);
-        if (schema.maxItems !== undefined && value.length > schema.maxItems) problems.push(`${where}: more than ${schema.maxItems} items`);
-        if (schema.uniqueItems && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) problems.push(`${where}: items are not unique`);
+        if (schema.minItems !== undefined && value.length < schema.minItems)
+            problems.push(`${where}: fewer than ${schema.minItems} items`);
+        if (schema.maxItems !== undefined && value.length > schema.maxItems)
+            problems.push(`${where}: more than ${schema.maxItems} items`);
+        if (schema.uniqueItems && new Set(value.map((v) => JSON.stringify(v))).size !== value.length)
+            problems.push(`${where}: items are not unique`);
         if (schema.items !== undefined && !Array.isArray(schema.items)) {
-            value.forEach((item, i) => problems.push(...validateAgainstSchema(schema.items as PolicyConfigJSONSchemaDefinition, item, `${at}[${i}]`)));
+            value.forEach((item, i) =>
+                problems.push(
+                    ...validateAgainstSchema(schema.items as PolicyConfigJSONSchemaDefinition, item, `${at}[${i}]`),
+                ),
+            );
         }
     }
     if (actual === "object") {
@@ -200,7 +233,8 @@ export function validateAgainstSchema(schema: PolicyConfigJSONSchemaDefinition, 
             const child = at === "" ? key : `${at}.${key}`;
             const sub = schema.properties?.[key];
             if (sub !== undefined) problems.push(...validateAgainstSchema(sub, item, child));
-            else if (schema.additionalProperties !== undefined) problems.push(...validateAgainstSchema(schema.additionalProperties, item, child));
+            else if (schema.additionalProperties !== undefined)
+                problems.push(...validateAgainstSchema(schema.additionalProperties, item, child));
         }
     }
     return problems;

@@ -30,23 +30,45 @@ const COMPILED_DIR = path.join(REPO_ROOT, "bin", "bench");
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function once(mode: "ts-node" | "compiled", target: string, warmRuns: number): Omit<Figures, "warmMedianMs"> & { warmMedianMs?: number } {
-    const args = mode === "ts-node" ? ["-r", "ts-node/register/transpile-only", path.join(__dirname, "benchProgram.ts")] : [path.join(COMPILED_DIR, "scripts", "benchProgram.js")];
-    const output = execFileSync(process.execPath, [...args, target, String(warmRuns)], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+function once(
+    mode: "ts-node" | "compiled",
+    target: string,
+    warmRuns: number,
+): Omit<Figures, "warmMedianMs"> & { warmMedianMs?: number } {
+    const args =
+        mode === "ts-node"
+            ? ["-r", "ts-node/register/transpile-only", path.join(__dirname, "benchProgram.ts")]
+            : [path.join(COMPILED_DIR, "scripts", "benchProgram.js")];
+    const output = execFileSync(process.execPath, [...args, target, String(warmRuns)], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    });
     return JSON.parse(output);
 }
 
 function measure(mode: "ts-node" | "compiled", target: string): Figures {
     const cold = Array.from({ length: COLD_PROCESSES }, () => once(mode, target, 0));
     const warm = once(mode, target, WARM_RUNS);
-    return { target, resources: cold[0].resources, coldMs: median(cold.map((c) => c.coldMs)), peakRssMb: Math.max(...cold.map((c) => c.peakRssMb)), warmMedianMs: warm.warmMedianMs ?? NaN };
+    return {
+        target,
+        resources: cold[0].resources,
+        coldMs: median(cold.map((c) => c.coldMs)),
+        peakRssMb: Math.max(...cold.map((c) => c.peakRssMb)),
+        warmMedianMs: warm.warmMedianMs ?? NaN,
+    };
 }
 
 function compile(): void {
     fs.rmSync(COMPILED_DIR, { recursive: true, force: true });
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json", "--noEmit", "false", "--outDir", COMPILED_DIR], { cwd: REPO_ROOT, stdio: "inherit" });
+    execFileSync(
+        process.execPath,
+        [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json", "--noEmit", "false", "--outDir", COMPILED_DIR],
+        { cwd: REPO_ROOT, stdio: "inherit" },
+    );
     // The harness finds stack files next to index.js, as it finds them next to index.ts.
-    for (const file of fs.readdirSync(REPO_ROOT).filter((f) => /^Pulumi(\..+)?\.yaml$/.test(f))) fs.copyFileSync(path.join(REPO_ROOT, file), path.join(COMPILED_DIR, file));
+    for (const file of fs.readdirSync(REPO_ROOT).filter((f) => /^Pulumi(\..+)?\.yaml$/.test(f)))
+        fs.copyFileSync(path.join(REPO_ROOT, file), path.join(COMPILED_DIR, file));
 }
 
 function report(mode: "ts-node" | "compiled"): string[] {
@@ -58,11 +80,18 @@ function report(mode: "ts-node" | "compiled"): string[] {
         "target     resources   cold ms  x floor   peak RSS MB   warm ms",
     ];
     for (const row of [floor, ...rows]) {
-        lines.push(`${row.target.padEnd(10)} ${String(row.resources).padStart(9)} ${fmt(row.coldMs)} ${fmt(row.coldMs / floor.coldMs, 2)} ${fmt(row.peakRssMb)}      ${fmt(row.warmMedianMs, 1)}`);
+        lines.push(
+            `${row.target.padEnd(10)} ${String(row.resources).padStart(9)} ${fmt(row.coldMs)} ${fmt(row.coldMs / floor.coldMs, 2)} ` +
+                `${fmt(row.peakRssMb)}      ${fmt(row.warmMedianMs, 1)}`,
+        );
     }
     for (const row of rows) {
         const ratio = row.coldMs / floor.coldMs;
-        lines.push(`  ${row.target}: ${ratio.toFixed(2)}x the floor (target <= 2x: ${ratio <= 2 ? "met" : "missed"}), ${row.peakRssMb.toFixed(0)} MB (target < 300: ${row.peakRssMb < 300 ? "met" : "missed"})`);
+        lines.push(
+            `  ${row.target}: ${ratio.toFixed(2)}x the floor (target <= 2x: ` +
+                `${ratio <= 2 ? "met" : "missed"}), ${row.peakRssMb.toFixed(0)} MB (target < 300: ` +
+                `${row.peakRssMb < 300 ? "met" : "missed"})`,
+        );
     }
     return lines;
 }
@@ -76,7 +105,8 @@ async function main(): Promise<void> {
     const pack = await benchPolicyPack(10_000);
     console.log(
         `policy pack over ${pack.resources} synthetic resources (mainnet config, every resource and stack policy): ${pack.totalMs.toFixed(0)} ms, ` +
-            `${pack.msPer1000.toFixed(1)} ms per 1,000, peak RSS ${pack.peakRssMb.toFixed(0)} MB, ${pack.violations} violations (target < 1000 ms: ${pack.totalMs < 1000 ? "met" : "missed"})`,
+            `${pack.msPer1000.toFixed(1)} ms per 1,000, peak RSS ${pack.peakRssMb.toFixed(0)} MB, ${pack.violations} ` +
+            `violations (target < 1000 ms: ${pack.totalMs < 1000 ? "met" : "missed"})`,
     );
 }
 

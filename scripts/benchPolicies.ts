@@ -15,7 +15,12 @@ const STACK = "mainnet";
 const ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE9F8E7D6C5B4A39281706F5E4D";
 const ACCOUNT = "777788889999";
 
-function resource(type: string, name: string, props: Record<string, unknown>, options: OfflineResource["options"] = {}): OfflineResource {
+function resource(
+    type: string,
+    name: string,
+    props: Record<string, unknown>,
+    options: OfflineResource["options"] = {},
+): OfflineResource {
     return { type, name, urn: `urn:pulumi:${STACK}::${PROJECT}::${type}::${name}`, props, options };
 }
 
@@ -30,7 +35,11 @@ function podSpec(name: string, image: string, port: number): Record<string, unkn
                 image,
                 ports: [{ containerPort: port }],
                 resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                securityContext: {
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    capabilities: { drop: ["ALL"] },
+                },
                 readinessProbe: { httpGet: { path: "/ready", port } },
                 livenessProbe: { httpGet: { path: "/health", port } },
                 env: [
@@ -45,64 +54,312 @@ function podSpec(name: string, image: string, port: number): Record<string, unkn
 /** A synthetic stack of exactly `count` resources. */
 export function syntheticStack(count: number): OfflineResource[] {
     const out: OfflineResource[] = [];
-    const k8s = (ns: string) => ({ provider: `urn:pulumi:${STACK}::${PROJECT}::pulumi:providers:kubernetes::${ns}-k8s::mock-id-of-${ns}-k8s` });
+    const k8s = (ns: string) => ({
+        provider: `urn:pulumi:${STACK}::${PROJECT}::pulumi:providers:kubernetes::${ns}-k8s::mock-id-of-${ns}-k8s`,
+    });
     for (let i = 0; out.length < count; i++) {
         const ns = `messaging-${STACK}-${Math.floor(i / 20)}`;
         const svc = `svc-${i}`;
         const labels = { "app.kubernetes.io/name": svc, "app.kubernetes.io/instance": STACK };
         if (i % 20 === 0) {
-            const psa = Object.fromEntries(["enforce", "audit", "warn"].map((m) => [`pod-security.kubernetes.io/${m}`, "restricted"]));
+            const psa = Object.fromEntries(
+                ["enforce", "audit", "warn"].map((m) => [`pod-security.kubernetes.io/${m}`, "restricted"]),
+            );
             out.push(resource("pulumi:providers:kubernetes", `${ns}-k8s`, { namespace: ns }));
             out.push(resource("kubernetes:core/v1:Namespace", ns, { metadata: { name: ns, labels: psa } }, k8s(ns)));
-            out.push(resource("kubernetes:networking.k8s.io/v1:NetworkPolicy", `${ns}-deny`, { metadata: { name: "default-deny", namespace: ns }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } }, k8s(ns)));
-            out.push(resource("kubernetes:networking.k8s.io/v1:Ingress", `${ns}-ingress`, {
-                metadata: { name: "edge", namespace: ns },
-                spec: { tls: [{ hosts: [`*.${ns}.example.org`], secretName: "edge-tls" }], rules: [{ host: `api.${ns}.example.org` }] },
-            }, k8s(ns)));
+            out.push(
+                resource(
+                    "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+                    `${ns}-deny`,
+                    {
+                        metadata: { name: "default-deny", namespace: ns },
+                        spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+                    },
+                    k8s(ns),
+                ),
+            );
+            out.push(
+                resource(
+                    "kubernetes:networking.k8s.io/v1:Ingress",
+                    `${ns}-ingress`,
+                    {
+                        metadata: { name: "edge", namespace: ns },
+                        spec: {
+                            tls: [{ hosts: [`*.${ns}.example.org`], secretName: "edge-tls" }],
+                            rules: [{ host: `api.${ns}.example.org` }],
+                        },
+                    },
+                    k8s(ns),
+                ),
+            );
         }
         if (i % 50 === 0) {
             const bucket = `backups-${i}`;
             const keyArn = `mock-arn-of-kms/key-key-${i}`;
-            out.push(resource("aws:kms/key:Key", `key-${i}`, { enableKeyRotation: true, deletionWindowInDays: 30, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }] }) }, { protect: true }));
-            out.push(resource("aws:s3/bucket:Bucket", bucket, { bucket: `${PROJECT}-${STACK}-${bucket}` }, { protect: true }));
-            out.push(resource("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", `${bucket}-pab`, { bucket: `mock-id-of-${bucket}`, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }));
-            out.push(resource("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", `${bucket}-sse`, { bucket: `mock-id-of-${bucket}`, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: keyArn } }] }));
-            out.push(resource("aws:s3/bucketVersioning:BucketVersioning", `${bucket}-versioning`, { bucket: `mock-id-of-${bucket}`, versioningConfiguration: { status: "Enabled" } }));
-            out.push(resource("aws:s3/bucketPolicy:BucketPolicy", `${bucket}-policy`, {
-                bucket: `mock-id-of-${bucket}`,
-                policy: JSON.stringify({ Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }] }),
-            }));
+            out.push(
+                resource(
+                    "aws:kms/key:Key",
+                    `key-${i}`,
+                    {
+                        enableKeyRotation: true,
+                        deletionWindowInDays: 30,
+                        policy: JSON.stringify({
+                            Statement: [
+                                {
+                                    Effect: "Allow",
+                                    Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+                                    Action: "kms:*",
+                                    Resource: "*",
+                                },
+                            ],
+                        }),
+                    },
+                    { protect: true },
+                ),
+            );
+            out.push(
+                resource(
+                    "aws:s3/bucket:Bucket",
+                    bucket,
+                    { bucket: `${PROJECT}-${STACK}-${bucket}` },
+                    { protect: true },
+                ),
+            );
+            out.push(
+                resource("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", `${bucket}-pab`, {
+                    bucket: `mock-id-of-${bucket}`,
+                    blockPublicAcls: true,
+                    blockPublicPolicy: true,
+                    ignorePublicAcls: true,
+                    restrictPublicBuckets: true,
+                }),
+            );
+            out.push(
+                resource(
+                    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                    `${bucket}-sse`,
+                    {
+                        bucket: `mock-id-of-${bucket}`,
+                        rules: [
+                            { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: keyArn } },
+                        ],
+                    },
+                ),
+            );
+            out.push(
+                resource("aws:s3/bucketVersioning:BucketVersioning", `${bucket}-versioning`, {
+                    bucket: `mock-id-of-${bucket}`,
+                    versioningConfiguration: { status: "Enabled" },
+                }),
+            );
+            out.push(
+                resource("aws:s3/bucketPolicy:BucketPolicy", `${bucket}-policy`, {
+                    bucket: `mock-id-of-${bucket}`,
+                    policy: JSON.stringify({
+                        Statement: [
+                            {
+                                Effect: "Deny",
+                                Principal: "*",
+                                Action: "s3:*",
+                                Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+                                Condition: { Bool: { "aws:SecureTransport": "false" } },
+                            },
+                        ],
+                    }),
+                }),
+            );
         }
         // A few deliberate violations, as a real pull request might carry.
-        const image = i % 37 === 36 ? `registry.example.org/messaging/${svc}:latest` : `registry.example.org/messaging/${svc}:1.${i}.0`;
-        out.push(resource("kubernetes:apps/v1:Deployment", svc, { metadata: { name: svc, namespace: ns, labels }, spec: { replicas: 3, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: podSpec(svc, image, 3000) } } }, k8s(ns)));
-        out.push(resource("kubernetes:core/v1:Service", `${svc}-svc`, { metadata: { name: svc, namespace: ns }, spec: { selector: labels, ports: [{ port: 3000 }] } }, k8s(ns)));
-        out.push(resource("kubernetes:core/v1:ServiceAccount", `${svc}-sa`, { metadata: { name: svc, namespace: ns, annotations: { "eks.amazonaws.com/role-arn": `mock-arn-of-iam/role-${svc}-irsa` } } }, k8s(ns)));
-        out.push(resource("aws:iam/role:Role", `${svc}-irsa`, {
-            assumeRolePolicy: JSON.stringify({
-                Statement: [{ Effect: "Allow", Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}` }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { [`${ISSUER}:sub`]: `system:serviceaccount:${ns}:${svc}`, [`${ISSUER}:aud`]: "sts.amazonaws.com" } } }],
+        const image =
+            i % 37 === 36
+                ? `registry.example.org/messaging/${svc}:latest`
+                : `registry.example.org/messaging/${svc}:1.${i}.0`;
+        out.push(
+            resource(
+                "kubernetes:apps/v1:Deployment",
+                svc,
+                {
+                    metadata: { name: svc, namespace: ns, labels },
+                    spec: {
+                        replicas: 3,
+                        selector: { matchLabels: labels },
+                        template: { metadata: { labels }, spec: podSpec(svc, image, 3000) },
+                    },
+                },
+                k8s(ns),
+            ),
+        );
+        out.push(
+            resource(
+                "kubernetes:core/v1:Service",
+                `${svc}-svc`,
+                { metadata: { name: svc, namespace: ns }, spec: { selector: labels, ports: [{ port: 3000 }] } },
+                k8s(ns),
+            ),
+        );
+        out.push(
+            resource(
+                "kubernetes:core/v1:ServiceAccount",
+                `${svc}-sa`,
+                {
+                    metadata: {
+                        name: svc,
+                        namespace: ns,
+                        annotations: { "eks.amazonaws.com/role-arn": `mock-arn-of-iam/role-${svc}-irsa` },
+                    },
+                },
+                k8s(ns),
+            ),
+        );
+        out.push(
+            resource("aws:iam/role:Role", `${svc}-irsa`, {
+                assumeRolePolicy: JSON.stringify({
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}` },
+                            Action: "sts:AssumeRoleWithWebIdentity",
+                            Condition: {
+                                StringEquals: {
+                                    [`${ISSUER}:sub`]: `system:serviceaccount:${ns}:${svc}`,
+                                    [`${ISSUER}:aud`]: "sts.amazonaws.com",
+                                },
+                            },
+                        },
+                    ],
+                }),
+                inlinePolicies: [
+                    {
+                        name: svc,
+                        policy: JSON.stringify({
+                            Statement: [
+                                {
+                                    Effect: "Allow",
+                                    Action: ["secretsmanager:GetSecretValue"],
+                                    Resource: `mock-arn-of-secretsmanager/secret-${svc}`,
+                                },
+                            ],
+                        }),
+                    },
+                ],
             }),
-            inlinePolicies: [{ name: svc, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: `mock-arn-of-secretsmanager/secret-${svc}` }] }) }],
-        }));
-        out.push(resource("kubernetes:core/v1:ConfigMap", `${svc}-config`, { metadata: { name: `${svc}-config`, namespace: ns }, data: i % 53 === 52 ? { LOG_LEVEL: "info", DB_PASSWORD: "hunter2" } : { LOG_LEVEL: "info", "app.yaml": "port: 3000\nmetrics: 9090\n" } }, k8s(ns)));
-        out.push(resource("kubernetes:core/v1:Secret", `${svc}-db`, { metadata: { name: `${svc}-db`, namespace: ns }, stringData: { password: `mock-random-password-of-${svc}` } }, { ...k8s(ns), additionalSecretOutputs: ["data", "stringData"] }));
-        out.push(resource("kubernetes:policy/v1:PodDisruptionBudget", `${svc}-pdb`, { metadata: { name: svc, namespace: ns }, spec: { maxUnavailable: 1, selector: { matchLabels: labels } } }, k8s(ns)));
-        out.push(resource("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", `${svc}-hpa`, { metadata: { name: svc, namespace: ns }, spec: { scaleTargetRef: { kind: "Deployment", name: svc }, minReplicas: 3, maxReplicas: 10 } }, k8s(ns)));
-        out.push(resource("aws:secretsmanager/secret:Secret", `${svc}-secret`, { kmsKeyId: `mock-arn-of-kms/key-key-${Math.floor(i / 50) * 50}`, recoveryWindowInDays: 30 }, { protect: true }));
+        );
+        out.push(
+            resource(
+                "kubernetes:core/v1:ConfigMap",
+                `${svc}-config`,
+                {
+                    metadata: { name: `${svc}-config`, namespace: ns },
+                    data:
+                        i % 53 === 52
+                            ? { LOG_LEVEL: "info", DB_PASSWORD: "hunter2" }
+                            : { LOG_LEVEL: "info", "app.yaml": "port: 3000\nmetrics: 9090\n" },
+                },
+                k8s(ns),
+            ),
+        );
+        out.push(
+            resource(
+                "kubernetes:core/v1:Secret",
+                `${svc}-db`,
+                {
+                    metadata: { name: `${svc}-db`, namespace: ns },
+                    stringData: { password: `mock-random-password-of-${svc}` },
+                },
+                { ...k8s(ns), additionalSecretOutputs: ["data", "stringData"] },
+            ),
+        );
+        out.push(
+            resource(
+                "kubernetes:policy/v1:PodDisruptionBudget",
+                `${svc}-pdb`,
+                {
+                    metadata: { name: svc, namespace: ns },
+                    spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
+                },
+                k8s(ns),
+            ),
+        );
+        out.push(
+            resource(
+                "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+                `${svc}-hpa`,
+                {
+                    metadata: { name: svc, namespace: ns },
+                    spec: { scaleTargetRef: { kind: "Deployment", name: svc }, minReplicas: 3, maxReplicas: 10 },
+                },
+                k8s(ns),
+            ),
+        );
+        out.push(
+            resource(
+                "aws:secretsmanager/secret:Secret",
+                `${svc}-secret`,
+                { kmsKeyId: `mock-arn-of-kms/key-key-${Math.floor(i / 50) * 50}`, recoveryWindowInDays: 30 },
+                { protect: true },
+            ),
+        );
         if (i % 5 === 4) {
             const store = `${svc}-store`;
             const storeLabels = { "app.kubernetes.io/name": store };
-            out.push(resource("kubernetes:apps/v1:StatefulSet", store, {
-                metadata: { name: store, namespace: ns },
-                spec: { replicas: 2, selector: { matchLabels: storeLabels }, template: { metadata: { labels: storeLabels }, spec: podSpec(store, `registry.example.org/mirror/minio:RELEASE.2025-09-07T16-13-09Z`, 9000) }, volumeClaimTemplates: [{ metadata: { name: "data" } }] },
-            }, { ...k8s(ns), protect: true }));
-            out.push(resource("kubernetes:policy/v1:PodDisruptionBudget", `${store}-pdb`, { metadata: { name: store, namespace: ns }, spec: { maxUnavailable: 1, selector: { matchLabels: storeLabels } } }, k8s(ns)));
+            out.push(
+                resource(
+                    "kubernetes:apps/v1:StatefulSet",
+                    store,
+                    {
+                        metadata: { name: store, namespace: ns },
+                        spec: {
+                            replicas: 2,
+                            selector: { matchLabels: storeLabels },
+                            template: {
+                                metadata: { labels: storeLabels },
+                                spec: podSpec(
+                                    store,
+                                    `registry.example.org/mirror/minio:RELEASE.2025-09-07T16-13-09Z`,
+                                    9000,
+                                ),
+                            },
+                            volumeClaimTemplates: [{ metadata: { name: "data" } }],
+                        },
+                    },
+                    { ...k8s(ns), protect: true },
+                ),
+            );
+            out.push(
+                resource(
+                    "kubernetes:policy/v1:PodDisruptionBudget",
+                    `${store}-pdb`,
+                    {
+                        metadata: { name: store, namespace: ns },
+                        spec: { maxUnavailable: 1, selector: { matchLabels: storeLabels } },
+                    },
+                    k8s(ns),
+                ),
+            );
             const job = podSpec(store, "registry.example.org/messaging/backup:1.0.0", 8080);
             job.restartPolicy = "OnFailure";
-            out.push(resource("kubernetes:batch/v1:CronJob", `${store}-backup`, {
-                metadata: { name: `${store}-backup`, namespace: ns, labels: { "messaging-infra/backup-of": store } },
-                spec: { schedule: "0 */6 * * *", concurrencyPolicy: "Forbid", startingDeadlineSeconds: 300, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3, jobTemplate: { spec: { activeDeadlineSeconds: 3600, template: { spec: job } } } },
-            }, k8s(ns)));
+            out.push(
+                resource(
+                    "kubernetes:batch/v1:CronJob",
+                    `${store}-backup`,
+                    {
+                        metadata: {
+                            name: `${store}-backup`,
+                            namespace: ns,
+                            labels: { "messaging-infra/backup-of": store },
+                        },
+                        spec: {
+                            schedule: "0 */6 * * *",
+                            concurrencyPolicy: "Forbid",
+                            startingDeadlineSeconds: 300,
+                            successfulJobsHistoryLimit: 3,
+                            failedJobsHistoryLimit: 3,
+                            jobTemplate: { spec: { activeDeadlineSeconds: 3600, template: { spec: job } } },
+                        },
+                    },
+                    k8s(ns),
+                ),
+            );
         }
     }
     return out.slice(0, count);

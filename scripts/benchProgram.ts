@@ -14,7 +14,10 @@ async function main(): Promise<void> {
     // Loaded here, not at the top, so the cold time includes loading what each program needs.
     const { runInMockEngine } = await import("../harness/mockEngine");
     const { runStack } = await import("../harness/stack");
-    const evaluate = target === "empty" ? () => runInMockEngine(async () => ({}), { project: "messaging-infra", stack: "empty" }) : () => runStack(target);
+    const evaluate =
+        target === "empty"
+            ? () => runInMockEngine(async () => ({}), { project: "messaging-infra", stack: "empty" })
+            : () => runStack(target);
     const first = await evaluate();
     const coldMs = performance.now() - startedAt;
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
@@ -25,7 +28,15 @@ async function main(): Promise<void> {
         times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
-    process.stdout.write(JSON.stringify({ target, resources: first.resources.length, coldMs, peakRssMb, warmMedianMs: runs > 0 ? times[Math.floor(times.length / 2)] : undefined }));
+    process.stdout.write(
+        JSON.stringify({
+            target,
+            resources: first.resources.length,
+            coldMs,
+            peakRssMb,
+            warmMedianMs: runs > 0 ? times[Math.floor(times.length / 2)] : undefined,
+        }),
+    );
 }
 
 main().catch((error) => {

@@ -5,7 +5,10 @@
 import { runPlan } from "../harness/plan";
 
 if (require.main === module) {
-    runPlan(process.argv.slice(2), { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) }).then(
+    runPlan(process.argv.slice(2), {
+        out: (text) => process.stdout.write(`${text}\n`),
+        err: (text) => process.stderr.write(`${text}\n`),
+    }).then(
         (code) => process.exit(code),
         (error) => {
             console.error(error);

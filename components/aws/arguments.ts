@@ -48,7 +48,11 @@ export function checkNetwork(problems: ProblemList, network: unknown, path = "ar
 }
 
 /** Checks a 12-digit AWS account id. */
-export function checkAccountId(problems: ProblemList, accountId: unknown, path = "args.accountId"): accountId is string {
+export function checkAccountId(
+    problems: ProblemList,
+    accountId: unknown,
+    path = "args.accountId",
+): accountId is string {
     if (typeof accountId === "string" && /^[0-9]{12}$/.test(accountId)) return true;
     problems.add(path, accountId, "a 12-digit AWS account id");
     return false;
@@ -71,7 +75,13 @@ export function checkOwner(problems: ProblemList, owner: unknown, path = "args.o
 /** Checks extra tags: string keys to string values. */
 export function checkTags(problems: ProblemList, tags: unknown, path = "args.tags"): boolean {
     if (tags === undefined) return true;
-    if (tags !== null && typeof tags === "object" && !Array.isArray(tags) && Object.values(tags).every((v) => typeof v === "string")) return true;
+    if (
+        tags !== null &&
+        typeof tags === "object" &&
+        !Array.isArray(tags) &&
+        Object.values(tags).every((v) => typeof v === "string")
+    )
+        return true;
     problems.add(path, tags, "a map of tag names to string values");
     return false;
 }
@@ -80,7 +90,13 @@ export function checkTags(problems: ProblemList, tags: unknown, path = "args.tag
  * Checks an ARN that a policy names: non-empty, no wildcard, and (when it is a real ARN rather than
  * a placeholder the mock engine computes) of the expected service. Returns true when acceptable.
  */
-export function checkNamedArn(problems: ProblemList, arn: unknown, path: string, service: "kms" | "secretsmanager" | "s3", example: string): boolean {
+export function checkNamedArn(
+    problems: ProblemList,
+    arn: unknown,
+    path: string,
+    service: "kms" | "secretsmanager" | "s3",
+    example: string,
+): boolean {
     const allowed = `one named ${service} ARN without wildcards, e.g. ${example}`;
     if (typeof arn !== "string" || arn.length === 0 || /[*?]/.test(arn)) {
         problems.add(path, arn, allowed);

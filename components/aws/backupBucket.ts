@@ -8,7 +8,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsTags, physicalName } from "../naming";
 import { Network } from "../validators";
-import { checkAccountId, checkDays, checkNamedArn, checkNetwork, checkOwner, checkTags, known, ProblemList } from "./arguments";
+import {
+    checkAccountId,
+    checkDays,
+    checkNamedArn,
+    checkNetwork,
+    checkOwner,
+    checkTags,
+    known,
+    ProblemList,
+} from "./arguments";
 import { PolicyDocument } from "./policyDocument";
 
 /** Arguments of {@link BackupBucket}. */
@@ -92,7 +101,10 @@ export function backupBucketPolicy(bucketArn: string, kmsKeyArn: string): Policy
                 Principal: "*",
                 Action: "s3:PutObject",
                 Resource: objects,
-                Condition: { StringNotEquals: { [KMS_KEY_ID_HEADER]: kmsKeyArn }, Null: { [KMS_KEY_ID_HEADER]: "false" } },
+                Condition: {
+                    StringNotEquals: { [KMS_KEY_ID_HEADER]: kmsKeyArn },
+                    Null: { [KMS_KEY_ID_HEADER]: "false" },
+                },
             },
             {
                 Sid: "DenyPutWithAwsManagedKey",
@@ -121,11 +133,25 @@ export interface LifecycleRule {
  * also removes expired delete markers), noncurrent versions after `noncurrentRetentionDays`, and
  * incomplete multipart uploads are aborted.
  */
-export function backupLifecycleRules(retentionDays: number, noncurrentRetentionDays: number, abortIncompleteMultipartUploadDays = 7): LifecycleRule[] {
+export function backupLifecycleRules(
+    retentionDays: number,
+    noncurrentRetentionDays: number,
+    abortIncompleteMultipartUploadDays = 7,
+): LifecycleRule[] {
     return [
         { id: "expire-current-versions", status: "Enabled", filter: {}, expiration: { days: retentionDays } },
-        { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: noncurrentRetentionDays } },
-        { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: abortIncompleteMultipartUploadDays } },
+        {
+            id: "expire-noncurrent-versions",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionExpiration: { noncurrentDays: noncurrentRetentionDays },
+        },
+        {
+            id: "abort-incomplete-multipart-uploads",
+            status: "Enabled",
+            filter: {},
+            abortIncompleteMultipartUpload: { daysAfterInitiation: abortIncompleteMultipartUploadDays },
+        },
     ];
 }
 
@@ -134,16 +160,31 @@ export function checkBackupBucketArgs(args: BackupBucketArgs, subject: string): 
     const problems = new ProblemList();
     const networkOk = checkNetwork(problems, args.network);
     checkOwner(problems, args.owner);
-    if (checkAccountId(problems, args.accountId) && networkOk && backupBucketName(args.network, args.accountId).length > MAX_BUCKET_NAME_LENGTH) {
-        problems.add("args.accountId", args.accountId, `an account id that keeps ${backupBucketName(args.network, "<account>")} within ${MAX_BUCKET_NAME_LENGTH} characters`);
+    if (
+        checkAccountId(problems, args.accountId) &&
+        networkOk &&
+        backupBucketName(args.network, args.accountId).length > MAX_BUCKET_NAME_LENGTH
+    ) {
+        problems.add(
+            "args.accountId",
+            args.accountId,
+            `an account id that keeps ${backupBucketName(args.network, "<account>")} within ${MAX_BUCKET_NAME_LENGTH} characters`,
+        );
     }
     const kmsKeyArn = known(args.kmsKeyArn);
     if (kmsKeyArn !== undefined || args.kmsKeyArn === undefined) {
-        checkNamedArn(problems, kmsKeyArn, "args.kmsKeyArn", "kms", "arn:aws:kms:us-east-1:123456789012:key/<key id> (EncryptionKey.arn)");
+        checkNamedArn(
+            problems,
+            kmsKeyArn,
+            "args.kmsKeyArn",
+            "kms",
+            "arn:aws:kms:us-east-1:123456789012:key/<key id> (EncryptionKey.arn)",
+        );
     }
     checkDays(problems, args.retentionDays, "args.retentionDays", 1, 3650);
     checkDays(problems, args.noncurrentRetentionDays, "args.noncurrentRetentionDays", 1, 3650);
-    if (args.abortIncompleteMultipartUploadDays !== undefined) checkDays(problems, args.abortIncompleteMultipartUploadDays, "args.abortIncompleteMultipartUploadDays", 1, 30);
+    if (args.abortIncompleteMultipartUploadDays !== undefined)
+        checkDays(problems, args.abortIncompleteMultipartUploadDays, "args.abortIncompleteMultipartUploadDays", 1, 30);
     checkTags(problems, args.tags);
     problems.throwIfAny(subject);
 }
@@ -192,22 +233,48 @@ export class BackupBucket extends pulumi.ComponentResource {
             },
             { ...guard, protect },
         );
-        const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucketName, versioningConfiguration: { status: "Enabled" } }, { ...guard, protect });
+        const versioning = new aws.s3.BucketVersioning(
+            `${name}-versioning`,
+            { bucket: bucketName, versioningConfiguration: { status: "Enabled" } },
+            { ...guard, protect },
+        );
         const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
             `${name}-public-access-block`,
-            { bucket: bucketName, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            {
+                bucket: bucketName,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
             guard,
         );
-        new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucketName, rule: { objectOwnership: "BucketOwnerEnforced" } }, guard);
+        new aws.s3.BucketOwnershipControls(
+            `${name}-ownership`,
+            { bucket: bucketName, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            guard,
+        );
         new aws.s3.BucketPolicy(
             `${name}-policy`,
-            { bucket: bucketName, policy: pulumi.all([bucket.arn, args.kmsKeyArn]).apply(([bucketArn, kmsKeyArn]) => JSON.stringify(backupBucketPolicy(bucketArn, kmsKeyArn))) },
+            {
+                bucket: bucketName,
+                policy: pulumi
+                    .all([bucket.arn, args.kmsKeyArn])
+                    .apply(([bucketArn, kmsKeyArn]) => JSON.stringify(backupBucketPolicy(bucketArn, kmsKeyArn))),
+            },
             // S3 rejects concurrent public-access-block and policy changes on one bucket.
             { ...child, dependsOn: [publicAccessBlock] },
         );
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-lifecycle`,
-            { bucket: bucketName, rules: backupLifecycleRules(args.retentionDays, args.noncurrentRetentionDays, args.abortIncompleteMultipartUploadDays ?? 7) },
+            {
+                bucket: bucketName,
+                rules: backupLifecycleRules(
+                    args.retentionDays,
+                    args.noncurrentRetentionDays,
+                    args.abortIncompleteMultipartUploadDays ?? 7,
+                ),
+            },
             // Noncurrent-version rules presuppose versioning; apply them after it.
             { ...child, dependsOn: [versioning] },
         );

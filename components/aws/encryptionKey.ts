@@ -84,8 +84,12 @@ export function checkEncryptionKeyArgs(args: EncryptionKeyArgs, subject: string)
     if (args.partition !== undefined && !["aws", "aws-cn", "aws-us-gov"].includes(args.partition)) {
         problems.add("args.partition", args.partition, "one of aws, aws-cn, aws-us-gov");
     }
-    if (args.deletionWindowInDays !== undefined) checkDays(problems, args.deletionWindowInDays, "args.deletionWindowInDays", 7, 30);
-    if (args.description !== undefined && (typeof args.description !== "string" || args.description.length === 0 || args.description.length > 8192)) {
+    if (args.deletionWindowInDays !== undefined)
+        checkDays(problems, args.deletionWindowInDays, "args.deletionWindowInDays", 7, 30);
+    if (
+        args.description !== undefined &&
+        (typeof args.description !== "string" || args.description.length === 0 || args.description.length > 8192)
+    ) {
         problems.add("args.description", args.description, "a non-empty description of at most 8192 characters");
     }
     checkTags(problems, args.tags);
@@ -123,7 +127,11 @@ export class EncryptionKey extends pulumi.ComponentResource {
             },
             { parent: this, protect },
         );
-        const alias = new aws.kms.Alias(`${name}-alias`, { name: keyAliasName(args.network), targetKeyId: key.keyId }, { parent: this });
+        const alias = new aws.kms.Alias(
+            `${name}-alias`,
+            { name: keyAliasName(args.network), targetKeyId: key.keyId },
+            { parent: this },
+        );
 
         this.arn = key.arn;
         this.keyId = key.keyId;

@@ -9,7 +9,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsTags, physicalName } from "../naming";
 import { Network, parseOidcProviderArn } from "../validators";
-import { checkNamedArn, checkNetwork, checkOwner, checkTags, isDnsLabel, isDnsSubdomain, known, ProblemList } from "./arguments";
+import {
+    checkNamedArn,
+    checkNetwork,
+    checkOwner,
+    checkTags,
+    isDnsLabel,
+    isDnsSubdomain,
+    known,
+    ProblemList,
+} from "./arguments";
 import { PolicyDocument, PolicyStatement } from "./policyDocument";
 
 /** The audience EKS projects into service-account tokens for STS. */
@@ -77,7 +86,8 @@ export interface ListBucketGrant<S = pulumi.Input<string>> {
 }
 
 /** One permission of an {@link IrsaRole}. `S` is how ARNs are given: Inputs, or plain strings once resolved. */
-export type Grant<S = pulumi.Input<string>> = ReadSecretsGrant<S> | UseKeyGrant<S> | WriteObjectsGrant<S> | ReadObjectsGrant<S> | ListBucketGrant<S>;
+export type Grant<S = pulumi.Input<string>> =
+    ReadSecretsGrant<S> | UseKeyGrant<S> | WriteObjectsGrant<S> | ReadObjectsGrant<S> | ListBucketGrant<S>;
 
 /** A grant with every ARN resolved to a plain string, as {@link renderPermissionsPolicy} takes it. */
 export type ResolvedGrant = Grant<string>;
@@ -134,16 +144,33 @@ export function serviceAccountSubject(namespace: string, serviceAccountName: str
 const PREFIX = /^[A-Za-z0-9!_.'()-]+(?:\/[A-Za-z0-9!_.'()-]+)*$/;
 
 function checkPrefix(problems: ProblemList, prefix: unknown, path: string): void {
-    const valid = typeof prefix === "string" && prefix.length <= 512 && PREFIX.test(prefix) && !prefix.split("/").some((segment) => segment === "." || segment === "..");
-    if (!valid) problems.add(path, prefix, "an S3 key prefix without leading or trailing '/', wildcards or '..' segments, e.g. backups or backups/object-store");
+    const valid =
+        typeof prefix === "string" &&
+        prefix.length <= 512 &&
+        PREFIX.test(prefix) &&
+        !prefix.split("/").some((segment) => segment === "." || segment === "..");
+    if (!valid)
+        problems.add(
+            path,
+            prefix,
+            "an S3 key prefix without leading or trailing '/', wildcards or '..' segments, e.g. backups or backups/object-store",
+        );
 }
 
 type MaybeKnownGrant = Grant<string | undefined>;
 
 /** Problems with a grant list; unknown ARNs (`undefined`) are skipped. */
-export function grantProblems(problems: ProblemList, grants: readonly MaybeKnownGrant[] | undefined, path = "args.grants"): void {
+export function grantProblems(
+    problems: ProblemList,
+    grants: readonly MaybeKnownGrant[] | undefined,
+    path = "args.grants",
+): void {
     if (!Array.isArray(grants) || grants.length === 0) {
-        problems.add(path, grants, "at least one grant: a role without permissions has no reason to exist (e.g. [{kind: readSecrets, secretArns: [<secret ARN>]}])");
+        problems.add(
+            path,
+            grants,
+            "at least one grant: a role without permissions has no reason to exist (e.g. [{kind: readSecrets, secretArns: [<secret ARN>]}])",
+        );
         return;
     }
     const kinds = "a grant of kind readSecrets, useKey, writeObjects, readObjects or listBucket";
@@ -160,28 +187,59 @@ export function grantProblems(problems: ProblemList, grants: readonly MaybeKnown
                     return;
                 }
                 grant.secretArns.forEach((arn, j) => {
-                    if (arn !== undefined) checkNamedArn(problems, arn, `${at}.secretArns[${j}]`, "secretsmanager", "arn:aws:secretsmanager:us-east-1:123456789012:secret:<name>-AbCdEf");
+                    if (arn !== undefined)
+                        checkNamedArn(
+                            problems,
+                            arn,
+                            `${at}.secretArns[${j}]`,
+                            "secretsmanager",
+                            "arn:aws:secretsmanager:us-east-1:123456789012:secret:<name>-AbCdEf",
+                        );
                 });
                 return;
             case "useKey": {
-                if (grant.keyArn !== undefined) checkNamedArn(problems, grant.keyArn, `${at}.keyArn`, "kms", "arn:aws:kms:us-east-1:123456789012:key/<key id> (EncryptionKey.arn)");
+                if (grant.keyArn !== undefined)
+                    checkNamedArn(
+                        problems,
+                        grant.keyArn,
+                        `${at}.keyArn`,
+                        "kms",
+                        "arn:aws:kms:us-east-1:123456789012:key/<key id> (EncryptionKey.arn)",
+                    );
                 const operations = Object.keys(KEY_OPERATIONS).join(", ");
                 if (!Array.isArray(grant.operations) || grant.operations.length === 0) {
                     problems.add(`${at}.operations`, grant.operations, `at least one of ${operations}`);
                 } else {
                     grant.operations.forEach((op, j) => {
-                        if (!Object.hasOwn(KEY_OPERATIONS, op)) problems.add(`${at}.operations[${j}]`, op, `one of ${operations}`);
+                        if (!Object.hasOwn(KEY_OPERATIONS, op))
+                            problems.add(`${at}.operations[${j}]`, op, `one of ${operations}`);
                     });
                 }
-                if (grant.via !== undefined && grant.via !== "secretsmanager" && grant.via !== "s3") problems.add(`${at}.via`, grant.via, "secretsmanager, s3, or nothing");
+                if (grant.via !== undefined && grant.via !== "secretsmanager" && grant.via !== "s3")
+                    problems.add(`${at}.via`, grant.via, "secretsmanager, s3, or nothing");
                 return;
             }
             case "writeObjects":
             case "readObjects":
             case "listBucket":
-                if (grant.bucketArn !== undefined) checkNamedArn(problems, grant.bucketArn, `${at}.bucketArn`, "s3", "arn:aws:s3:::messaging-infra-devnet-backups-123456789012 (BackupBucket.arn)");
-                if (typeof grant.bucketArn === "string" && grant.bucketArn.startsWith("arn:") && grant.bucketArn.includes("/")) {
-                    problems.add(`${at}.bucketArn`, grant.bucketArn, "a bucket ARN (arn:aws:s3:::<bucket>), not an object ARN; the prefix goes in prefix");
+                if (grant.bucketArn !== undefined)
+                    checkNamedArn(
+                        problems,
+                        grant.bucketArn,
+                        `${at}.bucketArn`,
+                        "s3",
+                        "arn:aws:s3:::messaging-infra-devnet-backups-123456789012 (BackupBucket.arn)",
+                    );
+                if (
+                    typeof grant.bucketArn === "string" &&
+                    grant.bucketArn.startsWith("arn:") &&
+                    grant.bucketArn.includes("/")
+                ) {
+                    problems.add(
+                        `${at}.bucketArn`,
+                        grant.bucketArn,
+                        "a bucket ARN (arn:aws:s3:::<bucket>), not an object ARN; the prefix goes in prefix",
+                    );
                 }
                 checkPrefix(problems, grant.prefix, `${at}.prefix`);
                 return;
@@ -200,23 +258,50 @@ export interface TrustSpec {
 }
 
 /** Problems with the trust facts; unknown values (`undefined`) are skipped. */
-export function trustProblems(problems: ProblemList, spec: Partial<TrustSpec>, paths = { cluster: "args.cluster", namespace: "args.namespace", serviceAccountName: "args.serviceAccountName" }): void {
+export function trustProblems(
+    problems: ProblemList,
+    spec: Partial<TrustSpec>,
+    paths = { cluster: "args.cluster", namespace: "args.namespace", serviceAccountName: "args.serviceAccountName" },
+): void {
     if (spec.oidcProviderArn !== undefined) {
         const parsed = parseOidcProviderArn(spec.oidcProviderArn);
         if (!parsed) {
-            problems.add(`${paths.cluster}.oidcProviderArn`, spec.oidcProviderArn, "an EKS OIDC provider ARN: arn:aws:iam::<12-digit account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>");
+            problems.add(
+                `${paths.cluster}.oidcProviderArn`,
+                spec.oidcProviderArn,
+                "an EKS OIDC provider ARN: arn:aws:iam::<12-digit account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>",
+            );
         } else if (spec.oidcIssuerHostPath !== undefined && spec.oidcIssuerHostPath !== parsed.issuerHostPath) {
-            problems.add(`${paths.cluster}.oidcIssuerHostPath`, spec.oidcIssuerHostPath, `${parsed.issuerHostPath} (the issuer the OIDC provider ARN names, without https://)`);
+            problems.add(
+                `${paths.cluster}.oidcIssuerHostPath`,
+                spec.oidcIssuerHostPath,
+                `${parsed.issuerHostPath} (the issuer the OIDC provider ARN names, without https://)`,
+            );
         }
     }
-    if (spec.oidcIssuerHostPath !== undefined && (spec.oidcIssuerHostPath.length === 0 || /^https?:\/\/|[*?\s]/.test(spec.oidcIssuerHostPath))) {
-        problems.add(`${paths.cluster}.oidcIssuerHostPath`, spec.oidcIssuerHostPath, "the issuer host and path without https:// or wildcards, e.g. oidc.eks.us-east-1.amazonaws.com/id/<ID>");
+    if (
+        spec.oidcIssuerHostPath !== undefined &&
+        (spec.oidcIssuerHostPath.length === 0 || /^https?:\/\/|[*?\s]/.test(spec.oidcIssuerHostPath))
+    ) {
+        problems.add(
+            `${paths.cluster}.oidcIssuerHostPath`,
+            spec.oidcIssuerHostPath,
+            "the issuer host and path without https:// or wildcards, e.g. oidc.eks.us-east-1.amazonaws.com/id/<ID>",
+        );
     }
     if (!isDnsLabel(spec.namespace)) {
-        problems.add(paths.namespace, spec.namespace, "a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters");
+        problems.add(
+            paths.namespace,
+            spec.namespace,
+            "a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+        );
     }
     if (!isDnsSubdomain(spec.serviceAccountName)) {
-        problems.add(paths.serviceAccountName, spec.serviceAccountName, "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit");
+        problems.add(
+            paths.serviceAccountName,
+            spec.serviceAccountName,
+            "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+        );
     }
 }
 
@@ -227,7 +312,11 @@ export function checkIrsaRoleArgs(args: IrsaRoleArgs, subject: string): void {
     checkOwner(problems, args.owner);
     const cluster = args.cluster as IrsaCluster | undefined;
     if (cluster === undefined || cluster === null || typeof cluster !== "object") {
-        problems.add("args.cluster", cluster, "the cluster's {oidcProviderArn, oidcIssuerHostPath} (PlatformProviders.cluster)");
+        problems.add(
+            "args.cluster",
+            cluster,
+            "the cluster's {oidcProviderArn, oidcIssuerHostPath} (PlatformProviders.cluster)",
+        );
     }
     trustProblems(problems, {
         oidcProviderArn: known(cluster?.oidcProviderArn),
@@ -235,13 +324,26 @@ export function checkIrsaRoleArgs(args: IrsaRoleArgs, subject: string): void {
         namespace: args.namespace,
         serviceAccountName: args.serviceAccountName,
     });
-    if (networkOk && isDnsSubdomain(args.serviceAccountName) && irsaRoleName(args.network, args.serviceAccountName).length > MAX_ROLE_NAME_LENGTH) {
+    if (
+        networkOk &&
+        isDnsSubdomain(args.serviceAccountName) &&
+        irsaRoleName(args.network, args.serviceAccountName).length > MAX_ROLE_NAME_LENGTH
+    ) {
         const room = MAX_ROLE_NAME_LENGTH - irsaRoleName(args.network, "").length;
-        problems.add("args.serviceAccountName", args.serviceAccountName, `at most ${room} characters on ${args.network}, so the role name ${irsaRoleName(args.network, "<sa>")} fits IAM's ${MAX_ROLE_NAME_LENGTH}`);
+        problems.add(
+            "args.serviceAccountName",
+            args.serviceAccountName,
+            `at most ${room} characters on ${args.network}, so the role name ${irsaRoleName(args.network, "<sa>")} fits IAM's ${MAX_ROLE_NAME_LENGTH}`,
+        );
     }
-    const grants = Array.isArray(args.grants) ? args.grants.map(knownGrant) : (args.grants as unknown as MaybeKnownGrant[] | undefined);
+    const grants = Array.isArray(args.grants)
+        ? args.grants.map(knownGrant)
+        : (args.grants as unknown as MaybeKnownGrant[] | undefined);
     grantProblems(problems, grants);
-    if (args.description !== undefined && (typeof args.description !== "string" || args.description.length === 0 || args.description.length > 1000)) {
+    if (
+        args.description !== undefined &&
+        (typeof args.description !== "string" || args.description.length === 0 || args.description.length > 1000)
+    ) {
         problems.add("args.description", args.description, "a non-empty description of at most 1000 characters");
     }
     checkTags(problems, args.tags);
@@ -252,7 +354,10 @@ function knownGrant(grant: Grant): MaybeKnownGrant {
     if (grant === null || typeof grant !== "object") return grant;
     switch (grant.kind) {
         case "readSecrets":
-            return { ...grant, secretArns: Array.isArray(grant.secretArns) ? grant.secretArns.map(known) : (grant.secretArns as []) };
+            return {
+                ...grant,
+                secretArns: Array.isArray(grant.secretArns) ? grant.secretArns.map(known) : (grant.secretArns as []),
+            };
         case "useKey":
             return { ...grant, keyArn: known(grant.keyArn) };
         default:
@@ -270,7 +375,11 @@ function knownGrant(grant: Grant): MaybeKnownGrant {
  */
 export function renderTrustPolicy(spec: TrustSpec): PolicyDocument {
     const problems = new ProblemList();
-    trustProblems(problems, spec, { cluster: "cluster", namespace: "namespace", serviceAccountName: "serviceAccountName" });
+    trustProblems(problems, spec, {
+        cluster: "cluster",
+        namespace: "namespace",
+        serviceAccountName: "serviceAccountName",
+    });
     problems.throwIfAny("the IRSA trust policy");
     return {
         Version: "2012-10-17",
@@ -282,7 +391,10 @@ export function renderTrustPolicy(spec: TrustSpec): PolicyDocument {
                 Action: "sts:AssumeRoleWithWebIdentity",
                 Condition: {
                     StringEquals: {
-                        [`${spec.oidcIssuerHostPath}:sub`]: serviceAccountSubject(spec.namespace, spec.serviceAccountName),
+                        [`${spec.oidcIssuerHostPath}:sub`]: serviceAccountSubject(
+                            spec.namespace,
+                            spec.serviceAccountName,
+                        ),
                         [`${spec.oidcIssuerHostPath}:aud`]: STS_AUDIENCE,
                     },
                 },
@@ -316,7 +428,9 @@ function grantStatement(grant: ResolvedGrant): Omit<PolicyStatement, "Sid"> {
                 Effect: "Allow",
                 Action: one([...new Set(grant.operations.map((op) => KEY_OPERATIONS[op]))].sort()),
                 Resource: grant.keyArn,
-                ...(grant.via ? { Condition: { StringLike: { "kms:ViaService": `${grant.via}.*.amazonaws.com` } } } : {}),
+                ...(grant.via
+                    ? { Condition: { StringLike: { "kms:ViaService": `${grant.via}.*.amazonaws.com` } } }
+                    : {}),
             };
         case "writeObjects":
             // PutObject also covers multipart uploads; nothing to read back or delete.
@@ -325,7 +439,12 @@ function grantStatement(grant: ResolvedGrant): Omit<PolicyStatement, "Sid"> {
             return { Effect: "Allow", Action: "s3:GetObject", Resource: `${grant.bucketArn}/${grant.prefix}/*` };
         case "listBucket":
             // Without a prefix parameter, or with another prefix, the condition fails: no listing.
-            return { Effect: "Allow", Action: "s3:ListBucket", Resource: grant.bucketArn, Condition: { StringLike: { "s3:prefix": `${grant.prefix}/*` } } };
+            return {
+                Effect: "Allow",
+                Action: "s3:ListBucket",
+                Resource: grant.bucketArn,
+                Condition: { StringLike: { "s3:prefix": `${grant.prefix}/*` } },
+            };
     }
 }
 
@@ -372,7 +491,11 @@ export class IrsaRole extends pulumi.ComponentResource {
 
         const trustPolicy = pulumi
             .all([args.cluster.oidcProviderArn, args.cluster.oidcIssuerHostPath])
-            .apply(([oidcProviderArn, oidcIssuerHostPath]) => JSON.stringify(renderTrustPolicy({ oidcProviderArn, oidcIssuerHostPath, namespace, serviceAccountName })));
+            .apply(([oidcProviderArn, oidcIssuerHostPath]) =>
+                JSON.stringify(
+                    renderTrustPolicy({ oidcProviderArn, oidcIssuerHostPath, namespace, serviceAccountName }),
+                ),
+            );
         const role = new aws.iam.Role(
             `${name}-role`,
             {
@@ -380,7 +503,11 @@ export class IrsaRole extends pulumi.ComponentResource {
                 name: irsaRoleName(args.network, serviceAccountName),
                 description: args.description ?? defaultRoleDescription(args.network, namespace, serviceAccountName),
                 assumeRolePolicy: trustPolicy,
-                tags: awsTags(args, { ...args.tags, component: "irsa-role", "kubernetes-service-account": `${namespace}.${serviceAccountName}` }),
+                tags: awsTags(args, {
+                    ...args.tags,
+                    component: "irsa-role",
+                    "kubernetes-service-account": `${namespace}.${serviceAccountName}`,
+                }),
             },
             { parent: this },
         );
@@ -389,13 +516,23 @@ export class IrsaRole extends pulumi.ComponentResource {
         const resolvedGrants = pulumi.output(args.grants as Grant[]) as pulumi.Output<ResolvedGrant[]>;
         new aws.iam.RolePolicy(
             `${name}-permissions`,
-            { name: "least-privilege", role: role.name, policy: resolvedGrants.apply((grants) => JSON.stringify(renderPermissionsPolicy(grants))) },
+            {
+                name: "least-privilege",
+                role: role.name,
+                policy: resolvedGrants.apply((grants) => JSON.stringify(renderPermissionsPolicy(grants))),
+            },
             { parent: this },
         );
 
         this.arn = role.arn;
         this.name = role.name;
-        this.serviceAccountAnnotations = role.arn.apply((arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn }));
-        this.registerOutputs({ arn: this.arn, name: this.name, serviceAccountAnnotations: this.serviceAccountAnnotations });
+        this.serviceAccountAnnotations = role.arn.apply((arn): Record<string, string> => ({
+            "eks.amazonaws.com/role-arn": arn,
+        }));
+        this.registerOutputs({
+            arn: this.arn,
+            name: this.name,
+            serviceAccountAnnotations: this.serviceAccountAnnotations,
+        });
     }
 }

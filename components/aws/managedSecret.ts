@@ -107,21 +107,43 @@ export function checkManagedSecretArgs(args: ManagedSecretArgs, subject: string)
     checkNetwork(problems, args.network);
     checkOwner(problems, args.owner);
     if (typeof args.purpose !== "string" || !PURPOSE.test(args.purpose) || args.purpose.length > 200) {
-        problems.add("args.purpose", args.purpose, "kebab-case path segments of at most 200 characters, e.g. relay-operator-keys or kms-service/master-key");
+        problems.add(
+            "args.purpose",
+            args.purpose,
+            "kebab-case path segments of at most 200 characters, e.g. relay-operator-keys or kms-service/master-key",
+        );
     } else if (/-[A-Za-z0-9]{6}$/.test(args.purpose)) {
         // Secrets Manager appends "-" and six random characters to ARNs; a name ending the same way
         // makes partial-ARN lookups ambiguous.
-        problems.add("args.purpose", args.purpose, "a purpose that does not end with '-' and six characters (Secrets Manager reads that as an ARN suffix), e.g. master-key instead of kms-master");
+        problems.add(
+            "args.purpose",
+            args.purpose,
+            "a purpose that does not end with '-' and six characters (Secrets Manager reads that as an ARN suffix), e.g. master-key instead of kms-master",
+        );
     } else if (typeof args.network === "string" && otherNetworkNamed(args.purpose, args.network) !== undefined) {
-        problems.add("args.purpose", args.purpose, `a purpose that names no other network than ${args.network} (the name already carries the network)`);
+        problems.add(
+            "args.purpose",
+            args.purpose,
+            `a purpose that names no other network than ${args.network} (the name already carries the network)`,
+        );
     }
     const kmsKeyArn = known(args.kmsKeyArn);
     if (kmsKeyArn !== undefined || args.kmsKeyArn === undefined) {
-        checkNamedArn(problems, kmsKeyArn, "args.kmsKeyArn", "kms", "arn:aws:kms:us-east-1:123456789012:key/<key id> (EncryptionKey.arn)");
+        checkNamedArn(
+            problems,
+            kmsKeyArn,
+            "args.kmsKeyArn",
+            "kms",
+            "arn:aws:kms:us-east-1:123456789012:key/<key id> (EncryptionKey.arn)",
+        );
     }
     checkValueSource(problems, args.value);
-    if (args.recoveryWindowInDays !== undefined) checkDays(problems, args.recoveryWindowInDays, "args.recoveryWindowInDays", 7, 30);
-    if (args.description !== undefined && (typeof args.description !== "string" || args.description.length === 0 || args.description.length > 2048)) {
+    if (args.recoveryWindowInDays !== undefined)
+        checkDays(problems, args.recoveryWindowInDays, "args.recoveryWindowInDays", 7, 30);
+    if (
+        args.description !== undefined &&
+        (typeof args.description !== "string" || args.description.length === 0 || args.description.length > 2048)
+    ) {
         problems.add("args.description", args.description, "a non-empty description of at most 2048 characters");
     }
     checkTags(problems, args.tags);
@@ -129,33 +151,53 @@ export function checkManagedSecretArgs(args: ManagedSecretArgs, subject: string)
 }
 
 function checkValueSource(problems: ProblemList, value: SecretValueSource | undefined): void {
-    const kinds = "one of {kind: password, length}, {kind: bytes, length, encoding}, {kind: keyList, count}, {kind: operator, value: <config.requireSecret Output>}";
+    const kinds =
+        "one of {kind: password, length}, {kind: bytes, length, encoding}, {kind: keyList, count}, {kind: operator, value: <config.requireSecret Output>}";
     if (value === undefined || value === null || typeof value !== "object") {
         problems.add("args.value", value, kinds);
         return;
     }
-    const isLength = (n: unknown, min: number, max: number) => typeof n === "number" && Number.isInteger(n) && n >= min && n <= max;
+    const isLength = (n: unknown, min: number, max: number) =>
+        typeof n === "number" && Number.isInteger(n) && n >= min && n <= max;
     switch (value.kind) {
         case "password":
-            if (!isLength(value.length, 16, 1024)) problems.add("args.value.length", value.length, "an integer from 16 to 1024 (characters)");
-            if (value.special !== undefined && typeof value.special !== "boolean") problems.add("args.value.special", value.special, "true or false");
-            if (value.overrideSpecial !== undefined && (typeof value.overrideSpecial !== "string" || value.overrideSpecial.length === 0 || /[\sA-Za-z0-9]/.test(value.overrideSpecial))) {
-                problems.add("args.value.overrideSpecial", value.overrideSpecial, "a non-empty set of special characters (no letters, digits or spaces), e.g. -_.~");
+            if (!isLength(value.length, 16, 1024))
+                problems.add("args.value.length", value.length, "an integer from 16 to 1024 (characters)");
+            if (value.special !== undefined && typeof value.special !== "boolean")
+                problems.add("args.value.special", value.special, "true or false");
+            if (
+                value.overrideSpecial !== undefined &&
+                (typeof value.overrideSpecial !== "string" ||
+                    value.overrideSpecial.length === 0 ||
+                    /[\sA-Za-z0-9]/.test(value.overrideSpecial))
+            ) {
+                problems.add(
+                    "args.value.overrideSpecial",
+                    value.overrideSpecial,
+                    "a non-empty set of special characters (no letters, digits or spaces), e.g. -_.~",
+                );
             }
             if (value.special === false && value.overrideSpecial !== undefined) {
                 problems.add("args.value.overrideSpecial", value.overrideSpecial, "nothing when special is false");
             }
             return;
         case "bytes":
-            if (!isLength(value.length, 16, 1024)) problems.add("args.value.length", value.length, "an integer from 16 to 1024 (bytes)");
-            if (value.encoding !== "hex" && value.encoding !== "base64") problems.add("args.value.encoding", value.encoding, "hex or base64");
+            if (!isLength(value.length, 16, 1024))
+                problems.add("args.value.length", value.length, "an integer from 16 to 1024 (bytes)");
+            if (value.encoding !== "hex" && value.encoding !== "base64")
+                problems.add("args.value.encoding", value.encoding, "hex or base64");
             return;
         case "keyList":
-            if (!isLength(value.count, 1, 64)) problems.add("args.value.count", value.count, "an integer from 1 to 64 (keys)");
+            if (!isLength(value.count, 1, 64))
+                problems.add("args.value.count", value.count, "an integer from 1 to 64 (keys)");
             return;
         case "operator":
             if (!pulumi.Output.isInstance(value.value)) {
-                problems.add("args.value.value", typeof value.value === "string" ? "[a plain string]" : value.value, "a pulumi.Output<string> from config.requireSecret (a credential is never a literal in code)");
+                problems.add(
+                    "args.value.value",
+                    typeof value.value === "string" ? "[a plain string]" : value.value,
+                    "a pulumi.Output<string> from config.requireSecret (a credential is never a literal in code)",
+                );
             }
             return;
         default:
@@ -186,7 +228,11 @@ export class ManagedSecret extends pulumi.ComponentResource {
             case "password": {
                 const password = new random.RandomPassword(
                     `${name}-password`,
-                    { length: source.length, special: source.special ?? true, ...(source.overrideSpecial !== undefined ? { overrideSpecial: source.overrideSpecial } : {}) },
+                    {
+                        length: source.length,
+                        special: source.special ?? true,
+                        ...(source.overrideSpecial !== undefined ? { overrideSpecial: source.overrideSpecial } : {}),
+                    },
                     generated,
                 );
                 value = password.result;
@@ -198,7 +244,10 @@ export class ManagedSecret extends pulumi.ComponentResource {
                 break;
             }
             case "keyList": {
-                const keys = Array.from({ length: source.count }, (_, i) => new random.RandomBytes(`${name}-key-${i}`, { length: 32 }, generated));
+                const keys = Array.from(
+                    { length: source.count },
+                    (_, i) => new random.RandomBytes(`${name}-key-${i}`, { length: 32 }, generated),
+                );
                 value = pulumi.all(keys.map((key) => key.hex)).apply(renderKeyList);
                 break;
             }

@@ -53,10 +53,16 @@ export function clusterSecretProblems(args: ClusterSecretArgs): ArgumentProblem[
     const problems = new ProblemList();
     const add = problems.add.bind(problems);
     const name = clusterSecretName(args);
-    if (!DNS_SUBDOMAIN.test(name) || name.length > 253) add(args.secretName === undefined ? "service" : "secretName", name, "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'");
+    if (!DNS_SUBDOMAIN.test(name) || name.length > 253)
+        add(
+            args.secretName === undefined ? "service" : "secretName",
+            name,
+            "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'",
+        );
     const keys = Object.keys(args.values);
     if (keys.length === 0) add("values", [], "at least one key");
-    for (const key of keys) if (!SECRET_KEY.test(key)) add("values", key, "a Secret key: letters, digits, '-', '_' and '.'");
+    for (const key of keys)
+        if (!SECRET_KEY.test(key)) add("values", key, "a Secret key: letters, digits, '-', '_' and '.'");
     return problems.problems;
 }
 
@@ -76,7 +82,11 @@ export class ClusterSecret extends pulumi.ComponentResource {
         const secret = new k8s.core.v1.Secret(
             `${name}-secret`,
             {
-                metadata: { name: clusterSecretName(args), namespace: args.namespace, labels: serviceLabels(args.service, args.network, "secrets") },
+                metadata: {
+                    name: clusterSecretName(args),
+                    namespace: args.namespace,
+                    labels: serviceLabels(args.service, args.network, "secrets"),
+                },
                 type: "Opaque",
                 immutable: false,
                 stringData,
@@ -90,7 +100,8 @@ export class ClusterSecret extends pulumi.ComponentResource {
 
     /** A `secretKeyRef` to one key; throws for a key the Secret does not hold. */
     public ref(key: string): SecretKeyRef & { readonly name: pulumi.Output<string> } {
-        if (!this.keys.includes(key)) throw new Error(`ClusterSecret has no key "${key}" (it holds: ${this.keys.join(", ")})`);
+        if (!this.keys.includes(key))
+            throw new Error(`ClusterSecret has no key "${key}" (it holds: ${this.keys.join(", ")})`);
         return { name: this.secretName, key };
     }
 }

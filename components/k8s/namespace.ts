@@ -76,10 +76,21 @@ export class PlatformNamespace extends pulumi.ComponentResource {
 
     constructor(name: string, args: PlatformNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("messaging:k8s:PlatformNamespace", name, {}, opts);
-        const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: args.name, labels: namespaceLabels(args) } }, { parent: this });
+        const namespace = new k8s.core.v1.Namespace(
+            name,
+            { metadata: { name: args.name, labels: namespaceLabels(args) } },
+            { parent: this },
+        );
         this.name = namespace.metadata.name;
-        const metadata = { namespace: this.name, labels: { "app.kubernetes.io/part-of": PROJECT, "app.kubernetes.io/instance": args.network } };
-        new k8s.core.v1.ResourceQuota(`${name}-quota`, { metadata: { ...metadata, name: "platform-quota" }, spec: { hard: quotaHard(args.quota) } }, { parent: this });
+        const metadata = {
+            namespace: this.name,
+            labels: { "app.kubernetes.io/part-of": PROJECT, "app.kubernetes.io/instance": args.network },
+        };
+        new k8s.core.v1.ResourceQuota(
+            `${name}-quota`,
+            { metadata: { ...metadata, name: "platform-quota" }, spec: { hard: quotaHard(args.quota) } },
+            { parent: this },
+        );
         new k8s.core.v1.LimitRange(
             `${name}-limits`,
             {
@@ -88,8 +99,14 @@ export class PlatformNamespace extends pulumi.ComponentResource {
                     limits: [
                         {
                             type: "Container",
-                            default: { cpu: args.containerDefaults.limits.cpu, memory: args.containerDefaults.limits.memory },
-                            defaultRequest: { cpu: args.containerDefaults.requests.cpu, memory: args.containerDefaults.requests.memory },
+                            default: {
+                                cpu: args.containerDefaults.limits.cpu,
+                                memory: args.containerDefaults.limits.memory,
+                            },
+                            defaultRequest: {
+                                cpu: args.containerDefaults.requests.cpu,
+                                memory: args.containerDefaults.requests.memory,
+                            },
                         },
                     ],
                 },

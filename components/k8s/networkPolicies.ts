@@ -78,7 +78,10 @@ export function matrixProblems(edges: readonly TrafficEdge[], services: readonly
         const at = `edges[${id}]`;
         if (seen.has(id)) problems.add(at, id, "one edge per (from, to) pair; list every port on that edge");
         seen.add(id);
-        for (const [side, peer] of [["from", edge.from], ["to", edge.to]] as const) {
+        for (const [side, peer] of [
+            ["from", edge.from],
+            ["to", edge.to],
+        ] as const) {
             if (peer.kind === "service" && !services.includes(peer.service)) {
                 problems.add(`${at}.${side}`, peer.service, `a deployed service: ${services.join(", ")}`);
             }
@@ -92,7 +95,11 @@ export function matrixProblems(edges: readonly TrafficEdge[], services: readonly
             if (peer.kind === "namespace") {
                 const labels = Object.entries(peer.namespaceLabels);
                 if (labels.length === 0 || labels.some(([k, v]) => k === "" || v === "")) {
-                    problems.add(`${at}.${side}.namespaceLabels`, peer.namespaceLabels, "at least one non-empty label that selects the namespace");
+                    problems.add(
+                        `${at}.${side}.namespaceLabels`,
+                        peer.namespaceLabels,
+                        "at least one non-empty label that selects the namespace",
+                    );
                 }
             }
         }
@@ -101,7 +108,8 @@ export function matrixProblems(edges: readonly TrafficEdge[], services: readonly
         }
         if (edge.ports.length === 0) problems.add(`${at}.ports`, [], "at least one port");
         edge.ports.forEach((p, i) => {
-            if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) problems.add(`${at}.ports[${i}].port`, p.port, "a port number from 1 to 65535");
+            if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535)
+                problems.add(`${at}.ports[${i}].port`, p.port, "a port number from 1 to 65535");
         });
     }
     return problems.problems;
@@ -138,10 +146,18 @@ function policyPorts(ports: readonly EdgePort[]) {
  * policy on a service destination and an egress policy on a service source. Throws with every
  * matrix problem listed.
  */
-export function networkPolicyDefinitions(edges: readonly TrafficEdge[], services: readonly string[], network: Network): PolicyDefinition[] {
+export function networkPolicyDefinitions(
+    edges: readonly TrafficEdge[],
+    services: readonly string[],
+    network: Network,
+): PolicyDefinition[] {
     throwIfProblems("the traffic matrix", matrixProblems(edges, services));
     const definitions: PolicyDefinition[] = [
-        { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] }, why: "deny all traffic the matrix does not allow" },
+        {
+            name: "default-deny",
+            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+            why: "deny all traffic the matrix does not allow",
+        },
         {
             name: "allow-dns",
             spec: {
@@ -149,7 +165,12 @@ export function networkPolicyDefinitions(edges: readonly TrafficEdge[], services
                 policyTypes: ["Egress"],
                 egress: [
                     {
-                        to: [{ namespaceSelector: { matchLabels: { ...KUBE_DNS.namespaceLabels } }, podSelector: { matchLabels: { ...KUBE_DNS.podLabels } } }],
+                        to: [
+                            {
+                                namespaceSelector: { matchLabels: { ...KUBE_DNS.namespaceLabels } },
+                                podSelector: { matchLabels: { ...KUBE_DNS.podLabels } },
+                            },
+                        ],
                         ports: [
                             { port: 53, protocol: "UDP" },
                             { port: 53, protocol: "TCP" },
@@ -214,7 +235,11 @@ export class TrafficPolicies extends pulumi.ComponentResource {
                     metadata: {
                         name: definition.name,
                         namespace: args.namespace,
-                        labels: { "app.kubernetes.io/part-of": PROJECT, "app.kubernetes.io/instance": args.network, "app.kubernetes.io/managed-by": "pulumi" },
+                        labels: {
+                            "app.kubernetes.io/part-of": PROJECT,
+                            "app.kubernetes.io/instance": args.network,
+                            "app.kubernetes.io/managed-by": "pulumi",
+                        },
                         annotations: { "messaging-infra/why": definition.why },
                     },
                     spec: definition.spec,

@@ -228,7 +228,19 @@ const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const SECRET_WORDS = ["PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "PRIVATE", "CREDENTIAL"];
 // A KEY word names the key itself when it ends the name or is followed by one of these.
-const KEY_VALUE_QUALIFIERS = new Set(["ID", "FILE", "PEM", "DATA", "VALUE", "B64", "BASE64", "HEX", "MATERIAL", "JSON", "BYTES"]);
+const KEY_VALUE_QUALIFIERS = new Set([
+    "ID",
+    "FILE",
+    "PEM",
+    "DATA",
+    "VALUE",
+    "B64",
+    "BASE64",
+    "HEX",
+    "MATERIAL",
+    "JSON",
+    "BYTES",
+]);
 
 /**
  * Whether an environment variable name looks like it carries a secret: it contains PASSWORD,
@@ -240,7 +252,9 @@ export function looksSecret(envName: string): boolean {
     const upper = envName.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
     if (SECRET_WORDS.some((word) => upper.includes(word))) return true;
     const words = upper.split(/[^A-Z0-9]+/).filter((w) => w.length > 0);
-    return words.some((word, i) => /KEYS?$/.test(word) && (i === words.length - 1 || KEY_VALUE_QUALIFIERS.has(words[i + 1])));
+    return words.some(
+        (word, i) => /KEYS?$/.test(word) && (i === words.length - 1 || KEY_VALUE_QUALIFIERS.has(words[i + 1])),
+    );
 }
 
 /** A valid IANA service name, as container and Service port names must be. */
@@ -248,7 +262,8 @@ export function isPortName(name: string): boolean {
     return /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes("--");
 }
 
-const isInt = (value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean => typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+const isInt = (value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean =>
+    typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
 
 /**
  * Every problem with a Workload's arguments: an unpinned image, replicas < 1, HPA bounds the wrong
@@ -259,7 +274,8 @@ export function workloadProblems(args: WorkloadArgs): ArgumentProblem[] {
     const problems = new ProblemList();
     const add = problems.add.bind(problems);
 
-    if (!DNS_LABEL.test(args.service)) add("service", args.service, "a DNS-1123 label: lower-case letters, digits and '-', at most 63 characters");
+    if (!DNS_LABEL.test(args.service))
+        add("service", args.service, "a DNS-1123 label: lower-case letters, digits and '-', at most 63 characters");
     const imageProblem = checkPinnedImage(args.image);
     if (imageProblem) add("image", args.image, imageProblem);
     const kind = args.kind ?? "Deployment";
@@ -269,23 +285,47 @@ export function workloadProblems(args: WorkloadArgs): ArgumentProblem[] {
     if (hpa) {
         if (!isInt(hpa.minReplicas, 1)) add("autoscaling.minReplicas", hpa.minReplicas, "an integer >= 1");
         if (!isInt(hpa.maxReplicas, 1)) add("autoscaling.maxReplicas", hpa.maxReplicas, "an integer >= 1");
-        else if (hpa.minReplicas > hpa.maxReplicas) add("autoscaling.minReplicas", hpa.minReplicas, `an integer <= autoscaling.maxReplicas (${hpa.maxReplicas})`);
+        else if (hpa.minReplicas > hpa.maxReplicas)
+            add(
+                "autoscaling.minReplicas",
+                hpa.minReplicas,
+                `an integer <= autoscaling.maxReplicas (${hpa.maxReplicas})`,
+            );
         if (hpa.targetCpuUtilization !== undefined && !isInt(hpa.targetCpuUtilization, 1, 100)) {
-            add("autoscaling.targetCpuUtilization", hpa.targetCpuUtilization, "a CPU utilisation percentage from 1 to 100");
+            add(
+                "autoscaling.targetCpuUtilization",
+                hpa.targetCpuUtilization,
+                "a CPU utilisation percentage from 1 to 100",
+            );
         }
-        if (isInt(args.replicas, 1) && hpa.minReplicas <= hpa.maxReplicas && (args.replicas < hpa.minReplicas || args.replicas > hpa.maxReplicas)) {
-            add("replicas", args.replicas, `an integer from autoscaling.minReplicas (${hpa.minReplicas}) to autoscaling.maxReplicas (${hpa.maxReplicas})`);
+        if (
+            isInt(args.replicas, 1) &&
+            hpa.minReplicas <= hpa.maxReplicas &&
+            (args.replicas < hpa.minReplicas || args.replicas > hpa.maxReplicas)
+        ) {
+            add(
+                "replicas",
+                args.replicas,
+                `an integer from autoscaling.minReplicas (${hpa.minReplicas}) to autoscaling.maxReplicas (${hpa.maxReplicas})`,
+            );
         }
     }
 
     const { requests, limits } = args.resources;
-    for (const [path, value] of [["resources.requests.cpu", requests.cpu], ["resources.limits.cpu", limits.cpu]] as const) {
+    for (const [path, value] of [
+        ["resources.requests.cpu", requests.cpu],
+        ["resources.limits.cpu", limits.cpu],
+    ] as const) {
         if (parseCpuMillis(value) === undefined) add(path, value, "a CPU quantity such as 250m or 1");
     }
-    for (const [path, value] of [["resources.requests.memory", requests.memory], ["resources.limits.memory", limits.memory]] as const) {
+    for (const [path, value] of [
+        ["resources.requests.memory", requests.memory],
+        ["resources.limits.memory", limits.memory],
+    ] as const) {
         if (parseByteQuantity(value) === undefined) add(path, value, "a memory quantity such as 256Mi or 1Gi");
     }
-    if ((parseCpuMillis(limits.cpu) ?? Infinity) < (parseCpuMillis(requests.cpu) ?? 0)) add("resources.limits.cpu", limits.cpu, `a CPU quantity >= requests.cpu (${requests.cpu})`);
+    if ((parseCpuMillis(limits.cpu) ?? Infinity) < (parseCpuMillis(requests.cpu) ?? 0))
+        add("resources.limits.cpu", limits.cpu, `a CPU quantity >= requests.cpu (${requests.cpu})`);
     if ((parseByteQuantity(limits.memory) ?? Infinity) < (parseByteQuantity(requests.memory) ?? 0)) {
         add("resources.limits.memory", limits.memory, `a memory quantity >= requests.memory (${requests.memory})`);
     }
@@ -294,49 +334,85 @@ export function workloadProblems(args: WorkloadArgs): ArgumentProblem[] {
     const byName = new Map<string, number>();
     const byNumber = new Map<string, number>();
     args.ports.forEach((port, i) => {
-        if (!isPortName(port.name)) add(`ports[${i}].name`, port.name, "an IANA service name: lower-case letters, digits and '-', at most 15 characters, at least one letter");
+        if (!isPortName(port.name))
+            add(
+                `ports[${i}].name`,
+                port.name,
+                "an IANA service name: lower-case letters, digits and '-', at most 15 characters, at least one letter",
+            );
         const sameName = byName.get(port.name);
-        if (sameName !== undefined) add(`ports[${i}].name`, port.name, `a name not already used by ports[${sameName}] in the same pod`);
+        if (sameName !== undefined)
+            add(`ports[${i}].name`, port.name, `a name not already used by ports[${sameName}] in the same pod`);
         else byName.set(port.name, i);
-        if (!isInt(port.containerPort, 1, 65535)) add(`ports[${i}].containerPort`, port.containerPort, "a port number from 1 to 65535");
+        if (!isInt(port.containerPort, 1, 65535))
+            add(`ports[${i}].containerPort`, port.containerPort, "a port number from 1 to 65535");
         const numberKey = `${port.containerPort}/${port.protocol ?? "TCP"}`;
         const sameNumber = byNumber.get(numberKey);
         if (sameNumber !== undefined) {
-            add(`ports[${i}].containerPort`, port.containerPort, `a port not already used by ports[${sameNumber}] (${args.ports[sameNumber].name}) in the same pod`);
+            add(
+                `ports[${i}].containerPort`,
+                port.containerPort,
+                `a port not already used by ports[${sameNumber}] (${args.ports[sameNumber].name}) in the same pod`,
+            );
         } else byNumber.set(numberKey, i);
     });
 
     const portNames = args.ports.map((p) => p.name);
-    if (!byName.has(args.probes.port)) add("probes.port", args.probes.port, `the name of one of the ports (${portNames.join(", ")})`);
+    if (!byName.has(args.probes.port))
+        add("probes.port", args.probes.port, `the name of one of the ports (${portNames.join(", ")})`);
     for (const probe of ["startup", "readiness", "liveness"] as const) {
         const spec = args.probes[probe];
-        if (!/^\/[A-Za-z0-9._~\/-]*$/.test(spec.path)) add(`probes.${probe}.path`, spec.path, "an HTTP path starting with /, e.g. /health");
-        if (spec.port !== undefined && !byName.has(spec.port)) add(`probes.${probe}.port`, spec.port, `the name of one of the ports (${portNames.join(", ")})`);
+        if (!/^\/[A-Za-z0-9._~\/-]*$/.test(spec.path))
+            add(`probes.${probe}.path`, spec.path, "an HTTP path starting with /, e.g. /health");
+        if (spec.port !== undefined && !byName.has(spec.port))
+            add(`probes.${probe}.port`, spec.port, `the name of one of the ports (${portNames.join(", ")})`);
         for (const timing of ["initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"] as const) {
             const value = spec[timing];
             const min = timing === "initialDelaySeconds" ? 0 : 1;
-            if (value !== undefined && !isInt(value, min, 3600)) add(`probes.${probe}.${timing}`, value, `an integer from ${min} to 3600`);
+            if (value !== undefined && !isInt(value, min, 3600))
+                add(`probes.${probe}.${timing}`, value, `an integer from ${min} to 3600`);
         }
     }
     const metricsPort = args.metrics?.port ?? "metrics";
-    if (!byName.has(metricsPort)) add("metrics.port", metricsPort, `the name of one of the ports (${portNames.join(", ")}); the monitoring namespace scrapes it`);
+    if (!byName.has(metricsPort))
+        add(
+            "metrics.port",
+            metricsPort,
+            `the name of one of the ports (${portNames.join(", ")}); the monitoring namespace scrapes it`,
+        );
     const metricsPath = args.metrics?.path ?? "/metrics";
     if (!metricsPath.startsWith("/")) add("metrics.path", metricsPath, "an HTTP path starting with /, e.g. /metrics");
 
     const envNames = new Map<string, string>();
     for (const name of Object.keys(args.settings ?? {})) {
-        if (!ENV_NAME.test(name)) add("settings", name, "an environment variable name: upper-case letters, digits and '_', not starting with a digit");
+        if (!ENV_NAME.test(name))
+            add(
+                "settings",
+                name,
+                "an environment variable name: upper-case letters, digits and '_', not starting with a digit",
+            );
         else if (looksSecret(name)) {
-            add("settings", name, "a non-secret setting name; a name with PASSWORD, SECRET, TOKEN, PRIVATE, CREDENTIAL or a key in it must come from a Kubernetes Secret through secretEnv");
+            add(
+                "settings",
+                name,
+                "a non-secret setting name; a name with PASSWORD, SECRET, TOKEN, PRIVATE, CREDENTIAL or a " +
+                    "key in it must come from a Kubernetes Secret through secretEnv",
+            );
         }
         envNames.set(name, "settings");
     }
     (args.secretEnv ?? []).forEach((env, i) => {
-        if (!ENV_NAME.test(env.envName)) add(`secretEnv[${i}].envName`, env.envName, "an environment variable name: upper-case letters, digits and '_', not starting with a digit");
+        if (!ENV_NAME.test(env.envName))
+            add(
+                `secretEnv[${i}].envName`,
+                env.envName,
+                "an environment variable name: upper-case letters, digits and '_', not starting with a digit",
+            );
         const clash = envNames.get(env.envName);
         if (clash !== undefined) add(`secretEnv[${i}].envName`, env.envName, `a name not already set by ${clash}`);
         else envNames.set(env.envName, `secretEnv[${i}]`);
-        if (!SECRET_KEY.test(env.secret.key)) add(`secretEnv[${i}].secret.key`, env.secret.key, "a Secret key: letters, digits, '-', '_' and '.'");
+        if (!SECRET_KEY.test(env.secret.key))
+            add(`secretEnv[${i}].secret.key`, env.secret.key, "a Secret key: letters, digits, '-', '_' and '.'");
     });
 
     // Every mount needs an absolute, unique path and a unique volume name.
@@ -345,25 +421,36 @@ export function workloadProblems(args: WorkloadArgs): ArgumentProblem[] {
     const addMount = (path: string, volume: string, where: string) => {
         if (!/^\/[^\0]*$/.test(path) || path === "/") add(where, path, "an absolute path other than /, e.g. /tmp");
         else if (mountPaths.has(path)) add(where, path, `a path not already mounted by ${mountPaths.get(path)}`);
-        else if (volumeNames.has(volume)) add(where, path, `a path whose volume name (${volume}) is not already used by ${volumeNames.get(volume)}`);
+        else if (volumeNames.has(volume))
+            add(where, path, `a path whose volume name (${volume}) is not already used by ${volumeNames.get(volume)}`);
         else {
             mountPaths.set(path, where);
             volumeNames.set(volume, where);
         }
     };
-    (args.writablePaths ?? DEFAULT_WRITABLE_PATHS).forEach((path, i) => addMount(path, writableVolumeName(path), `writablePaths[${i}]`));
-    if (args.writableSizeLimit !== undefined && parseByteQuantity(args.writableSizeLimit) === undefined) add("writableSizeLimit", args.writableSizeLimit, "a storage quantity such as 256Mi");
+    (args.writablePaths ?? DEFAULT_WRITABLE_PATHS).forEach((path, i) =>
+        addMount(path, writableVolumeName(path), `writablePaths[${i}]`),
+    );
+    if (args.writableSizeLimit !== undefined && parseByteQuantity(args.writableSizeLimit) === undefined)
+        add("writableSizeLimit", args.writableSizeLimit, "a storage quantity such as 256Mi");
     (args.volumeClaims ?? []).forEach((claim, i) => {
-        if (kind !== "StatefulSet") add(`volumeClaims[${i}]`, claim.name, "volume claims only on kind: StatefulSet (a Deployment's replicas would share one volume)");
+        if (kind !== "StatefulSet")
+            add(
+                `volumeClaims[${i}]`,
+                claim.name,
+                "volume claims only on kind: StatefulSet (a Deployment's replicas would share one volume)",
+            );
         if (!DNS_LABEL.test(claim.name)) add(`volumeClaims[${i}].name`, claim.name, "a DNS-1123 label");
-        if (parseByteQuantity(claim.size) === undefined) add(`volumeClaims[${i}].size`, claim.size, "a storage quantity such as 10Gi");
+        if (parseByteQuantity(claim.size) === undefined)
+            add(`volumeClaims[${i}].size`, claim.size, "a storage quantity such as 10Gi");
         addMount(claim.mountPath, claim.name, `volumeClaims[${i}].mountPath`);
     });
 
     if (args.terminationGracePeriodSeconds !== undefined && !isInt(args.terminationGracePeriodSeconds, 1, 3600)) {
         add("terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, "an integer from 1 to 3600 (seconds)");
     }
-    if (args.runAsId !== undefined && !isInt(args.runAsId, 1, 2147483647)) add("runAsId", args.runAsId, "a non-zero uid/gid (never root)");
+    if (args.runAsId !== undefined && !isInt(args.runAsId, 1, 2147483647))
+        add("runAsId", args.runAsId, "a non-zero uid/gid (never root)");
     return problems.problems;
 }
 
@@ -403,7 +490,12 @@ export function containerPorts(ports: readonly WorkloadPort[]): k8s.types.input.
 
 /** The Service's ports: each container port, by name. */
 export function servicePorts(ports: readonly WorkloadPort[]): k8s.types.input.core.v1.ServicePort[] {
-    return ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: p.protocol ?? "TCP" }));
+    return ports.map((p) => ({
+        name: p.name,
+        port: p.containerPort,
+        targetPort: p.name,
+        protocol: p.protocol ?? "TCP",
+    }));
 }
 
 /** An HTTP GET probe with its kind's default timings. */
@@ -451,7 +543,11 @@ export function containerSecurityContext(): k8s.types.input.core.v1.SecurityCont
  * Deployments count only the pods of the current revision (`pod-template-hash`), so a rollout
  * does not skew the spread.
  */
-export function topologySpread(selector: Readonly<Record<string, string>>, kind: WorkloadKind, pods: number): k8s.types.input.core.v1.TopologySpreadConstraint[] | undefined {
+export function topologySpread(
+    selector: Readonly<Record<string, string>>,
+    kind: WorkloadKind,
+    pods: number,
+): k8s.types.input.core.v1.TopologySpreadConstraint[] | undefined {
     if (pods <= 1) return undefined;
     const common = {
         maxSkew: 1,
@@ -480,7 +576,12 @@ export function statefulSetUpdateStrategy(): k8s.types.input.apps.v1.StatefulSet
 
 /** Volume names of writable paths: `/tmp` -> `tmp`, `/var/cache/app` -> `var-cache-app`. */
 export function writableVolumeName(path: string): string {
-    return `${path.replace(/^\/+|\/+$/g, "").replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 63).replace(/-+$/, "");
+    return `${path
+        .replace(/^\/+|\/+$/g, "")
+        .replace(/[^a-z0-9]+/gi, "-")
+        .toLowerCase()}`
+        .slice(0, 63)
+        .replace(/-+$/, "");
 }
 
 /** A short, stable hash of settings (sorted keys), to name the immutable ConfigMap. */
@@ -500,10 +601,22 @@ export function settingsConfigMapName(service: string, settings: Readonly<Record
  * The container's environment: every setting as a `configMapKeyRef` into the settings ConfigMap
  * (sorted by name) and every secret as a `secretKeyRef`. No env entry ever carries a `value`.
  */
-export function containerEnv(settingNames: readonly string[], configMapName: pulumi.Input<string> | undefined, secretEnv: readonly SecretEnv[]): EnvVar[] {
+export function containerEnv(
+    settingNames: readonly string[],
+    configMapName: pulumi.Input<string> | undefined,
+    secretEnv: readonly SecretEnv[],
+): EnvVar[] {
     const settings: EnvVar[] =
-        configMapName === undefined ? [] : [...settingNames].sort().map((name) => ({ name, valueFrom: { configMapKeyRef: { name: configMapName, key: name, optional: false } } }));
-    const secrets: EnvVar[] = secretEnv.map((env) => ({ name: env.envName, valueFrom: { secretKeyRef: { name: env.secret.name, key: env.secret.key, optional: false } } }));
+        configMapName === undefined
+            ? []
+            : [...settingNames].sort().map((name) => ({
+                  name,
+                  valueFrom: { configMapKeyRef: { name: configMapName, key: name, optional: false } },
+              }));
+    const secrets: EnvVar[] = secretEnv.map((env) => ({
+        name: env.envName,
+        valueFrom: { secretKeyRef: { name: env.secret.name, key: env.secret.key, optional: false } },
+    }));
     return [...settings, ...secrets];
 }
 
@@ -528,7 +641,10 @@ export interface PodSpecRefs {
 /** The pod spec of a workload: one hardened container, its probes, env, volumes and spread. */
 export function workloadPodSpec(args: WorkloadArgs, refs: PodSpecRefs): PodSpec {
     const kind = args.kind ?? "Deployment";
-    const writable = (args.writablePaths ?? DEFAULT_WRITABLE_PATHS).map((path) => ({ path, volume: writableVolumeName(path) }));
+    const writable = (args.writablePaths ?? DEFAULT_WRITABLE_PATHS).map((path) => ({
+        path,
+        volume: writableVolumeName(path),
+    }));
     const container: Container = {
         name: args.service,
         image: args.image,
@@ -561,17 +677,32 @@ export function workloadPodSpec(args: WorkloadArgs, refs: PodSpecRefs): PodSpec 
         securityContext: podSecurityContext(args.runAsId ?? DEFAULT_RUN_AS_ID),
         ...(spread ? { topologySpreadConstraints: spread } : {}),
         containers: [container],
-        volumes: writable.map((w) => ({ name: w.volume, emptyDir: { sizeLimit: args.writableSizeLimit ?? DEFAULT_WRITABLE_SIZE_LIMIT } })),
+        volumes: writable.map((w) => ({
+            name: w.volume,
+            emptyDir: { sizeLimit: args.writableSizeLimit ?? DEFAULT_WRITABLE_SIZE_LIMIT },
+        })),
     };
 }
 
 /** The HPA's spec for a workload with `autoscaling`. */
-export function hpaSpec(kind: WorkloadKind, targetName: pulumi.Input<string>, autoscaling: WorkloadAutoscaling): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
+export function hpaSpec(
+    kind: WorkloadKind,
+    targetName: pulumi.Input<string>,
+    autoscaling: WorkloadAutoscaling,
+): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
     return {
         scaleTargetRef: { apiVersion: "apps/v1", kind, name: targetName },
         minReplicas: autoscaling.minReplicas,
         maxReplicas: autoscaling.maxReplicas,
-        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: autoscaling.targetCpuUtilization ?? 70 } } }],
+        metrics: [
+            {
+                type: "Resource",
+                resource: {
+                    name: "cpu",
+                    target: { type: "Utilization", averageUtilization: autoscaling.targetCpuUtilization ?? 70 },
+                },
+            },
+        ],
     };
 }
 
@@ -629,7 +760,10 @@ export class Workload extends pulumi.ComponentResource {
         const serviceAccount = new k8s.core.v1.ServiceAccount(
             `${name}-service-account`,
             {
-                metadata: metadata(args.service, args.roleArn !== undefined ? { [IRSA_ROLE_ANNOTATION]: args.roleArn } : undefined),
+                metadata: metadata(
+                    args.service,
+                    args.roleArn !== undefined ? { [IRSA_ROLE_ANNOTATION]: args.roleArn } : undefined,
+                ),
                 automountServiceAccountToken: args.roleArn !== undefined,
             },
             { parent: this },
@@ -642,7 +776,11 @@ export class Workload extends pulumi.ComponentResource {
             const data = pulumi.output(settings) as pulumi.Output<Record<string, string>>;
             const configMap = new k8s.core.v1.ConfigMap(
                 `${name}-settings`,
-                { metadata: metadata(data.apply((d) => settingsConfigMapName(args.service, d))), immutable: true, data },
+                {
+                    metadata: metadata(data.apply((d) => settingsConfigMapName(args.service, d))),
+                    immutable: true,
+                    data,
+                },
                 { parent: this },
             );
             configMapName = configMap.metadata.name;
@@ -657,13 +795,30 @@ export class Workload extends pulumi.ComponentResource {
         if (kind === "Deployment") {
             workload = new k8s.apps.v1.Deployment(
                 `${name}-deployment`,
-                { metadata: metadata(args.service), spec: { ...replicas, selector: { matchLabels: selector }, strategy: deploymentStrategy(), revisionHistoryLimit: 5, template } },
+                {
+                    metadata: metadata(args.service),
+                    spec: {
+                        ...replicas,
+                        selector: { matchLabels: selector },
+                        strategy: deploymentStrategy(),
+                        revisionHistoryLimit: 5,
+                        template,
+                    },
+                },
                 { parent: this },
             );
         } else {
             const headless = new k8s.core.v1.Service(
                 `${name}-headless`,
-                { metadata: metadata(`${args.service}-headless`), spec: { clusterIP: "None", selector, ports: servicePorts(args.ports), publishNotReadyAddresses: true } },
+                {
+                    metadata: metadata(`${args.service}-headless`),
+                    spec: {
+                        clusterIP: "None",
+                        selector,
+                        ports: servicePorts(args.ports),
+                        publishNotReadyAddresses: true,
+                    },
+                },
                 { parent: this },
             );
             workload = new k8s.apps.v1.StatefulSet(
@@ -684,7 +839,9 @@ export class Workload extends pulumi.ComponentResource {
                             metadata: { name: claim.name, labels },
                             spec: {
                                 accessModes: ["ReadWriteOnce"],
-                                ...(claim.storageClassName !== undefined ? { storageClassName: claim.storageClassName } : {}),
+                                ...(claim.storageClassName !== undefined
+                                    ? { storageClassName: claim.storageClassName }
+                                    : {}),
                                 resources: { requests: { storage: claim.size } },
                             },
                         })),
@@ -697,16 +854,27 @@ export class Workload extends pulumi.ComponentResource {
 
         const service = new k8s.core.v1.Service(
             `${name}-service`,
-            { metadata: metadata(args.service), spec: { type: "ClusterIP", selector, ports: servicePorts(args.ports) } },
+            {
+                metadata: metadata(args.service),
+                spec: { type: "ClusterIP", selector, ports: servicePorts(args.ports) },
+            },
             { parent: this },
         );
         this.serviceName = service.metadata.name;
 
         if (needsDisruptionBudget(args)) {
-            new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: metadata(args.service), spec: pdbSpec(selector) }, { parent: this });
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-pdb`,
+                { metadata: metadata(args.service), spec: pdbSpec(selector) },
+                { parent: this },
+            );
         }
         if (args.autoscaling) {
-            new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, { metadata: metadata(args.service), spec: hpaSpec(kind, this.workloadName, args.autoscaling) }, { parent: this });
+            new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                `${name}-hpa`,
+                { metadata: metadata(args.service), spec: hpaSpec(kind, this.workloadName, args.autoscaling) },
+                { parent: this },
+            );
         }
 
         this.registerOutputs({

@@ -38,7 +38,9 @@ export interface KmsServiceArgs {
 }
 
 /** The KMS service's non-secret settings (its ConfigMap). */
-export function kmsServiceSettings(args: Pick<KmsServiceArgs, "network" | "settings" | "region" | "keyArn">): Record<string, pulumi.Input<string>> {
+export function kmsServiceSettings(
+    args: Pick<KmsServiceArgs, "network" | "settings" | "region" | "keyArn">,
+): Record<string, pulumi.Input<string>> {
     return {
         NETWORK: args.network,
         HTTP_PORT: String(args.settings.ports.http),
@@ -83,14 +85,29 @@ export class KmsService extends pulumi.ComponentResource {
 
     constructor(name: string, args: KmsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // Check the workload's arguments before registering anything (the Secret's name is fixed).
-        assertWorkloadArgs(`${name}-workload`, kmsServiceWorkloadArgs(args, { name: clusterSecretName({ service: SERVICE_NAMES.kmsService }), key: KMS_MASTER_KEY_SECRET_KEY }));
+        assertWorkloadArgs(
+            `${name}-workload`,
+            kmsServiceWorkloadArgs(args, {
+                name: clusterSecretName({ service: SERVICE_NAMES.kmsService }),
+                key: KMS_MASTER_KEY_SECRET_KEY,
+            }),
+        );
         super("messaging:services:KmsService", name, {}, opts);
         const secret = new ClusterSecret(
             `${name}-secrets`,
-            { namespace: args.namespace, network: args.network, service: SERVICE_NAMES.kmsService, values: { [KMS_MASTER_KEY_SECRET_KEY]: args.masterKey } },
+            {
+                namespace: args.namespace,
+                network: args.network,
+                service: SERVICE_NAMES.kmsService,
+                values: { [KMS_MASTER_KEY_SECRET_KEY]: args.masterKey },
+            },
             { parent: this },
         );
-        this.workload = new Workload(`${name}-workload`, kmsServiceWorkloadArgs(args, secret.ref(KMS_MASTER_KEY_SECRET_KEY)), { parent: this });
+        this.workload = new Workload(
+            `${name}-workload`,
+            kmsServiceWorkloadArgs(args, secret.ref(KMS_MASTER_KEY_SECRET_KEY)),
+            { parent: this },
+        );
         this.selector = this.workload.selector;
         this.ports = this.workload.ports;
         this.serviceName = this.workload.serviceName;

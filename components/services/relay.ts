@@ -13,7 +13,10 @@ import { SERVICE_NAMES } from "../naming";
 import { configuredWorkloadArgs } from "./configuredWorkload";
 
 /** Keys of the relay's Kubernetes Secret. */
-export const RELAY_SECRET_KEYS = { operatorKeys: "operator-keys", covenantSqlCredentials: "covenantsql-credentials" } as const;
+export const RELAY_SECRET_KEYS = {
+    operatorKeys: "operator-keys",
+    covenantSqlCredentials: "covenantsql-credentials",
+} as const;
 /** The in-cluster chain's RPC Service and port (devnet's besu RPC node). */
 export const IN_CLUSTER_RPC = { service: "besu-rpc", port: 8545 } as const;
 /** Seconds a relay pod gets to drain its WebSocket connections. */
@@ -52,7 +55,9 @@ export function relayRpcUrl(chain: NetworkConfig["chain"], namespace: pulumi.Inp
 }
 
 /** The relay's non-secret settings (its ConfigMap): chain, registries, store endpoints, ports and blob-relay limits. */
-export function relaySettings(args: Pick<RelayServiceArgs, "network" | "namespace" | "settings" | "chain" | "covenantSql" | "kmsServiceUrl">): Record<string, pulumi.Input<string>> {
+export function relaySettings(
+    args: Pick<RelayServiceArgs, "network" | "namespace" | "settings" | "chain" | "covenantSql" | "kmsServiceUrl">,
+): Record<string, pulumi.Input<string>> {
     const { settings, chain } = args;
     return {
         NETWORK: args.network,
@@ -75,7 +80,10 @@ export function relaySettings(args: Pick<RelayServiceArgs, "network" | "namespac
 }
 
 /** The relay's Workload arguments, given where its secrets live. */
-export function relayWorkloadArgs(args: RelayServiceArgs, secrets: { operatorKeys: SecretKeyRef; covenantSqlCredentials: SecretKeyRef }): WorkloadArgs {
+export function relayWorkloadArgs(
+    args: RelayServiceArgs,
+    secrets: { operatorKeys: SecretKeyRef; covenantSqlCredentials: SecretKeyRef },
+): WorkloadArgs {
     const { settings } = args;
     return {
         ...configuredWorkloadArgs(SERVICE_NAMES.relay, "relay", args, settings, "http"),
@@ -113,7 +121,13 @@ export class RelayService extends pulumi.ComponentResource {
     constructor(name: string, args: RelayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // Check the workload's arguments before registering anything (the Secret's name is fixed).
         const secretName = clusterSecretName({ service: SERVICE_NAMES.relay });
-        assertWorkloadArgs(`${name}-workload`, relayWorkloadArgs(args, { operatorKeys: { name: secretName, key: RELAY_SECRET_KEYS.operatorKeys }, covenantSqlCredentials: { name: secretName, key: RELAY_SECRET_KEYS.covenantSqlCredentials } }));
+        assertWorkloadArgs(
+            `${name}-workload`,
+            relayWorkloadArgs(args, {
+                operatorKeys: { name: secretName, key: RELAY_SECRET_KEYS.operatorKeys },
+                covenantSqlCredentials: { name: secretName, key: RELAY_SECRET_KEYS.covenantSqlCredentials },
+            }),
+        );
         super("messaging:services:RelayService", name, {}, opts);
         const secret = new ClusterSecret(
             `${name}-secrets`,
@@ -121,13 +135,19 @@ export class RelayService extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 network: args.network,
                 service: SERVICE_NAMES.relay,
-                values: { [RELAY_SECRET_KEYS.operatorKeys]: args.operatorKeys, [RELAY_SECRET_KEYS.covenantSqlCredentials]: args.covenantSqlCredentials },
+                values: {
+                    [RELAY_SECRET_KEYS.operatorKeys]: args.operatorKeys,
+                    [RELAY_SECRET_KEYS.covenantSqlCredentials]: args.covenantSqlCredentials,
+                },
             },
             { parent: this },
         );
         this.workload = new Workload(
             `${name}-workload`,
-            relayWorkloadArgs(args, { operatorKeys: secret.ref(RELAY_SECRET_KEYS.operatorKeys), covenantSqlCredentials: secret.ref(RELAY_SECRET_KEYS.covenantSqlCredentials) }),
+            relayWorkloadArgs(args, {
+                operatorKeys: secret.ref(RELAY_SECRET_KEYS.operatorKeys),
+                covenantSqlCredentials: secret.ref(RELAY_SECRET_KEYS.covenantSqlCredentials),
+            }),
             { parent: this },
         );
         this.selector = this.workload.selector;

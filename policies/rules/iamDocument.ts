@@ -131,5 +131,8 @@ export function isWildcardPrincipal(p: Record<string, string[]> | undefined): bo
 
 /** The documents of a list of `{ name, policy }` entries (a Role's inlinePolicies). */
 export function inlinePolicyDocuments(value: unknown): { path: string; document: unknown }[] {
-    return asArray(value).map((entry, index) => ({ path: `inlinePolicies[${index}].policy`, document: asRecord(entry)?.policy }));
+    return asArray(value).map((entry, index) => ({
+        path: `inlinePolicies[${index}].policy`,
+        document: asRecord(entry)?.policy,
+    }));
 }

@@ -39,7 +39,9 @@ export const policyGroups: Readonly<Record<PolicyGroupName, readonly PackPolicy[
 /** Every policy of the pack, group after group. */
 export const allPolicies: readonly PackPolicy[] = POLICY_GROUP_NAMES.flatMap((group) => policyGroups[group]);
 
-const groupByPolicy = new Map<string, PolicyGroupName>(POLICY_GROUP_NAMES.flatMap((group) => policyGroups[group].map((p) => [p.name, group] as const)));
+const groupByPolicy = new Map<string, PolicyGroupName>(
+    POLICY_GROUP_NAMES.flatMap((group) => policyGroups[group].map((p) => [p.name, group] as const)),
+);
 
 /** The group a policy belongs to (`undefined` for a name the pack does not have). */
 export function groupOf(policyName: string): PolicyGroupName | undefined {

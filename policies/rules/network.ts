@@ -14,7 +14,9 @@ export interface ServiceTypeConfig {
 export const serviceTypeAllowed: ResourceValidationPolicy = {
     name: "service-type-allowed",
     description:
-        "A Service's type (ClusterIP when unset) must be one of `allowedServiceTypes` (default [\"ClusterIP\"]), because NodePort and LoadBalancer Services expose pods outside the ingress, its TLS and its rate limits.",
+        "A Service's type (ClusterIP when unset) must be one of `allowedServiceTypes` (default " +
+        '["ClusterIP"]), because NodePort and LoadBalancer Services expose pods outside the ' +
+        "ingress, its TLS and its rate limits.",
     enforcementLevel: defaultEnforcement("security"),
     tags: ["security", "network"],
     configSchema: {
@@ -33,7 +35,12 @@ export const serviceTypeAllowed: ResourceValidationPolicy = {
         const type = asRecord(args.props.spec)?.type;
         const effective = typeof type === "string" && type !== "" ? type : "ClusterIP";
         if (!allowed.includes(effective)) {
-            reportViolation(`spec.type is ${effective === type ? show(type) : `${show(type)} (${effective})`}; use one of ${show(allowed)} (policy config allowedServiceTypes) and reach the pods through the ingress: a ${effective} Service is reachable from outside the cluster without the ingress's TLS and limits.`);
+            reportViolation(
+                `spec.type is ${effective === type ? show(type) : `${show(type)} (${effective})`}; use one ` +
+                    `of ${show(allowed)} (policy config allowedServiceTypes) and reach the pods through the ` +
+                    `ingress: a ${effective} Service is reachable from outside the cluster without the ` +
+                    `ingress's TLS and limits.`,
+            );
         }
     }),
 };
@@ -41,13 +48,17 @@ export const serviceTypeAllowed: ResourceValidationPolicy = {
 /** Services claim no external IPs. */
 export const serviceNoExternalIps: ResourceValidationPolicy = {
     name: "service-no-external-ips",
-    description: "A Service must not set spec.externalIPs, because any Service can claim any address that way and intercept traffic meant for it (CVE-2020-8554).",
+    description:
+        "A Service must not set spec.externalIPs, because any Service can claim any address that way and intercept traffic meant for it (CVE-2020-8554).",
     enforcementLevel: defaultEnforcement("security"),
     tags: ["security", "network"],
     validateResource: validateTypes([K8S.Service], (args, reportViolation) => {
         const ips = asRecord(args.props.spec)?.externalIPs;
         if (asArray(ips).length > 0) {
-            reportViolation(`spec.externalIPs is ${show(ips)}; remove it and publish the Service through the ingress: external IPs let a Service capture traffic for any address (CVE-2020-8554).`);
+            reportViolation(
+                `spec.externalIPs is ${show(ips)}; remove it and publish the Service through the ingress: ` +
+                    `external IPs let a Service capture traffic for any address (CVE-2020-8554).`,
+            );
         }
     }),
 };
@@ -65,14 +76,23 @@ export function tlsCovers(tlsHost: string, host: string): boolean {
 /** Messages for every Ingress rule host not covered by the Ingress's TLS entries. */
 export function ingressTlsProblems(props: Record<string, unknown>): string[] {
     const spec = asRecord(props.spec) ?? {};
-    const tlsHosts = asArray(spec.tls).flatMap((entry) => asArray<unknown>(asRecord(entry)?.hosts)).filter((h): h is string => typeof h === "string");
+    const tlsHosts = asArray(spec.tls)
+        .flatMap((entry) => asArray<unknown>(asRecord(entry)?.hosts))
+        .filter((h): h is string => typeof h === "string");
     const messages: string[] = [];
     asArray(spec.rules).forEach((rule, index) => {
         const host = asRecord(rule)?.host;
         if (typeof host !== "string" || host === "") {
-            messages.push(`spec.rules[${index}].host is ${show(host)}; name the host so TLS can cover it: a rule without a host answers any Host header, over plain HTTP too.`);
+            messages.push(
+                `spec.rules[${index}].host is ${show(host)}; name the host so TLS can cover it: a rule ` +
+                    `without a host answers any Host header, over plain HTTP too.`,
+            );
         } else if (!tlsHosts.some((t) => tlsCovers(t, host))) {
-            messages.push(`spec.rules[${index}].host is ${show(host)} but spec.tls covers ${show(tlsHosts)}; add ${show(host)} to a spec.tls[].hosts entry (with the secretName of its certificate) so the host is never served over plain HTTP.`);
+            messages.push(
+                `spec.rules[${index}].host is ${show(host)} but spec.tls covers ${show(tlsHosts)}; add ${show(host)} ` +
+                    `to a spec.tls[].hosts entry (with the secretName of its certificate) so the host is never ` +
+                    `served over plain HTTP.`,
+            );
         }
     });
     return messages;
@@ -81,7 +101,10 @@ export function ingressTlsProblems(props: Record<string, unknown>): string[] {
 /** Every Ingress host is covered by the Ingress's TLS. */
 export const ingressTlsAllHosts: ResourceValidationPolicy = {
     name: "ingress-tls-all-hosts",
-    description: "Every rule of an Ingress (networking.k8s.io/v1) must name a host, and every host must be covered by the Ingress's spec.tls hosts (exactly or by a one-label wildcard), so clients only ever reach the platform over HTTPS.",
+    description:
+        "Every rule of an Ingress (networking.k8s.io/v1) must name a host, and every host must be " +
+        "covered by the Ingress's spec.tls hosts (exactly or by a one-label wildcard), so clients " +
+        "only ever reach the platform over HTTPS.",
     enforcementLevel: defaultEnforcement("security"),
     tags: ["security", "network"],
     validateResource: validateTypes([K8S.Ingress], (args, reportViolation) => {
@@ -90,4 +113,8 @@ export const ingressTlsAllHosts: ResourceValidationPolicy = {
 };
 
 /** The network group. */
-export const networkPolicies: readonly ResourceValidationPolicy[] = [serviceTypeAllowed, serviceNoExternalIps, ingressTlsAllHosts];
+export const networkPolicies: readonly ResourceValidationPolicy[] = [
+    serviceTypeAllowed,
+    serviceNoExternalIps,
+    ingressTlsAllHosts,
+];

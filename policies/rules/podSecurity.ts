@@ -21,7 +21,15 @@
  * Every check is a pure function of a {@link PodTemplate}; {@link checkPodSecurity} runs them all.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { containerNote, ContainerRef, containersOf, isWindowsPod, PodTemplate, podTemplateOf, SecurityContext } from "./pods";
+import {
+    containerNote,
+    ContainerRef,
+    containersOf,
+    isWindowsPod,
+    PodTemplate,
+    podTemplateOf,
+    SecurityContext,
+} from "./pods";
 import { asRecord, defaultEnforcement, K8S, keyPath, POD_KINDS, quoteList, show, validateTypes } from "./util";
 
 /** A Pod Security Admission check ID (as in k8s.io/pod-security-admission and the corpus file names, case aside). */
@@ -77,13 +85,32 @@ export interface PssFinding {
 
 /** Capabilities the baseline profile lets a container add. */
 export const BASELINE_CAPABILITIES: readonly string[] = [
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
-    "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
 ];
 
 /** Volume sources the restricted profile allows. A volume with no source at all is allowed too. */
 export const RESTRICTED_VOLUME_SOURCES: readonly string[] = [
-    "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected", "secret",
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "image",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
 ];
 
 /** The "safe" namespaced sysctls of the baseline profile as of v1.35. */
@@ -103,7 +130,13 @@ export const ALLOWED_SYSCTLS: readonly string[] = [
 ];
 
 /** SELinux types a pod may request. */
-export const ALLOWED_SELINUX_TYPES: readonly string[] = ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"];
+export const ALLOWED_SELINUX_TYPES: readonly string[] = [
+    "",
+    "container_t",
+    "container_init_t",
+    "container_kvm_t",
+    "container_engine_t",
+];
 
 const APPARMOR_ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
 
@@ -112,10 +145,18 @@ type Check = (pod: PodTemplate) => PssFinding[];
 /** The security contexts of a pod: the pod's own, then each container's, with their paths. */
 function contexts(pod: PodTemplate): { sc: SecurityContext | undefined; path: string; note: string }[] {
     const list: { sc: SecurityContext | undefined; path: string; note: string }[] = [
-        { sc: asRecord(pod.spec.securityContext) as SecurityContext | undefined, path: `${pod.specPath}.securityContext`, note: "" },
+        {
+            sc: asRecord(pod.spec.securityContext) as SecurityContext | undefined,
+            path: `${pod.specPath}.securityContext`,
+            note: "",
+        },
     ];
     for (const ref of containersOf(pod)) {
-        list.push({ sc: asRecord(ref.container.securityContext) as SecurityContext | undefined, path: `${ref.path}.securityContext`, note: containerNote(ref) });
+        list.push({
+            sc: asRecord(ref.container.securityContext) as SecurityContext | undefined,
+            path: `${ref.path}.securityContext`,
+            note: containerNote(ref),
+        });
     }
     return list;
 }
@@ -134,7 +175,10 @@ const hostNamespaces: Check = (pod) => {
     for (const field of ["hostNetwork", "hostPID", "hostIPC"] as const) {
         const value = pod.spec[field];
         if (value === true) {
-            findings.push({ control: "hostNamespaces", message: `${pod.specPath}.${field} is ${show(value)}; remove it or set it to false: ${why[field]}.` });
+            findings.push({
+                control: "hostNamespaces",
+                message: `${pod.specPath}.${field} is ${show(value)}; remove it or set it to false: ${why[field]}.`,
+            });
         }
     }
     return findings;
@@ -145,7 +189,9 @@ const privileged: Check = (pod) =>
         .filter((ref) => containerContext(ref)?.privileged === true)
         .map((ref) => ({
             control: "privileged" as const,
-            message: `${ref.path}.securityContext.privileged is true${containerNote(ref)}; set it to false or remove it: a privileged container has full access to the node's devices and kernel.`,
+            message:
+                `${ref.path}.securityContext.privileged is true${containerNote(ref)}; set it to false or ` +
+                `remove it: a privileged container has full access to the node's devices and kernel.`,
         }));
 
 const capabilities: Check = (pod) => {
@@ -159,14 +205,19 @@ const capabilities: Check = (pod) => {
         if (notBaseline.length > 0 || (!windows && notRestricted.length > 0)) {
             findings.push({
                 control: notBaseline.length > 0 ? "capabilities_baseline" : "capabilities_restricted",
-                message: `${ref.path}.securityContext.capabilities.add is ${show(add)}${containerNote(ref)}; add nothing but "NET_BIND_SERVICE": every other capability widens what a compromised process can do to the node.`,
+                message:
+                    `${ref.path}.securityContext.capabilities.add is ${show(add)}${containerNote(ref)}; add ` +
+                    `nothing but "NET_BIND_SERVICE": every other capability widens what a compromised process ` +
+                    `can do to the node.`,
             });
         }
         const drop = Array.isArray(caps?.drop) ? (caps.drop as unknown[]) : undefined;
         if (!windows && !(drop ?? []).includes("ALL")) {
             findings.push({
                 control: "capabilities_restricted",
-                message: `${ref.path}.securityContext.capabilities.drop is ${show(drop)}${containerNote(ref)}; set it to ["ALL"] so the container starts without any Linux capability.`,
+                message:
+                    `${ref.path}.securityContext.capabilities.drop is ${show(drop)}${containerNote(ref)}; set ` +
+                    `it to ["ALL"] so the container starts without any Linux capability.`,
             });
         }
     }
@@ -184,12 +235,17 @@ const volumes: Check = (pod) => {
             if (source === "hostPath") {
                 findings.push({
                     control: "hostPathVolumes",
-                    message: `${path}.hostPath is ${show(value)}${note}; use an emptyDir, configMap, secret or persistentVolumeClaim volume instead: a hostPath volume exposes the node's filesystem.`,
+                    message:
+                        `${path}.hostPath is ${show(value)}${note}; use an emptyDir, configMap, secret or ` +
+                        `persistentVolumeClaim volume instead: a hostPath volume exposes the node's filesystem.`,
                 });
             } else if (!RESTRICTED_VOLUME_SOURCES.includes(source)) {
                 findings.push({
                     control: "restrictedVolumes",
-                    message: `${path}.${source} is ${show(value)}${note}; use only ${RESTRICTED_VOLUME_SOURCES.join(", ")} volumes, and reach other storage through a persistentVolumeClaim: other volume types mount node or network storage directly.`,
+                    message:
+                        `${path}.${source} is ${show(value)}${note}; use only ${RESTRICTED_VOLUME_SOURCES.join(", ")} ` +
+                        `volumes, and reach other storage through a persistentVolumeClaim: other volume types mount ` +
+                        `node or network storage directly.`,
                 });
             }
         }
@@ -205,7 +261,10 @@ const hostPorts: Check = (pod) => {
             if (hostPort !== undefined && hostPort !== null && hostPort !== 0) {
                 findings.push({
                     control: "hostPorts",
-                    message: `${ref.path}.ports[${index}].hostPort is ${show(hostPort)}${containerNote(ref)}; remove it and expose the port through a Service: a host port binds the node's network and bypasses network policies.`,
+                    message:
+                        `${ref.path}.ports[${index}].hostPort is ${show(hostPort)}${containerNote(ref)}; remove it ` +
+                        `and expose the port through a Service: a host port binds the node's network and bypasses ` +
+                        `network policies.`,
                 });
             }
         });
@@ -217,10 +276,19 @@ const appArmor: Check = (pod) => {
     const findings: PssFinding[] = [];
     for (const [key, value] of Object.entries(asRecord(pod.metadata.annotations) ?? {})) {
         if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX)) continue;
-        if (value === undefined || value === null || value === "" || value === "runtime/default" || (typeof value === "string" && value.startsWith("localhost/"))) continue;
+        if (
+            value === undefined ||
+            value === null ||
+            value === "" ||
+            value === "runtime/default" ||
+            (typeof value === "string" && value.startsWith("localhost/"))
+        )
+            continue;
         findings.push({
             control: "appArmorProfile",
-            message: `${pod.metadataPath}.annotations${keyPath(key)} is ${show(value)}; use "runtime/default" or "localhost/<profile>": any other profile runs the container without AppArmor confinement.`,
+            message:
+                `${pod.metadataPath}.annotations${keyPath(key)} is ${show(value)}; use "runtime/default" or ` +
+                `"localhost/<profile>": any other profile runs the container without AppArmor confinement.`,
         });
     }
     for (const { sc, path, note } of contexts(pod)) {
@@ -228,7 +296,9 @@ const appArmor: Check = (pod) => {
         if (type !== undefined && type !== null && type !== "RuntimeDefault" && type !== "Localhost") {
             findings.push({
                 control: "appArmorProfile",
-                message: `${path}.appArmorProfile.type is ${show(type)}${note}; use RuntimeDefault or Localhost: an Unconfined container runs without AppArmor confinement.`,
+                message:
+                    `${path}.appArmorProfile.type is ${show(type)}${note}; use RuntimeDefault or Localhost: an ` +
+                    `Unconfined container runs without AppArmor confinement.`,
             });
         }
     }
@@ -241,10 +311,17 @@ const seLinux: Check = (pod) => {
         const options = asRecord(sc?.seLinuxOptions);
         if (!options) continue;
         const type = options.type;
-        if (type !== undefined && type !== null && !(typeof type === "string" && ALLOWED_SELINUX_TYPES.includes(type))) {
+        if (
+            type !== undefined &&
+            type !== null &&
+            !(typeof type === "string" && ALLOWED_SELINUX_TYPES.includes(type))
+        ) {
             findings.push({
                 control: "seLinuxOptions",
-                message: `${path}.seLinuxOptions.type is ${show(type)}${note}; leave it unset or use container_t, container_init_t, container_kvm_t or container_engine_t: other types can lift the container's SELinux confinement.`,
+                message:
+                    `${path}.seLinuxOptions.type is ${show(type)}${note}; leave it unset or use container_t, ` +
+                    `container_init_t, container_kvm_t or container_engine_t: other types can lift the ` +
+                    `container's SELinux confinement.`,
             });
         }
         for (const field of ["user", "role"] as const) {
@@ -252,7 +329,9 @@ const seLinux: Check = (pod) => {
             if (value !== undefined && value !== null && value !== "") {
                 findings.push({
                     control: "seLinuxOptions",
-                    message: `${path}.seLinuxOptions.${field} is ${show(value)}${note}; leave it unset: a custom SELinux ${field} can grant access outside the container.`,
+                    message:
+                        `${path}.seLinuxOptions.${field} is ${show(value)}${note}; leave it unset: a custom SELinux ` +
+                        `${field} can grant access outside the container.`,
                 });
             }
         }
@@ -269,7 +348,9 @@ const procMount: Check = (pod) => {
         findings.push({
             // v1.35: baseline allows any procMount in a user-namespaced pod; restricted never does.
             control: userNamespaced ? "procMount_restricted" : "procMount",
-            message: `${ref.path}.securityContext.procMount is ${show(value)}${containerNote(ref)}; leave it unset or set it to "Default": an unmasked /proc exposes the node's kernel interfaces.`,
+            message:
+                `${ref.path}.securityContext.procMount is ${show(value)}${containerNote(ref)}; leave it ` +
+                `unset or set it to "Default": an unmasked /proc exposes the node's kernel interfaces.`,
         });
     }
     return findings;
@@ -283,7 +364,9 @@ const seccomp: Check = (pod) => {
         if (type !== undefined && type !== null && !allowed(type)) {
             findings.push({
                 control: "seccompProfile_baseline",
-                message: `${path}.seccompProfile.type is ${show(type)}${note}; use RuntimeDefault or Localhost: an Unconfined container may make any system call.`,
+                message:
+                    `${path}.seccompProfile.type is ${show(type)}${note}; use RuntimeDefault or Localhost: an ` +
+                    `Unconfined container may make any system call.`,
             });
         }
     }
@@ -297,7 +380,10 @@ const seccomp: Check = (pod) => {
             if (bare.length > 0) {
                 findings.push({
                     control: "seccompProfile_restricted",
-                    message: `${pod.specPath}.securityContext.seccompProfile.type is unset and containers ${quoteList(bare.map((r) => r.name))} set none; set ${pod.specPath}.securityContext.seccompProfile.type to RuntimeDefault so every container runs under the runtime's system-call filter.`,
+                    message:
+                        `${pod.specPath}.securityContext.seccompProfile.type is unset and containers ${quoteList(bare.map((r) => r.name))} ` +
+                        `set none; set ${pod.specPath}.securityContext.seccompProfile.type to RuntimeDefault so ` +
+                        `every container runs under the runtime's system-call filter.`,
                 });
             }
         }
@@ -313,7 +399,10 @@ const sysctls: Check = (pod) => {
         if (typeof name === "string" && ALLOWED_SYSCTLS.includes(name)) return;
         findings.push({
             control: "sysctls",
-            message: `${pod.specPath}.securityContext.sysctls[${index}].name is ${show(name)}; use only the namespaced sysctls the Pod Security Standards allow (${ALLOWED_SYSCTLS.join(", ")}): others change the node's kernel for every pod.`,
+            message:
+                `${pod.specPath}.securityContext.sysctls[${index}].name is ${show(name)}; use only the ` +
+                `namespaced sysctls the Pod Security Standards allow (${ALLOWED_SYSCTLS.join(", ")}): ` +
+                `others change the node's kernel for every pod.`,
         });
     });
     return findings;
@@ -335,7 +424,10 @@ const probeHosts: Check = (pod) => {
                 if (host !== undefined && host !== null && host !== "") {
                     findings.push({
                         control: "hostProbesAndHostLifecycle",
-                        message: `${ref.path}.${name}.${action}.host is ${show(host)}${containerNote(ref)}; leave host unset so the kubelet targets the pod's own IP: a probe or hook host turns the kubelet into a proxy to other addresses.`,
+                        message:
+                            `${ref.path}.${name}.${action}.host is ${show(host)}${containerNote(ref)}; leave host unset ` +
+                            `so the kubelet targets the pod's own IP: a probe or hook host turns the kubelet into a ` +
+                            `proxy to other addresses.`,
                     });
                 }
             }
@@ -349,7 +441,9 @@ const windowsHostProcess: Check = (pod) =>
         .filter(({ sc }) => asRecord(sc?.windowsOptions)?.hostProcess === true)
         .map(({ path, note }) => ({
             control: "windowsHostProcess" as const,
-            message: `${path}.windowsOptions.hostProcess is true${note}; remove it: a HostProcess container runs directly on the Windows node with its privileges.`,
+            message:
+                `${path}.windowsOptions.hostProcess is true${note}; remove it: a HostProcess container runs ` +
+                `directly on the Windows node with its privileges.`,
         }));
 
 const privilegeEscalation: Check = (pod) => {
@@ -358,7 +452,10 @@ const privilegeEscalation: Check = (pod) => {
         .filter((ref) => containerContext(ref)?.allowPrivilegeEscalation !== false)
         .map((ref) => ({
             control: "allowPrivilegeEscalation" as const,
-            message: `${ref.path}.securityContext.allowPrivilegeEscalation is ${show(containerContext(ref)?.allowPrivilegeEscalation)}${containerNote(ref)}; set it to false so setuid binaries and file capabilities cannot raise the process's privileges.`,
+            message:
+                `${ref.path}.securityContext.allowPrivilegeEscalation is ` +
+                `${show(containerContext(ref)?.allowPrivilegeEscalation)}${containerNote(ref)}; set it to ` +
+                `false so setuid binaries and file capabilities cannot raise the process's privileges.`,
         }));
 };
 
@@ -367,13 +464,21 @@ const runAsNonRoot: Check = (pod) => {
     const findings: PssFinding[] = [];
     const podValue = asRecord(pod.spec.securityContext)?.runAsNonRoot;
     if (podValue === false) {
-        findings.push({ control: "runAsNonRoot", message: `${pod.specPath}.securityContext.runAsNonRoot is false; set it to true so the kubelet refuses to start any container as root.` });
+        findings.push({
+            control: "runAsNonRoot",
+            message: `${pod.specPath}.securityContext.runAsNonRoot is false; set it to true so the kubelet refuses to start any container as root.`,
+        });
     }
     const unset: ContainerRef[] = [];
     for (const ref of containersOf(pod)) {
         const value = containerContext(ref)?.runAsNonRoot;
         if (value === false) {
-            findings.push({ control: "runAsNonRoot", message: `${ref.path}.securityContext.runAsNonRoot is false${containerNote(ref)}; remove it or set it to true so the kubelet refuses to start the container as root.` });
+            findings.push({
+                control: "runAsNonRoot",
+                message:
+                    `${ref.path}.securityContext.runAsNonRoot is false${containerNote(ref)}; remove it or set ` +
+                    `it to true so the kubelet refuses to start the container as root.`,
+            });
         } else if (value !== true) {
             unset.push(ref);
         }
@@ -381,7 +486,10 @@ const runAsNonRoot: Check = (pod) => {
     if (podValue !== true && podValue !== false && unset.length > 0) {
         findings.push({
             control: "runAsNonRoot",
-            message: `${pod.specPath}.securityContext.runAsNonRoot is unset and containers ${quoteList(unset.map((r) => r.name))} do not set it; set ${pod.specPath}.securityContext.runAsNonRoot to true so the kubelet refuses to start any container as root.`,
+            message:
+                `${pod.specPath}.securityContext.runAsNonRoot is unset and containers ${quoteList(unset.map((r) => r.name))} ` +
+                `do not set it; set ${pod.specPath}.securityContext.runAsNonRoot to true so the kubelet ` +
+                `refuses to start any container as root.`,
         });
     }
     return findings;
@@ -407,21 +515,126 @@ interface PssRule {
 
 /** Every pod-security rule, in the order PSA lists the controls. */
 export const PSS_RULES: readonly PssRule[] = [
-    { name: "pss-host-namespaces", controls: ["hostNamespaces"], check: hostNamespaces, description: "Pods must not share the node's network, PID or IPC namespace (hostNetwork/hostPID/hostIPC), because that exposes every process and interface of the node (PSS baseline)." },
-    { name: "pss-privileged-containers", controls: ["privileged"], check: privileged, description: "No container may run privileged, because a privileged container has full access to the node (PSS baseline)." },
-    { name: "pss-capabilities", controls: ["capabilities_baseline", "capabilities_restricted"], check: capabilities, description: "Every container must drop ALL capabilities and add at most NET_BIND_SERVICE, so a compromised process holds no kernel privileges (PSS baseline + restricted)." },
-    { name: "pss-volume-types", controls: ["hostPathVolumes", "restrictedVolumes"], check: volumes, description: "Pods may only use configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes (never hostPath), because other types mount node or network storage directly (PSS baseline + restricted)." },
-    { name: "pss-host-ports", controls: ["hostPorts"], check: hostPorts, description: "No container may bind a host port, because host ports bypass Services and network policies (PSS baseline)." },
-    { name: "pss-apparmor-profile", controls: ["appArmorProfile"], check: appArmor, description: "AppArmor profiles must be RuntimeDefault/Localhost (fields) or runtime/default, localhost/* (annotations), never Unconfined, because an unconfined container loses its mandatory access control (PSS baseline)." },
-    { name: "pss-selinux-options", controls: ["seLinuxOptions"], check: seLinux, description: "SELinux options may only pick the container types and never set a custom user or role, so the SELinux confinement of containers holds (PSS baseline)." },
-    { name: "pss-proc-mount", controls: ["procMount", "procMount_restricted"], check: procMount, description: "Containers must use the default masked /proc (procMount unset or Default), because an unmasked /proc exposes the node's kernel interfaces (PSS baseline + restricted v1.35)." },
-    { name: "pss-seccomp-profile", controls: ["seccompProfile_baseline", "seccompProfile_restricted"], check: seccomp, description: "Every container must run under a RuntimeDefault or Localhost seccomp profile (set on the pod or each container) and never Unconfined, so system calls are filtered (PSS baseline + restricted)." },
-    { name: "pss-sysctls", controls: ["sysctls"], check: sysctls, description: "Pods may only set the namespaced sysctls the Pod Security Standards list as safe, because others change the node's kernel for every pod (PSS baseline)." },
-    { name: "pss-probe-and-lifecycle-hosts", controls: ["hostProbesAndHostLifecycle"], check: probeHosts, description: "Probes and lifecycle hooks must not name a host, because the kubelet would connect to any address on the pod's behalf (PSS baseline, v1.34+)." },
-    { name: "pss-windows-host-process", controls: ["windowsHostProcess"], check: windowsHostProcess, description: "No Windows HostProcess pods or containers, because they run directly on the node with its privileges (PSS baseline)." },
-    { name: "pss-privilege-escalation", controls: ["allowPrivilegeEscalation"], check: privilegeEscalation, description: "Every container must set allowPrivilegeEscalation: false explicitly, so setuid binaries cannot raise privileges (PSS restricted; Windows pods exempt)." },
-    { name: "pss-run-as-non-root", controls: ["runAsNonRoot"], check: runAsNonRoot, description: "Pods must set runAsNonRoot: true (on the pod or every container) and no container may set it false, so no container starts as root (PSS restricted; relaxed for hostUsers: false pods as of v1.35)." },
-    { name: "pss-run-as-non-zero-user", controls: ["runAsUser"], check: runAsUser, description: "No pod or container may set runAsUser: 0, because UID 0 is root (PSS restricted; relaxed for hostUsers: false pods as of v1.35)." },
+    {
+        name: "pss-host-namespaces",
+        controls: ["hostNamespaces"],
+        check: hostNamespaces,
+        description:
+            "Pods must not share the node's network, PID or IPC namespace " +
+            "(hostNetwork/hostPID/hostIPC), because that exposes every process and interface of the " +
+            "node (PSS baseline).",
+    },
+    {
+        name: "pss-privileged-containers",
+        controls: ["privileged"],
+        check: privileged,
+        description:
+            "No container may run privileged, because a privileged container has full access to the node (PSS baseline).",
+    },
+    {
+        name: "pss-capabilities",
+        controls: ["capabilities_baseline", "capabilities_restricted"],
+        check: capabilities,
+        description:
+            "Every container must drop ALL capabilities and add at most NET_BIND_SERVICE, so a " +
+            "compromised process holds no kernel privileges (PSS baseline + restricted).",
+    },
+    {
+        name: "pss-volume-types",
+        controls: ["hostPathVolumes", "restrictedVolumes"],
+        check: volumes,
+        description:
+            "Pods may only use configMap, csi, downwardAPI, emptyDir, ephemeral, image, " +
+            "persistentVolumeClaim, projected and secret volumes (never hostPath), because other types " +
+            "mount node or network storage directly (PSS baseline + restricted).",
+    },
+    {
+        name: "pss-host-ports",
+        controls: ["hostPorts"],
+        check: hostPorts,
+        description:
+            "No container may bind a host port, because host ports bypass Services and network policies (PSS baseline).",
+    },
+    {
+        name: "pss-apparmor-profile",
+        controls: ["appArmorProfile"],
+        check: appArmor,
+        description:
+            "AppArmor profiles must be RuntimeDefault/Localhost (fields) or runtime/default, " +
+            "localhost/* (annotations), never Unconfined, because an unconfined container loses its " +
+            "mandatory access control (PSS baseline).",
+    },
+    {
+        name: "pss-selinux-options",
+        controls: ["seLinuxOptions"],
+        check: seLinux,
+        description:
+            "SELinux options may only pick the container types and never set a custom user or role, so " +
+            "the SELinux confinement of containers holds (PSS baseline).",
+    },
+    {
+        name: "pss-proc-mount",
+        controls: ["procMount", "procMount_restricted"],
+        check: procMount,
+        description:
+            "Containers must use the default masked /proc (procMount unset or Default), because an " +
+            "unmasked /proc exposes the node's kernel interfaces (PSS baseline + restricted v1.35).",
+    },
+    {
+        name: "pss-seccomp-profile",
+        controls: ["seccompProfile_baseline", "seccompProfile_restricted"],
+        check: seccomp,
+        description:
+            "Every container must run under a RuntimeDefault or Localhost seccomp profile (set on the " +
+            "pod or each container) and never Unconfined, so system calls are filtered (PSS baseline + " +
+            "restricted).",
+    },
+    {
+        name: "pss-sysctls",
+        controls: ["sysctls"],
+        check: sysctls,
+        description:
+            "Pods may only set the namespaced sysctls the Pod Security Standards list as safe, because " +
+            "others change the node's kernel for every pod (PSS baseline).",
+    },
+    {
+        name: "pss-probe-and-lifecycle-hosts",
+        controls: ["hostProbesAndHostLifecycle"],
+        check: probeHosts,
+        description:
+            "Probes and lifecycle hooks must not name a host, because the kubelet would connect to any address on the pod's behalf (PSS baseline, v1.34+).",
+    },
+    {
+        name: "pss-windows-host-process",
+        controls: ["windowsHostProcess"],
+        check: windowsHostProcess,
+        description:
+            "No Windows HostProcess pods or containers, because they run directly on the node with its privileges (PSS baseline).",
+    },
+    {
+        name: "pss-privilege-escalation",
+        controls: ["allowPrivilegeEscalation"],
+        check: privilegeEscalation,
+        description:
+            "Every container must set allowPrivilegeEscalation: false explicitly, so setuid binaries " +
+            "cannot raise privileges (PSS restricted; Windows pods exempt).",
+    },
+    {
+        name: "pss-run-as-non-root",
+        controls: ["runAsNonRoot"],
+        check: runAsNonRoot,
+        description:
+            "Pods must set runAsNonRoot: true (on the pod or every container) and no container may set " +
+            "it false, so no container starts as root (PSS restricted; relaxed for hostUsers: false " +
+            "pods as of v1.35).",
+    },
+    {
+        name: "pss-run-as-non-zero-user",
+        controls: ["runAsUser"],
+        check: runAsUser,
+        description:
+            "No pod or container may set runAsUser: 0, because UID 0 is root (PSS restricted; relaxed for hostUsers: false pods as of v1.35).",
+    },
 ];
 
 /** Every finding of the restricted profile (baseline included) on one pod template. */
@@ -456,7 +669,9 @@ const POD_SECURITY_MODES = ["enforce", "audit", "warn"] as const;
 export const namespaceAdmissionLabels: ResourceValidationPolicy = {
     name: "pss-namespace-admission-labels",
     description:
-        "Every Namespace must carry pod-security.kubernetes.io/enforce, audit and warn = restricted, so the API server rejects non-compliant pods even when they bypass this pack (kubectl, controllers).",
+        "Every Namespace must carry pod-security.kubernetes.io/enforce, audit and warn = " +
+        "restricted, so the API server rejects non-compliant pods even when they bypass this pack " +
+        "(kubectl, controllers).",
     enforcementLevel: defaultEnforcement("security"),
     tags: ["security", "pod-security"],
     validateResource: validateTypes([K8S.Namespace], (args, reportViolation) => {
@@ -464,11 +679,18 @@ export const namespaceAdmissionLabels: ResourceValidationPolicy = {
         for (const mode of POD_SECURITY_MODES) {
             const key = `pod-security.kubernetes.io/${mode}`;
             if (labels[key] !== "restricted") {
-                reportViolation(`metadata.labels${keyPath(key)} is ${show(labels[key])}; set it to "restricted" so the API server ${mode === "enforce" ? "rejects" : mode === "audit" ? "audits" : "warns about"} pods that break the restricted profile.`);
+                reportViolation(
+                    `metadata.labels${keyPath(key)} is ${show(labels[key])}; set it to "restricted" so the API ` +
+                        `server ${mode === "enforce" ? "rejects" : mode === "audit" ? "audits" : "warns about"} ` +
+                        `pods that break the restricted profile.`,
+                );
             }
         }
     }),
 };
 
 /** The pod-security group: one policy per control family, plus the namespace labels. */
-export const podSecurityPolicies: readonly ResourceValidationPolicy[] = [...PSS_RULES.map(pssPolicy), namespaceAdmissionLabels];
+export const podSecurityPolicies: readonly ResourceValidationPolicy[] = [
+    ...PSS_RULES.map(pssPolicy),
+    namespaceAdmissionLabels,
+];

@@ -146,7 +146,12 @@ export function containersOf(pod: PodTemplate, lists: readonly ContainerList[] =
 
 /** ` (container "relay")` — appended to a container field's path in messages. */
 export function containerNote(ref: ContainerRef): string {
-    const kind = ref.list === "containers" ? "container" : ref.list === "initContainers" ? "init container" : "ephemeral container";
+    const kind =
+        ref.list === "containers"
+            ? "container"
+            : ref.list === "initContainers"
+              ? "init container"
+              : "ephemeral container";
     return ` (${kind} ${JSON.stringify(ref.name)})`;
 }
 

@@ -5,20 +5,83 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { containerNote, containersOf, EnvVar, podTemplateOf } from "./pods";
-import { asArray, asRecord, defaultEnforcement, K8S, keyPath, kindOf, POD_KINDS, quoteList, show, validateTypes } from "./util";
+import {
+    asArray,
+    asRecord,
+    defaultEnforcement,
+    K8S,
+    keyPath,
+    kindOf,
+    POD_KINDS,
+    quoteList,
+    show,
+    validateTypes,
+} from "./util";
 
 /** Name parts that make a variable or key look like it holds a credential. */
 const SECRET_TOKENS = new Set([
-    "PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "SECRETS", "TOKEN", "TOKENS", "KEY", "KEYS", "APIKEY", "PRIVATE",
-    "PRIVKEY", "CREDENTIAL", "CREDENTIALS", "CREDS", "MNEMONIC", "SEED", "PASSPHRASE",
+    "PASSWORD",
+    "PASSWD",
+    "PASS",
+    "PWD",
+    "SECRET",
+    "SECRETS",
+    "TOKEN",
+    "TOKENS",
+    "KEY",
+    "KEYS",
+    "APIKEY",
+    "PRIVATE",
+    "PRIVKEY",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "CREDS",
+    "MNEMONIC",
+    "SEED",
+    "PASSPHRASE",
 ]);
 
 /** Name parts that, as the last part, say the value is about a secret rather than the secret itself. */
 const BENIGN_LAST_TOKENS = new Set([
-    "FILE", "PATH", "DIR", "NAME", "ID", "ARN", "ALIAS", "REF", "TTL", "TIMEOUT", "EXPIRY", "EXPIRATION", "SECONDS",
-    "MS", "LENGTH", "LEN", "SIZE", "HEADER", "PREFIX", "FIELD", "TYPE", "ALGORITHM", "ALG", "ENABLED", "COUNT",
-    "LIMIT", "MAX", "MIN", "PORT", "HOST", "REGION", "VERSION", "ISSUER", "AUDIENCE", "ENDPOINT", "URL", "URI",
-    "ADDRESS", "ADDR",
+    "FILE",
+    "PATH",
+    "DIR",
+    "NAME",
+    "ID",
+    "ARN",
+    "ALIAS",
+    "REF",
+    "TTL",
+    "TIMEOUT",
+    "EXPIRY",
+    "EXPIRATION",
+    "SECONDS",
+    "MS",
+    "LENGTH",
+    "LEN",
+    "SIZE",
+    "HEADER",
+    "PREFIX",
+    "FIELD",
+    "TYPE",
+    "ALGORITHM",
+    "ALG",
+    "ENABLED",
+    "COUNT",
+    "LIMIT",
+    "MAX",
+    "MIN",
+    "PORT",
+    "HOST",
+    "REGION",
+    "VERSION",
+    "ISSUER",
+    "AUDIENCE",
+    "ENDPOINT",
+    "URL",
+    "URI",
+    "ADDRESS",
+    "ADDR",
 ]);
 
 /** Name parts of values that are hashes, not keys, even when they have the 0x + 64 hex shape. */
@@ -45,7 +108,10 @@ export function isSecretName(name: string): boolean {
     if (tokens.some((t) => t === "PUBLIC" || t === "PUB")) return false;
     if (tokens.length > 1 && BENIGN_LAST_TOKENS.has(tokens[tokens.length - 1])) return false;
     return tokens.some(
-        (t) => SECRET_TOKENS.has(t) || /PASSWORD|SECRET|CREDENTIAL|PASSPHRASE|MNEMONIC/.test(t) || /(KEY|KEYS|TOKEN)$/.test(t),
+        (t) =>
+            SECRET_TOKENS.has(t) ||
+            /PASSWORD|SECRET|CREDENTIAL|PASSPHRASE|MNEMONIC/.test(t) ||
+            /(KEY|KEYS|TOKEN)$/.test(t),
     );
 }
 
@@ -88,7 +154,8 @@ function urlWithCredentials(value: string): string | undefined {
 export function secretValueKind(value: string, name = ""): SecretValueKind | undefined {
     if (urlWithCredentials(value)) return "url-credentials";
     if (PEM_PRIVATE_KEY.test(value)) return "pem-private-key";
-    if (HEX_PRIVATE_KEY.test(value.trim()) && !nameTokens(name).some((t) => HASH_TOKENS.has(t))) return "hex-private-key";
+    if (HEX_PRIVATE_KEY.test(value.trim()) && !nameTokens(name).some((t) => HASH_TOKENS.has(t)))
+        return "hex-private-key";
     return undefined;
 }
 
@@ -115,8 +182,19 @@ function secretAssignments(text: string): { line: number; name: string }[] {
     text.split("\n").forEach((line, index) => {
         const match = /^\s*(?:export\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]/.exec(line);
         if (!match) return;
-        const value = line.slice(match[0].length).trim().replace(/^["']|["'];?$/g, "");
-        if (value === "" || REFERENCE.test(value) || /^[|>]-?$/.test(value) || value.startsWith("/") || value === "null" || value === "~") return;
+        const value = line
+            .slice(match[0].length)
+            .trim()
+            .replace(/^["']|["'];?$/g, "");
+        if (
+            value === "" ||
+            REFERENCE.test(value) ||
+            /^[|>]-?$/.test(value) ||
+            value.startsWith("/") ||
+            value === "null" ||
+            value === "~"
+        )
+            return;
         if (isSecretName(match[1])) found.push({ line: index + 1, name: match[1] });
     });
     return found;
@@ -124,7 +202,8 @@ function secretAssignments(text: string): { line: number; name: string }[] {
 
 // ---------------------------------------------------------------------------------------------
 
-const SECRET_FIX = "move it into a Kubernetes Secret whose value comes from Secrets Manager and reference it with valueFrom.secretKeyRef";
+const SECRET_FIX =
+    "move it into a Kubernetes Secret whose value comes from Secrets Manager and reference it with valueFrom.secretKeyRef";
 
 /** Messages for every env var of a pod-bearing resource that holds a credential in plain text. */
 export function plaintextEnvSecrets(type: string, props: Record<string, unknown>): string[] {
@@ -140,7 +219,9 @@ export function plaintextEnvSecrets(type: string, props: Record<string, unknown>
             if (!kind && !isSecretName(name)) return;
             const under = kind ? "" : ` under the secret-looking name ${JSON.stringify(name)}`;
             messages.push(
-                `${ref.path}.env[${index}].value is ${describeSecretValue(value, kind)}${under}${containerNote(ref)}; ${SECRET_FIX}: an env value is readable by anyone who can read the ${kindOf(type)}.`,
+                `${ref.path}.env[${index}].value is ` +
+                    `${describeSecretValue(value, kind)}${under}${containerNote(ref)}; ${SECRET_FIX}: an env ` +
+                    `value is readable by anyone who can read the ${kindOf(type)}.`,
             );
         });
     }
@@ -151,7 +232,11 @@ export function plaintextEnvSecrets(type: string, props: Record<string, unknown>
 export const envNoPlaintextSecrets: ResourceValidationPolicy = {
     name: "env-no-plaintext-secrets",
     description:
-        "No container env `value` may hold a credential: a secret-looking name (PASSWORD, SECRET, TOKEN, KEY, PRIVATE, CREDENTIAL, ...; not *_FILE, *_PATH, *_ID, *_ARN, *_ADDRESS, PUBLIC*) with a value, a URL with a password, a PEM private key or a 0x + 64-hex private key, because env values are stored and shown in plain text in the workload object. Use valueFrom.secretKeyRef.",
+        "No container env `value` may hold a credential: a secret-looking name (PASSWORD, SECRET, " +
+        "TOKEN, KEY, PRIVATE, CREDENTIAL, ...; not *_FILE, *_PATH, *_ID, *_ARN, *_ADDRESS, PUBLIC*) " +
+        "with a value, a URL with a password, a PEM private key or a 0x + 64-hex private key, " +
+        "because env values are stored and shown in plain text in the workload object. Use " +
+        "valueFrom.secretKeyRef.",
     enforcementLevel: defaultEnforcement("security"),
     tags: ["security", "secrets"],
     validateResource: validateTypes(POD_KINDS, (args, reportViolation) => {
@@ -162,14 +247,18 @@ export const envNoPlaintextSecrets: ResourceValidationPolicy = {
 /** Messages for every ConfigMap entry that holds a credential. */
 export function configMapSecrets(props: Record<string, unknown>): string[] {
     const messages: string[] = [];
-    const fix = `${SECRET_FIX.replace("reference it with valueFrom.secretKeyRef", "mount or reference the Secret instead")}: ConfigMaps are neither encrypted nor access-controlled like Secrets.`;
+    const fix =
+        `${SECRET_FIX.replace("reference it with valueFrom.secretKeyRef", "mount or reference the Secret instead")}: ` +
+        `ConfigMaps are neither encrypted nor access-controlled like Secrets.`;
     for (const [key, raw] of Object.entries(asRecord(props.data) ?? {})) {
         if (typeof raw !== "string" || raw === "") continue;
         const kind = secretValueKind(raw, key);
         if (kind) {
             messages.push(`data${keyPath(key)} is ${describeSecretValue(raw, kind)}; ${fix}`);
         } else if (isSecretName(key)) {
-            messages.push(`data${keyPath(key)} is ${describeSecretValue(raw, undefined)} under a secret-looking key; ${fix}`);
+            messages.push(
+                `data${keyPath(key)} is ${describeSecretValue(raw, undefined)} under a secret-looking key; ${fix}`,
+            );
         } else if (raw.includes("\n")) {
             const assignments = secretAssignments(raw);
             if (assignments.length > 0) {
@@ -183,7 +272,10 @@ export function configMapSecrets(props: Record<string, unknown>): string[] {
         const decoded = Buffer.from(raw, "base64").toString("utf8");
         const kind = secretValueKind(decoded, key);
         if (kind) messages.push(`binaryData${keyPath(key)} decodes to ${describeSecretValue(decoded, kind)}; ${fix}`);
-        else if (isSecretName(key)) messages.push(`binaryData${keyPath(key)} is ${describeSecretValue(decoded, undefined)} under a secret-looking key; ${fix}`);
+        else if (isSecretName(key))
+            messages.push(
+                `binaryData${keyPath(key)} is ${describeSecretValue(decoded, undefined)} under a secret-looking key; ${fix}`,
+            );
     }
     return messages;
 }
@@ -192,7 +284,10 @@ export function configMapSecrets(props: Record<string, unknown>): string[] {
 export const configMapNoSecrets: ResourceValidationPolicy = {
     name: "configmap-no-secrets",
     description:
-        "No ConfigMap may hold a credential: no data/binaryData key with a secret-looking name, no value that is a URL with a password, a PEM private key or a 0x + 64-hex private key, and no embedded config line assigning a secret-looking name, because ConfigMaps are stored and shown in plain text.",
+        "No ConfigMap may hold a credential: no data/binaryData key with a secret-looking name, no " +
+        "value that is a URL with a password, a PEM private key or a 0x + 64-hex private key, and " +
+        "no embedded config line assigning a secret-looking name, because ConfigMaps are stored and " +
+        "shown in plain text.",
     enforcementLevel: defaultEnforcement("security"),
     tags: ["security", "secrets"],
     validateResource: validateTypes([K8S.ConfigMap], (args, reportViolation) => {
@@ -208,8 +303,11 @@ export const k8sSecretValuesMarkedSecret: ResourceValidationPolicy = {
     name: "k8s-secret-values-marked-secret",
     description:
         "A Kubernetes Secret's data and stringData must be Pulumi secrets, so their values are encrypted in the state and masked in previews. " +
-        "How the rule tells: the policy engine hands policies plain, unwrapped props (the Node policy SDK drops the secret marker while deserializing, see @pulumi/policy deserialize.js), " +
-        "so the one signal a policy sees is opts.additionalSecretOutputs. @pulumi/kubernetes's Secret class wraps data and stringData in pulumi.secret and always lists both there, " +
+        "How the rule tells: the policy engine hands policies plain, unwrapped props (the Node " +
+        "policy SDK drops the secret marker while deserializing, see @pulumi/policy " +
+        "deserialize.js), " +
+        "so the one signal a policy sees is opts.additionalSecretOutputs. @pulumi/kubernetes's " +
+        "Secret class wraps data and stringData in pulumi.secret and always lists both there, " +
         "so Secrets made with the SDK pass; a Secret registered another way (a raw CustomResource, a transform that drops the option) fails. " +
         "The offline runner passes the recorded additionalSecretOutputs through unchanged and does not promote secretPaths, so offline and CLI verdicts agree.",
     enforcementLevel: defaultEnforcement("security"),
@@ -220,11 +318,18 @@ export const k8sSecretValuesMarkedSecret: ResourceValidationPolicy = {
             const keys = Object.keys(asRecord(args.props[field]) ?? {});
             if (keys.length === 0 || marked.includes(field)) continue;
             reportViolation(
-                `${field} (keys ${quoteList(keys)}) is not in additionalSecretOutputs (which is ${show(marked)}); create the Secret with @pulumi/kubernetes's Secret class (it marks data and stringData secret) or add ${JSON.stringify(field)} to the resource's additionalSecretOutputs, so the values are encrypted in the Pulumi state.`,
+                `${field} (keys ${quoteList(keys)}) is not in additionalSecretOutputs (which is ` +
+                    `${show(marked)}); create the Secret with @pulumi/kubernetes's Secret class (it marks data ` +
+                    `and stringData secret) or add ${JSON.stringify(field)} to the resource's ` +
+                    `additionalSecretOutputs, so the values are encrypted in the Pulumi state.`,
             );
         }
     }),
 };
 
 /** The secrets group. */
-export const secretsPolicies: readonly ResourceValidationPolicy[] = [envNoPlaintextSecrets, configMapNoSecrets, k8sSecretValuesMarkedSecret];
+export const secretsPolicies: readonly ResourceValidationPolicy[] = [
+    envNoPlaintextSecrets,
+    configMapNoSecrets,
+    k8sSecretValuesMarkedSecret,
+];

@@ -64,7 +64,15 @@ export const AWS = {
 } as const;
 
 /** The kinds that carry a pod template, and where it sits. */
-export const POD_KINDS: readonly string[] = [K8S.Pod, K8S.Deployment, K8S.StatefulSet, K8S.DaemonSet, K8S.ReplicaSet, K8S.Job, K8S.CronJob];
+export const POD_KINDS: readonly string[] = [
+    K8S.Pod,
+    K8S.Deployment,
+    K8S.StatefulSet,
+    K8S.DaemonSet,
+    K8S.ReplicaSet,
+    K8S.Job,
+    K8S.CronJob,
+];
 
 /** A policy of this pack: resource or stack. */
 export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
@@ -132,7 +140,9 @@ export function keyPath(key: string): string {
 
 /** Reads a plain object field; anything else (arrays, scalars, null) reads as undefined. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : undefined;
 }
 
 /** Reads an array field; anything else reads as an empty list. */
@@ -174,7 +184,9 @@ export function kindOf(type: string): string {
 /** `Deployment "relay" in namespace "messaging-mainnet"` — how stack rules name a Kubernetes object. */
 export function describeK8s(resource: PolicyResource): string {
     const named = `${kindOf(resource.type)} ${JSON.stringify(k8sName(resource.props, resource.name))}`;
-    return resource.type === K8S.Namespace ? named : `${named} in namespace ${JSON.stringify(k8sNamespace(resource.props, resource.provider))}`;
+    return resource.type === K8S.Namespace
+        ? named
+        : `${named} in namespace ${JSON.stringify(k8sNamespace(resource.props, resource.provider))}`;
 }
 
 /**

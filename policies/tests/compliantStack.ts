@@ -33,7 +33,11 @@ export function secureContainer(name: string, port: number): Container {
         image: `registry.example.org/messaging/${name}:1.8.2`,
         ports: [{ containerPort: port, name: "http" }],
         resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+        securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+        },
         readinessProbe: { httpGet: { path: "/ready", port } },
         livenessProbe: { httpGet: { path: "/health", port } },
         env: [
@@ -68,114 +72,224 @@ export function namespace(): OfflineResource {
 }
 
 export function defaultDeny(): OfflineResource {
-    return res("kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny", {
-        metadata: { name: "default-deny", namespace: NS },
-        spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-    }, k8s);
+    return res(
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+        "default-deny",
+        {
+            metadata: { name: "default-deny", namespace: NS },
+            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+        },
+        k8s,
+    );
 }
 
 /** The relay Deployment: 3 replicas, namespace from the provider. */
 export function deployment(): OfflineResource {
-    return res("kubernetes:apps/v1:Deployment", "relay", {
-        metadata: { name: "relay", labels: selector("relay") },
-        spec: { replicas: 3, selector: { matchLabels: selector("relay") }, template: { metadata: { labels: selector("relay") }, spec: securePodSpec("relay") } },
-    }, k8s);
+    return res(
+        "kubernetes:apps/v1:Deployment",
+        "relay",
+        {
+            metadata: { name: "relay", labels: selector("relay") },
+            spec: {
+                replicas: 3,
+                selector: { matchLabels: selector("relay") },
+                template: { metadata: { labels: selector("relay") }, spec: securePodSpec("relay") },
+            },
+        },
+        k8s,
+    );
 }
 
 export function hpa(): OfflineResource {
-    return res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "relay-hpa", {
-        metadata: { name: "relay", namespace: NS },
-        spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "relay" }, minReplicas: 3, maxReplicas: 10 },
-    }, k8s);
+    return res(
+        "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+        "relay-hpa",
+        {
+            metadata: { name: "relay", namespace: NS },
+            spec: {
+                scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "relay" },
+                minReplicas: 3,
+                maxReplicas: 10,
+            },
+        },
+        k8s,
+    );
 }
 
 export function pdb(service = "relay"): OfflineResource {
-    return res("kubernetes:policy/v1:PodDisruptionBudget", `${service}-pdb`, {
-        metadata: { name: service, namespace: NS },
-        spec: { maxUnavailable: 1, selector: { matchLabels: selector(service) } },
-    }, k8s);
+    return res(
+        "kubernetes:policy/v1:PodDisruptionBudget",
+        `${service}-pdb`,
+        {
+            metadata: { name: service, namespace: NS },
+            spec: { maxUnavailable: 1, selector: { matchLabels: selector(service) } },
+        },
+        k8s,
+    );
 }
 
 /** The object store: a StatefulSet (2 replicas) with a volume claim template, protected. */
 export function statefulSet(): OfflineResource {
-    return res("kubernetes:apps/v1:StatefulSet", "object-store", {
-        metadata: { name: "object-store", namespace: NS },
-        spec: {
-            replicas: 2,
-            serviceName: "object-store",
-            selector: { matchLabels: selector("object-store") },
-            template: { metadata: { labels: selector("object-store") }, spec: securePodSpec("object-store", 9000) },
-            volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } } }],
+    return res(
+        "kubernetes:apps/v1:StatefulSet",
+        "object-store",
+        {
+            metadata: { name: "object-store", namespace: NS },
+            spec: {
+                replicas: 2,
+                serviceName: "object-store",
+                selector: { matchLabels: selector("object-store") },
+                template: { metadata: { labels: selector("object-store") }, spec: securePodSpec("object-store", 9000) },
+                volumeClaimTemplates: [
+                    {
+                        metadata: { name: "data" },
+                        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } },
+                    },
+                ],
+            },
         },
-    }, { ...k8s, protect: true });
+        { ...k8s, protect: true },
+    );
 }
 
 /** The object store's six-hourly backup. */
 export function cronJob(): OfflineResource {
     const spec = securePodSpec("object-store-backup", 8080);
     spec.restartPolicy = "OnFailure";
-    return res("kubernetes:batch/v1:CronJob", "object-store-backup", {
-        metadata: { name: "object-store-backup", namespace: NS, labels: { "messaging-infra/backup-of": "object-store" } },
-        spec: {
-            schedule: "0 */6 * * *",
-            concurrencyPolicy: "Forbid",
-            startingDeadlineSeconds: 300,
-            successfulJobsHistoryLimit: 3,
-            failedJobsHistoryLimit: 3,
-            jobTemplate: { spec: { activeDeadlineSeconds: 3600, backoffLimit: 2, template: { spec } } },
+    return res(
+        "kubernetes:batch/v1:CronJob",
+        "object-store-backup",
+        {
+            metadata: {
+                name: "object-store-backup",
+                namespace: NS,
+                labels: { "messaging-infra/backup-of": "object-store" },
+            },
+            spec: {
+                schedule: "0 */6 * * *",
+                concurrencyPolicy: "Forbid",
+                startingDeadlineSeconds: 300,
+                successfulJobsHistoryLimit: 3,
+                failedJobsHistoryLimit: 3,
+                jobTemplate: { spec: { activeDeadlineSeconds: 3600, backoffLimit: 2, template: { spec } } },
+            },
         },
-    }, k8s);
+        k8s,
+    );
 }
 
 export function irsaServiceAccount(): OfflineResource {
-    return res("kubernetes:core/v1:ServiceAccount", "relay-sa", {
-        metadata: { name: "relay", namespace: NS, annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::${ACCOUNT}:role/messaging-infra-mainnet-relay` } },
-    }, k8s);
+    return res(
+        "kubernetes:core/v1:ServiceAccount",
+        "relay-sa",
+        {
+            metadata: {
+                name: "relay",
+                namespace: NS,
+                annotations: {
+                    "eks.amazonaws.com/role-arn": `arn:aws:iam::${ACCOUNT}:role/messaging-infra-mainnet-relay`,
+                },
+            },
+        },
+        k8s,
+    );
 }
 
 export function plainServiceAccount(name: string): OfflineResource {
-    return res("kubernetes:core/v1:ServiceAccount", `${name}-sa`, { metadata: { name, namespace: NS }, automountServiceAccountToken: false }, k8s);
+    return res(
+        "kubernetes:core/v1:ServiceAccount",
+        `${name}-sa`,
+        { metadata: { name, namespace: NS }, automountServiceAccountToken: false },
+        k8s,
+    );
 }
 
 export function service(): OfflineResource {
-    return res("kubernetes:core/v1:Service", "relay-svc", {
-        metadata: { name: "relay", namespace: NS },
-        spec: { selector: selector("relay"), ports: [{ name: "http", port: 3200, targetPort: 3200 }] },
-    }, k8s);
+    return res(
+        "kubernetes:core/v1:Service",
+        "relay-svc",
+        {
+            metadata: { name: "relay", namespace: NS },
+            spec: { selector: selector("relay"), ports: [{ name: "http", port: 3200, targetPort: 3200 }] },
+        },
+        k8s,
+    );
 }
 
 export function ingress(): OfflineResource {
-    return res("kubernetes:networking.k8s.io/v1:Ingress", "relay-ingress", {
-        metadata: { name: "relay", namespace: NS },
-        spec: {
-            ingressClassName: "nginx",
-            tls: [{ hosts: ["relay.messaging.example.org", "*.ws.messaging.example.org"], secretName: "relay-tls" }],
-            rules: [
-                { host: "relay.messaging.example.org", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "relay", port: { number: 3200 } } } }] } },
-                { host: "eu.ws.messaging.example.org", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "relay", port: { number: 3201 } } } }] } },
-            ],
+    return res(
+        "kubernetes:networking.k8s.io/v1:Ingress",
+        "relay-ingress",
+        {
+            metadata: { name: "relay", namespace: NS },
+            spec: {
+                ingressClassName: "nginx",
+                tls: [
+                    { hosts: ["relay.messaging.example.org", "*.ws.messaging.example.org"], secretName: "relay-tls" },
+                ],
+                rules: [
+                    {
+                        host: "relay.messaging.example.org",
+                        http: {
+                            paths: [
+                                {
+                                    path: "/",
+                                    pathType: "Prefix",
+                                    backend: { service: { name: "relay", port: { number: 3200 } } },
+                                },
+                            ],
+                        },
+                    },
+                    {
+                        host: "eu.ws.messaging.example.org",
+                        http: {
+                            paths: [
+                                {
+                                    path: "/",
+                                    pathType: "Prefix",
+                                    backend: { service: { name: "relay", port: { number: 3201 } } },
+                                },
+                            ],
+                        },
+                    },
+                ],
+            },
         },
-    }, k8s);
+        k8s,
+    );
 }
 
 export function configMap(): OfflineResource {
-    return res("kubernetes:core/v1:ConfigMap", "relay-config", {
-        metadata: { name: "relay-config", namespace: NS },
-        data: {
-            LOG_LEVEL: "info",
-            KMS_KEY_ID: KEY_ARN,
-            JWT_PUBLIC_KEY: "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----",
-            GENESIS_HASH: "0x" + "ab".repeat(32),
-            "relay.yaml": "maxConnections: 1000\npasswordFile: /var/run/secrets/relay/password\ntoken: ${RELAY_TOKEN}\n",
+    return res(
+        "kubernetes:core/v1:ConfigMap",
+        "relay-config",
+        {
+            metadata: { name: "relay-config", namespace: NS },
+            data: {
+                LOG_LEVEL: "info",
+                KMS_KEY_ID: KEY_ARN,
+                JWT_PUBLIC_KEY:
+                    "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----",
+                GENESIS_HASH: "0x" + "ab".repeat(32),
+                "relay.yaml":
+                    "maxConnections: 1000\npasswordFile: /var/run/secrets/relay/password\ntoken: ${RELAY_TOKEN}\n",
+            },
         },
-    }, k8s);
+        k8s,
+    );
 }
 
 export function k8sSecret(): OfflineResource {
-    return res("kubernetes:core/v1:Secret", "relay-db", {
-        metadata: { name: "relay-db", namespace: NS },
-        stringData: { password: "mock-random-password-of-relay-db" },
-    }, { ...k8s, additionalSecretOutputs: ["data", "stringData"] }, { secretPaths: ["stringData"] });
+    return res(
+        "kubernetes:core/v1:Secret",
+        "relay-db",
+        {
+            metadata: { name: "relay-db", namespace: NS },
+            stringData: { password: "mock-random-password-of-relay-db" },
+        },
+        { ...k8s, additionalSecretOutputs: ["data", "stringData"] },
+        { secretPaths: ["stringData"] },
+    );
 }
 
 /** A trust policy pinned to one service account. */
@@ -198,7 +312,12 @@ export function scopedPolicy(): string {
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [
-            { Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: "mock-arn-of-secretsmanager/secret-relay-operator-keys" },
+            {
+                Sid: "ReadOwnSecrets",
+                Effect: "Allow",
+                Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                Resource: "mock-arn-of-secretsmanager/secret-relay-operator-keys",
+            },
             { Sid: "UseNetworkKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY_ARN] },
             { Sid: "Discover", Effect: "Allow", Action: ["ec2:DescribeRegions", "kms:ListAliases"], Resource: "*" },
         ],
@@ -216,28 +335,52 @@ export function role(): OfflineResource {
 export function rolePolicy(): OfflineResource {
     return res("aws:iam/rolePolicy:RolePolicy", "relay-bucket", {
         role: "mock-id-of-relay-irsa",
-        policy: JSON.stringify({ Statement: { Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `arn:aws:s3:::${BUCKET_NAME}/relay/*` } }),
+        policy: JSON.stringify({
+            Statement: {
+                Effect: "Allow",
+                Action: ["s3:PutObject", "s3:GetObject"],
+                Resource: `arn:aws:s3:::${BUCKET_NAME}/relay/*`,
+            },
+        }),
     });
 }
 
 export function kmsKey(): OfflineResource {
-    return res("aws:kms/key:Key", "network-key", {
-        description: "messaging-infra mainnet",
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Sid: "AccountAdmin", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }],
-        }),
-    }, { protect: true });
+    return res(
+        "aws:kms/key:Key",
+        "network-key",
+        {
+            description: "messaging-infra mainnet",
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "AccountAdmin",
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+                        Action: "kms:*",
+                        Resource: "*",
+                    },
+                ],
+            }),
+        },
+        { protect: true },
+    );
 }
 
 export function secret(): OfflineResource {
-    return res("aws:secretsmanager/secret:Secret", "relay-operator-keys", {
-        name: "messaging-infra-mainnet-relay-operator-keys",
-        kmsKeyId: KEY_ARN,
-        recoveryWindowInDays: 30,
-    }, { protect: true });
+    return res(
+        "aws:secretsmanager/secret:Secret",
+        "relay-operator-keys",
+        {
+            name: "messaging-infra-mainnet-relay-operator-keys",
+            kmsKeyId: KEY_ARN,
+            recoveryWindowInDays: 30,
+        },
+        { protect: true },
+    );
 }
 
 export function bucket(): OfflineResource {
@@ -255,10 +398,19 @@ export function publicAccessBlock(): OfflineResource {
 }
 
 export function sse(): OfflineResource {
-    return res("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "backups-sse", {
-        bucket: BUCKET_NAME,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true }],
-    });
+    return res(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "backups-sse",
+        {
+            bucket: BUCKET_NAME,
+            rules: [
+                {
+                    applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN },
+                    bucketKeyEnabled: true,
+                },
+            ],
+        },
+    );
 }
 
 export function versioning(): OfflineResource {
@@ -286,7 +438,10 @@ export function tlsPolicy(): Record<string, unknown> {
 }
 
 export function bucketPolicy(): OfflineResource {
-    return res("aws:s3/bucketPolicy:BucketPolicy", "backups-policy", { bucket: "mock-id-of-backups", policy: JSON.stringify(tlsPolicy()) });
+    return res("aws:s3/bucketPolicy:BucketPolicy", "backups-policy", {
+        bucket: "mock-id-of-backups",
+        policy: JSON.stringify(tlsPolicy()),
+    });
 }
 
 /** The whole compliant stack. */

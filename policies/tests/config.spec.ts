@@ -8,8 +8,23 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
-import { checkConfigShape, configuredNetworks, ENFORCEMENT_LEVELS, loadPolicyConfig, PolicyConfigError, reconcilePolicyConfig, validateAgainstSchema } from "../policyConfig";
-import { allPolicies, groupOf, isSecurityPolicy, PACK_ENFORCEMENT_LEVEL, POLICY_GROUP_NAMES, policyGroups } from "../rules";
+import {
+    checkConfigShape,
+    configuredNetworks,
+    ENFORCEMENT_LEVELS,
+    loadPolicyConfig,
+    PolicyConfigError,
+    reconcilePolicyConfig,
+    validateAgainstSchema,
+} from "../policyConfig";
+import {
+    allPolicies,
+    groupOf,
+    isSecurityPolicy,
+    PACK_ENFORCEMENT_LEVEL,
+    POLICY_GROUP_NAMES,
+    policyGroups,
+} from "../rules";
 
 const NETWORKS = ["devnet", "testnet", "mainnet"];
 
@@ -17,7 +32,10 @@ describe("policy pack metadata", () => {
     it("has exactly the six groups, and every policy in one of them", () => {
         assert.deepEqual(Object.keys(policyGroups), ["pod-security", "workload", "network", "secrets", "aws", "stack"]);
         assert.deepEqual([...POLICY_GROUP_NAMES], Object.keys(policyGroups));
-        assert.equal(allPolicies.length, Object.values(policyGroups).reduce((n, g) => n + g.length, 0));
+        assert.equal(
+            allPolicies.length,
+            Object.values(policyGroups).reduce((n, g) => n + g.length, 0),
+        );
         for (const p of allPolicies) assert.ok(groupOf(p.name), p.name);
     });
 
@@ -43,7 +61,8 @@ describe("policy pack metadata", () => {
 
     it("lists every policy in the pack's README", () => {
         const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-        for (const p of allPolicies) assert.ok(readme.includes(`\`${p.name}\``), `${p.name} is missing from policies/README.md`);
+        for (const p of allPolicies)
+            assert.ok(readme.includes(`\`${p.name}\``), `${p.name} is missing from policies/README.md`);
     });
 
     it("keeps the security groups security-only (stack and workload mix)", () => {
@@ -60,7 +79,11 @@ describe("policy pack metadata", () => {
             assert.ok(!("enforcementLevel" in p.configSchema.properties), p.name);
             assert.ok(!(p.configSchema.required ?? []).includes("enforcementLevel"), p.name);
             const schema = { type: "object", properties: p.configSchema.properties, required: p.configSchema.required };
-            const defaults = Object.fromEntries(Object.entries(p.configSchema.properties).filter(([, s]) => s.default !== undefined).map(([k, s]) => [k, s.default]));
+            const defaults = Object.fromEntries(
+                Object.entries(p.configSchema.properties)
+                    .filter(([, s]) => s.default !== undefined)
+                    .map(([k, s]) => [k, s.default]),
+            );
             assert.ok(ajv.validate(schema, defaults), `${p.name}: ${ajv.errorsText()}`);
         }
     });
@@ -89,22 +112,42 @@ describe("policies/config/<network>.json", () => {
                 const ajv = new Ajv({ allErrors: true, strict: true });
                 for (const [name, entry] of Object.entries(config)) {
                     if (name === "all" || typeof entry === "string") continue;
-                    const props = Object.fromEntries(Object.entries(entry).filter(([key]) => key !== "enforcementLevel"));
+                    const props = Object.fromEntries(
+                        Object.entries(entry).filter(([key]) => key !== "enforcementLevel"),
+                    );
                     const schema = byName.get(name)?.configSchema;
-                    for (const key of Object.keys(props)) assert.ok(schema?.properties[key], `${name}.${key} is not in its configSchema`);
+                    for (const key of Object.keys(props))
+                        assert.ok(schema?.properties[key], `${name}.${key} is not in its configSchema`);
                     if (!schema) continue;
-                    const full = { type: "object" as const, properties: schema.properties, required: schema.required, additionalProperties: false };
+                    const full = {
+                        type: "object" as const,
+                        properties: schema.properties,
+                        required: schema.required,
+                        additionalProperties: false,
+                    };
                     assert.ok(ajv.validate(full, props), `${name}: ${ajv.errorsText()}`);
                     assert.deepEqual(validateAgainstSchema(full, props, ""), []);
                 }
-                const { unknown } = reconcilePolicyConfig(allPolicies, config, PACK_ENFORCEMENT_LEVEL, `${network}.json`);
+                const { unknown } = reconcilePolicyConfig(
+                    allPolicies,
+                    config,
+                    PACK_ENFORCEMENT_LEVEL,
+                    `${network}.json`,
+                );
                 assert.deepEqual(unknown, []);
             });
 
             it("enforces as DESIGN.md says (devnet advisory, testnet mandatory for security, mainnet mandatory)", () => {
                 const { byPolicy } = reconcilePolicyConfig(allPolicies, config);
                 for (const p of allPolicies) {
-                    const expected = network === "devnet" ? "advisory" : network === "mainnet" ? "mandatory" : isSecurityPolicy(p) ? "mandatory" : "advisory";
+                    const expected =
+                        network === "devnet"
+                            ? "advisory"
+                            : network === "mainnet"
+                              ? "mandatory"
+                              : isSecurityPolicy(p)
+                                ? "mandatory"
+                                : "advisory";
                     assert.equal(byPolicy.get(p.name)?.enforcementLevel, expected, `${network}: ${p.name}`);
                 }
             });
@@ -114,7 +157,10 @@ describe("policies/config/<network>.json", () => {
                 const props = (name: string) => byPolicy.get(name)?.properties;
                 const strict = network !== "devnet";
                 // farcaster-sync is a single syncer by design (DESIGN.md gives it no PDB or HPA): a reviewed exemption.
-                assert.deepEqual(props("workload-min-replicas"), { minReplicas: strict ? 2 : 1, exempt: strict ? [`messaging-${network}/farcaster-sync`] : [] });
+                assert.deepEqual(props("workload-min-replicas"), {
+                    minReplicas: strict ? 2 : 1,
+                    exempt: strict ? [`messaging-${network}/farcaster-sync`] : [],
+                });
                 assert.deepEqual(props("kms-key-deletion-window"), { minimumDays: strict ? 30 : 7 });
                 assert.deepEqual(props("secretsmanager-recovery-window"), { minimumDays: strict ? 30 : 7 });
                 assert.deepEqual(props("stateful-resources-protected"), { requireProtect: strict });
@@ -127,9 +173,18 @@ describe("policies/config/<network>.json", () => {
 
 describe("config reconciliation (as the CLI does it)", () => {
     it("fills schema defaults, applies all, then per-policy entries", () => {
-        const { byPolicy } = reconcilePolicyConfig(allPolicies, { all: "disabled", "workload-min-replicas": { enforcementLevel: "remediate", minReplicas: 3 } });
-        assert.deepEqual(byPolicy.get("workload-min-replicas"), { enforcementLevel: "remediate", properties: { minReplicas: 3, exempt: [] } });
-        assert.deepEqual(byPolicy.get("kms-key-deletion-window"), { enforcementLevel: "disabled", properties: { minimumDays: 30 } });
+        const { byPolicy } = reconcilePolicyConfig(allPolicies, {
+            all: "disabled",
+            "workload-min-replicas": { enforcementLevel: "remediate", minReplicas: 3 },
+        });
+        assert.deepEqual(byPolicy.get("workload-min-replicas"), {
+            enforcementLevel: "remediate",
+            properties: { minReplicas: 3, exempt: [] },
+        });
+        assert.deepEqual(byPolicy.get("kms-key-deletion-window"), {
+            enforcementLevel: "disabled",
+            properties: { minimumDays: 30 },
+        });
         const none = reconcilePolicyConfig(allPolicies, {});
         assert.equal(none.byPolicy.get("pss-privileged-containers")?.enforcementLevel, "mandatory");
         assert.equal(none.byPolicy.get("workload-image-pinned")?.enforcementLevel, "advisory");
@@ -137,13 +192,23 @@ describe("config reconciliation (as the CLI does it)", () => {
 
     it("reports every invalid value at once", () => {
         assert.throws(
-            () => reconcilePolicyConfig(allPolicies, { "workload-min-replicas": { minReplicas: 0 }, "kms-key-deletion-window": { minimumDays: "30" }, "service-type-allowed": { allowedServiceTypes: ["Ingress"] } }, "advisory", "bad.json"),
+            () =>
+                reconcilePolicyConfig(
+                    allPolicies,
+                    {
+                        "workload-min-replicas": { minReplicas: 0 },
+                        "kms-key-deletion-window": { minimumDays: "30" },
+                        "service-type-allowed": { allowedServiceTypes: ["Ingress"] },
+                    },
+                    "advisory",
+                    "bad.json",
+                ),
             (e: unknown) => {
                 assert.ok(e instanceof PolicyConfigError);
                 assert.deepEqual(e.problems, [
                     "workload-min-replicas: minReplicas: 0 is less than the minimum 1",
-                    "service-type-allowed: allowedServiceTypes[0]: \"Ingress\" is not one of [\"ClusterIP\",\"NodePort\",\"LoadBalancer\",\"ExternalName\"]",
-                    "kms-key-deletion-window: minimumDays: \"30\" is not of type integer",
+                    'service-type-allowed: allowedServiceTypes[0]: "Ingress" is not one of ["ClusterIP","NodePort","LoadBalancer","ExternalName"]',
+                    'kms-key-deletion-window: minimumDays: "30" is not of type integer',
                 ]);
                 return true;
             },
@@ -157,6 +222,9 @@ describe("config reconciliation (as the CLI does it)", () => {
             'y.enforcementLevel: "loud" is not an enforcement level (advisory, mandatory, remediate, disabled)',
             "z: null must be an enforcement level or an object",
         ]);
-        assert.throws(() => loadPolicyConfig("../package"), /there is no config for network "..\/package"; known: devnet, mainnet, testnet/);
+        assert.throws(
+            () => loadPolicyConfig("../package"),
+            /there is no config for network "..\/package"; known: devnet, mainnet, testnet/,
+        );
     });
 });

@@ -8,19 +8,34 @@ import { messagesOf, policyTable } from "./support";
 
 describe("network policies", () => {
     const typeFix = (type: string) =>
-        `use one of ["ClusterIP"] (policy config allowedServiceTypes) and reach the pods through the ingress: a ${type} Service is reachable from outside the cluster without the ingress's TLS and limits.`;
+        `use one of ["ClusterIP"] (policy config allowedServiceTypes) and reach the pods through ` +
+        `the ingress: a ${type} Service is reachable from outside the cluster without the ingress's ` +
+        `TLS and limits.`;
     policyTable(serviceTypeAllowed, service, (s) => s, [
-        { name: "LoadBalancer", mutate: (s) => void (s.props.spec.type = "LoadBalancer"), messages: [`spec.type is "LoadBalancer"; ${typeFix("LoadBalancer")}`] },
-        { name: "NodePort", mutate: (s) => void (s.props.spec.type = "NodePort"), messages: [`spec.type is "NodePort"; ${typeFix("NodePort")}`] },
+        {
+            name: "LoadBalancer",
+            mutate: (s) => void (s.props.spec.type = "LoadBalancer"),
+            messages: [`spec.type is "LoadBalancer"; ${typeFix("LoadBalancer")}`],
+        },
+        {
+            name: "NodePort",
+            mutate: (s) => void (s.props.spec.type = "NodePort"),
+            messages: [`spec.type is "NodePort"; ${typeFix("NodePort")}`],
+        },
     ]);
 
     it("service-type-allowed follows allowedServiceTypes", async () => {
         const s = service();
         s.props.spec.type = "LoadBalancer";
-        assert.deepEqual(await messagesOf(serviceTypeAllowed, s, { allowedServiceTypes: ["ClusterIP", "LoadBalancer"] }), []);
+        assert.deepEqual(
+            await messagesOf(serviceTypeAllowed, s, { allowedServiceTypes: ["ClusterIP", "LoadBalancer"] }),
+            [],
+        );
         const plain = service();
         assert.deepEqual(await messagesOf(serviceTypeAllowed, plain, { allowedServiceTypes: ["LoadBalancer"] }), [
-            `spec.type is unset (ClusterIP); use one of ["LoadBalancer"] (policy config allowedServiceTypes) and reach the pods through the ingress: a ClusterIP Service is reachable from outside the cluster without the ingress's TLS and limits.`,
+            `spec.type is unset (ClusterIP); use one of ["LoadBalancer"] (policy config ` +
+                `allowedServiceTypes) and reach the pods through the ingress: a ClusterIP Service is ` +
+                `reachable from outside the cluster without the ingress's TLS and limits.`,
         ]);
     });
 
@@ -28,7 +43,10 @@ describe("network policies", () => {
         {
             name: "externalIPs",
             mutate: (s) => void (s.props.spec.externalIPs = ["203.0.113.10"]),
-            messages: [`spec.externalIPs is ["203.0.113.10"]; remove it and publish the Service through the ingress: external IPs let a Service capture traffic for any address (CVE-2020-8554).`],
+            messages: [
+                `spec.externalIPs is ["203.0.113.10"]; remove it and publish the Service through the ` +
+                    `ingress: external IPs let a Service capture traffic for any address (CVE-2020-8554).`,
+            ],
         },
     ]);
 
@@ -37,25 +55,39 @@ describe("network policies", () => {
         {
             name: "a host outside the TLS hosts",
             mutate: (i) => void (i.props.spec.rules[0].host = "api.messaging.example.org"),
-            messages: [`spec.rules[0].host is "api.messaging.example.org" but spec.tls covers ${tls}; add "api.messaging.example.org" to a spec.tls[].hosts entry (with the secretName of its certificate) so the host is never served over plain HTTP.`],
+            messages: [
+                `spec.rules[0].host is "api.messaging.example.org" but spec.tls covers ${tls}; add ` +
+                    `"api.messaging.example.org" to a spec.tls[].hosts entry (with the secretName of its ` +
+                    `certificate) so the host is never served over plain HTTP.`,
+            ],
         },
         {
             name: "a wildcard covers one label only",
             mutate: (i) => void (i.props.spec.rules[1].host = "a.eu.ws.messaging.example.org"),
-            messages: [`spec.rules[1].host is "a.eu.ws.messaging.example.org" but spec.tls covers ${tls}; add "a.eu.ws.messaging.example.org" to a spec.tls[].hosts entry (with the secretName of its certificate) so the host is never served over plain HTTP.`],
+            messages: [
+                `spec.rules[1].host is "a.eu.ws.messaging.example.org" but spec.tls covers ${tls}; add ` +
+                    `"a.eu.ws.messaging.example.org" to a spec.tls[].hosts entry (with the secretName of its ` +
+                    `certificate) so the host is never served over plain HTTP.`,
+            ],
         },
         {
             name: "no TLS at all",
             mutate: (i) => void delete i.props.spec.tls,
             messages: [
-                `spec.rules[0].host is "relay.messaging.example.org" but spec.tls covers []; add "relay.messaging.example.org" to a spec.tls[].hosts entry (with the secretName of its certificate) so the host is never served over plain HTTP.`,
-                `spec.rules[1].host is "eu.ws.messaging.example.org" but spec.tls covers []; add "eu.ws.messaging.example.org" to a spec.tls[].hosts entry (with the secretName of its certificate) so the host is never served over plain HTTP.`,
+                `spec.rules[0].host is "relay.messaging.example.org" but spec.tls covers []; add ` +
+                    `"relay.messaging.example.org" to a spec.tls[].hosts entry (with the secretName of its ` +
+                    `certificate) so the host is never served over plain HTTP.`,
+                `spec.rules[1].host is "eu.ws.messaging.example.org" but spec.tls covers []; add ` +
+                    `"eu.ws.messaging.example.org" to a spec.tls[].hosts entry (with the secretName of its ` +
+                    `certificate) so the host is never served over plain HTTP.`,
             ],
         },
         {
             name: "a rule without a host",
             mutate: (i) => void delete i.props.spec.rules[0].host,
-            messages: [`spec.rules[0].host is unset; name the host so TLS can cover it: a rule without a host answers any Host header, over plain HTTP too.`],
+            messages: [
+                `spec.rules[0].host is unset; name the host so TLS can cover it: a rule without a host answers any Host header, over plain HTTP too.`,
+            ],
         },
     ]);
 

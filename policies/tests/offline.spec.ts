@@ -4,8 +4,20 @@
  * provider/parent/dependency linking, and errors that name the policy and the resource.
  */
 import * as assert from "node:assert/strict";
-import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { evaluatePolicies, OfflineResource, PolicyConfigError, resourceValidationArgs, toPolicyResources } from "../offline";
+import type {
+    PolicyResource,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import {
+    evaluatePolicies,
+    OfflineResource,
+    PolicyConfigError,
+    resourceValidationArgs,
+    toPolicyResources,
+} from "../offline";
 import { allPolicies } from "../rules";
 import { compliantStack, deployment, kmsKey, PROVIDER_REF, PROVIDER_URN, provider } from "./compliantStack";
 import { res, urnOf } from "./support";
@@ -44,7 +56,8 @@ describe("offline policy evaluation", () => {
             urn: urnOf("aws:kms/key:Key", "network-key"),
             type: "aws:kms/key:Key",
             name: "network-key",
-            message: "enableKeyRotation is false; set it to true so KMS rotates the key material every year (old material still decrypts existing data).",
+            message:
+                "enableKeyRotation is false; set it to true so KMS rotates the key material every year (old material still decrypts existing data).",
         });
         assert.equal((await evaluatePolicies([k], { config: "devnet" }))[0].enforcementLevel, "advisory");
         assert.equal((await evaluatePolicies([k], { config: "testnet" }))[0].enforcementLevel, "mandatory");
@@ -63,7 +76,14 @@ describe("offline policy evaluation", () => {
         const { policy, seen } = recorder();
         const d = deployment();
         d.parent = urnOf("messaging:platform:MessagingPlatform", "messaging-mainnet");
-        d.options = { ...d.options, protect: true, ignoreChanges: ["spec.replicas"], aliases: ["urn:old", { name: "x" }], deleteBeforeReplace: true, additionalSecretOutputs: ["x"] };
+        d.options = {
+            ...d.options,
+            protect: true,
+            ignoreChanges: ["spec.replicas"],
+            aliases: ["urn:old", { name: "x" }],
+            deleteBeforeReplace: true,
+            additionalSecretOutputs: ["x"],
+        };
         await evaluatePolicies([provider(), d], { policies: [policy], config: { "record-args": { limit: 9 } } });
         const args = seen.find((a) => a.name === "relay");
         assert.ok(args);
@@ -79,18 +99,36 @@ describe("offline policy evaluation", () => {
             deleteBeforeReplace: true,
             parent: d.parent,
         });
-        assert.deepEqual(args.provider, { type: "pulumi:providers:kubernetes", props: provider().props, urn: PROVIDER_URN, name: "mainnet-kubernetes" });
+        assert.deepEqual(args.provider, {
+            type: "pulumi:providers:kubernetes",
+            props: provider().props,
+            urn: PROVIDER_URN,
+            name: "mainnet-kubernetes",
+        });
         assert.deepEqual(args.getConfig(), { limit: 9 });
         assert.deepEqual(args.stackTags.size, 0);
         assert.throws(() => args.notApplicable("why"), /why/);
         // The provider itself is a resource too; policies without a type filter see it.
-        assert.deepEqual(seen.map((a) => a.name), ["mainnet-kubernetes", "relay"]);
+        assert.deepEqual(
+            seen.map((a) => a.name),
+            ["mainnet-kubernetes", "relay"],
+        );
     });
 
     it("derives an unrecorded provider from its reference, and isType/asType from a class's __pulumiType", () => {
-        const b = res("aws:s3/bucket:Bucket", "b", { bucket: "x" }, { provider: `${urnOf("pulumi:providers:aws", "mainnet-aws")}::mock-id-of-mainnet-aws` });
+        const b = res(
+            "aws:s3/bucket:Bucket",
+            "b",
+            { bucket: "x" },
+            { provider: `${urnOf("pulumi:providers:aws", "mainnet-aws")}::mock-id-of-mainnet-aws` },
+        );
         const [policyResource] = toPolicyResources([b]);
-        assert.deepEqual(policyResource.provider, { type: "pulumi:providers:aws", props: {}, urn: urnOf("pulumi:providers:aws", "mainnet-aws"), name: "mainnet-aws" });
+        assert.deepEqual(policyResource.provider, {
+            type: "pulumi:providers:aws",
+            props: {},
+            urn: urnOf("pulumi:providers:aws", "mainnet-aws"),
+            name: "mainnet-aws",
+        });
         const args = resourceValidationArgs(b);
         assert.equal(args.isType(FakeBucket as never), true);
         assert.equal(args.asType(FakeBucket as never), b.props);
@@ -118,7 +156,10 @@ describe("offline policy evaluation", () => {
         assert.ok(view);
         const relay = view.resources.find((r) => r.name === "relay") as PolicyResource;
         assert.equal(relay.parent?.urn, parentUrn);
-        assert.deepEqual(relay.dependencies.map((r) => r.urn), [PROVIDER_URN]);
+        assert.deepEqual(
+            relay.dependencies.map((r) => r.urn),
+            [PROVIDER_URN],
+        );
         assert.equal(relay.provider?.urn, PROVIDER_URN);
         assert.deepEqual(view.getConfig(), { threshold: 1.5 });
         assert.deepEqual(
@@ -144,7 +185,10 @@ describe("offline policy evaluation", () => {
             ],
         };
         const violations = await evaluatePolicies([kmsKey()], { policies: [policy] });
-        assert.deepEqual(violations.map((v) => [v.urn, v.message]), [[kmsKey().urn, "late network-key"]]);
+        assert.deepEqual(
+            violations.map((v) => [v.urn, v.message]),
+            [[kmsKey().urn, "late network-key"]],
+        );
     });
 
     it("runs the SDK's own validateResourceOfType helpers the way the analyzer does", async () => {
@@ -154,14 +198,28 @@ describe("offline policy evaluation", () => {
         const policy: ResourceValidationPolicy = {
             name: "sdk-helper",
             description: "test",
-            validateResource: sdk.validateResourceOfType(FakeBucket as never, (props: { bucket?: string }, _args, report) => report(`bucket ${props.bucket}`)),
+            validateResource: sdk.validateResourceOfType(
+                FakeBucket as never,
+                (props: { bucket?: string }, _args, report) => report(`bucket ${props.bucket}`),
+            ),
         };
-        const violations = await evaluatePolicies([kmsKey(), res("aws:s3/bucket:Bucket", "b", { bucket: "x" })], { policies: [policy] });
-        assert.deepEqual(violations.map((v) => v.message), ["bucket x"]);
+        const violations = await evaluatePolicies([kmsKey(), res("aws:s3/bucket:Bucket", "b", { bucket: "x" })], {
+            policies: [policy],
+        });
+        assert.deepEqual(
+            violations.map((v) => v.message),
+            ["bucket x"],
+        );
     });
 
     it("names the policy and the resource when a validation throws", async () => {
-        const policy: ResourceValidationPolicy = { name: "broken", description: "test", validateResource: () => { throw new Error("boom"); } };
+        const policy: ResourceValidationPolicy = {
+            name: "broken",
+            description: "test",
+            validateResource: () => {
+                throw new Error("boom");
+            },
+        };
         await assert.rejects(evaluatePolicies([kmsKey()], { policies: [policy] }), (e: Error) => {
             assert.equal(e.message, `Error validating resource ${kmsKey().urn} with policy 'broken': boom`);
             return true;
@@ -169,8 +227,14 @@ describe("offline policy evaluation", () => {
     });
 
     it("refuses an invalid config before running anything", async () => {
-        await assert.rejects(evaluatePolicies([kmsKey()], { config: { "kms-key-deletion-window": { minimumDays: 3 } } }), PolicyConfigError);
-        await assert.rejects(evaluatePolicies([kmsKey()], { config: "staging" }), /there is no config for network "staging"/);
+        await assert.rejects(
+            evaluatePolicies([kmsKey()], { config: { "kms-key-deletion-window": { minimumDays: 3 } } }),
+            PolicyConfigError,
+        );
+        await assert.rejects(
+            evaluatePolicies([kmsKey()], { config: "staging" }),
+            /there is no config for network "staging"/,
+        );
     });
 
     it("never loads the pack entry point (which would start the analyzer)", () => {
@@ -180,7 +244,8 @@ describe("offline policy evaluation", () => {
     it("evaluates 2,000 resources well under a second", async () => {
         const resources: OfflineResource[] = [];
         for (let i = 0; i < 250; i++) {
-            for (const r of compliantStack().slice(1)) resources.push({ ...r, name: `${r.name}-${i}`, urn: `${r.urn}-${i}` });
+            for (const r of compliantStack().slice(1))
+                resources.push({ ...r, name: `${r.name}-${i}`, urn: `${r.urn}-${i}` });
         }
         const started = performance.now();
         await evaluatePolicies([provider(), ...resources.slice(0, 2000)], { config: "mainnet" });

@@ -13,7 +13,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { evaluatePolicies, OfflineResource } from "../offline";
-import { checkPodSecurity, policyForControl, PSS_CONTROL_LEVEL, PssControl, podSecurityPolicies } from "../rules/podSecurity";
+import {
+    checkPodSecurity,
+    policyForControl,
+    PSS_CONTROL_LEVEL,
+    PssControl,
+    podSecurityPolicies,
+} from "../rules/podSecurity";
 import { podTemplateOf } from "../rules/pods";
 import { urnOf } from "./support";
 
@@ -35,7 +41,14 @@ const rows: CorpusRow[] = fs
     .slice(1)
     .map((line) => {
         const [version, level, check, file, kind, expected] = line.split("\t");
-        return { version, level: level as CorpusRow["level"], check, file, kind, expected: expected as CorpusRow["expected"] };
+        return {
+            version,
+            level: level as CorpusRow["level"],
+            check,
+            file,
+            kind,
+            expected: expected as CorpusRow["expected"],
+        };
     });
 
 /** PSA check IDs (lower case, as in the corpus) to this pack's control names. */
@@ -62,20 +75,33 @@ function load(file: string): Record<string, unknown> {
 
 function asPod(file: string, doc: Record<string, unknown>): OfflineResource {
     const name = file.replace(/[/.]/g, "-");
-    return { type: "kubernetes:core/v1:Pod", name, urn: urnOf("kubernetes:core/v1:Pod", name), props: doc, options: {} };
+    return {
+        type: "kubernetes:core/v1:Pod",
+        name,
+        urn: urnOf("kubernetes:core/v1:Pod", name),
+        props: doc,
+        options: {},
+    };
 }
 
 describe("pod security vs. the Kubernetes PSA corpus", () => {
     it("lists every file of the corpus directories in index.tsv", () => {
         const listed = new Set(rows.map((r) => r.file));
         for (const version of ["v1.33", "v1.35"]) {
-            for (const file of fs.readdirSync(path.join(CORPUS, version))) assert.ok(listed.has(`${version}/${file}`), `${version}/${file} is not in index.tsv`);
+            for (const file of fs.readdirSync(path.join(CORPUS, version)))
+                assert.ok(listed.has(`${version}/${file}`), `${version}/${file} is not in index.tsv`);
         }
         assert.equal(rows.length, 276);
     });
 
     for (const row of rows) {
-        it(`${row.file}: ${row.expected === "fail" ? `flagged by the policy for ${row.check}` : row.level === "restricted" ? "not flagged" : "flagged by restricted controls only"}`, async () => {
+        const verdict =
+            row.expected === "fail"
+                ? `flagged by the policy for ${row.check}`
+                : row.level === "restricted"
+                  ? "not flagged"
+                  : "flagged by restricted controls only";
+        it(`${row.file}: ${verdict}`, async () => {
             const doc = load(row.file);
             assert.equal(doc.kind, row.kind);
             const pod = podTemplateOf("kubernetes:core/v1:Pod", doc);
@@ -89,7 +115,10 @@ describe("pod security vs. the Kubernetes PSA corpus", () => {
             if (row.expected === "fail") {
                 const control = CONTROL_BY_CHECK.get(row.check);
                 assert.ok(control, `unknown PSA check ${row.check}`);
-                assert.ok(flaggedBy.has(policyForControl(control)), `expected ${policyForControl(control)} to flag ${row.file}; got ${[...flaggedBy].join(", ") || "nothing"}`);
+                assert.ok(
+                    flaggedBy.has(policyForControl(control)),
+                    `expected ${policyForControl(control)} to flag ${row.file}; got ${[...flaggedBy].join(", ") || "nothing"}`,
+                );
                 const accepted = [control, ...(EQUIVALENT_CONTROLS[control] ?? [])];
                 assert.ok(
                     findings.some((f) => accepted.includes(f.control)),
@@ -99,7 +128,11 @@ describe("pod security vs. the Kubernetes PSA corpus", () => {
                 assert.deepEqual(violations, []);
             } else {
                 const baseline = findings.filter((f) => PSS_CONTROL_LEVEL[f.control] === "baseline");
-                assert.deepEqual(baseline.map((f) => f.message), [], "a baseline pass pod breaks no baseline control");
+                assert.deepEqual(
+                    baseline.map((f) => f.message),
+                    [],
+                    "a baseline pass pod breaks no baseline control",
+                );
             }
         });
     }

@@ -40,7 +40,8 @@ import {
 } from "./compliantStack";
 import { messagesOf, policyTable, res, runPolicy, urnOf } from "./support";
 
-const DENY_FIX = 'add one with podSelector {}, policyTypes ["Ingress", "Egress"] and no rules, then allow each flow of the traffic matrix explicitly.';
+const DENY_FIX =
+    'add one with podSelector {}, policyTypes ["Ingress", "Egress"] and no rules, then allow each flow of the traffic matrix explicitly.';
 
 describe("stack policies", () => {
     describe("namespace-default-deny", () => {
@@ -48,26 +49,40 @@ describe("stack policies", () => {
         const list = (s: ReturnType<typeof stack>) => [s.p, s.n, s.np, s.d];
         const runs = 'namespace "messaging-mainnet" runs pods (Deployment "relay")';
         policyTable(namespaceDefaultDeny, stack, list, [
-            { name: "no NetworkPolicy", mutate: (s) => void (s.np.type = "kubernetes:core/v1:ConfigMap"), messages: [`${runs} but no NetworkPolicy in it denies all Ingress and Egress by default; ${DENY_FIX}`] },
+            {
+                name: "no NetworkPolicy",
+                mutate: (s) => void (s.np.type = "kubernetes:core/v1:ConfigMap"),
+                messages: [`${runs} but no NetworkPolicy in it denies all Ingress and Egress by default; ${DENY_FIX}`],
+            },
             {
                 name: "a podSelector that picks some pods",
                 mutate: (s) => void (s.np.props.spec.podSelector = { matchLabels: { app: "relay" } }),
-                messages: [`${runs} but no NetworkPolicy in it denies all Ingress and Egress by default (NetworkPolicy "default-deny": podSelector is {"matchLabels":{"app":"relay"}}); ${DENY_FIX}`],
+                messages: [
+                    `${runs} but no NetworkPolicy in it denies all Ingress and Egress by default (NetworkPolicy ` +
+                        `"default-deny": podSelector is {"matchLabels":{"app":"relay"}}); ${DENY_FIX}`,
+                ],
             },
             {
                 name: "Ingress only",
                 mutate: (s) => void (s.np.props.spec.policyTypes = ["Ingress"]),
-                messages: [`${runs} but no NetworkPolicy in it denies all Egress by default (NetworkPolicy "default-deny": policyTypes is ["Ingress"]); ${DENY_FIX}`],
+                messages: [
+                    `${runs} but no NetworkPolicy in it denies all Egress by default (NetworkPolicy "default-deny": policyTypes is ["Ingress"]); ${DENY_FIX}`,
+                ],
             },
             {
                 name: "policyTypes unset (defaults to Ingress)",
                 mutate: (s) => void delete s.np.props.spec.policyTypes,
-                messages: [`${runs} but no NetworkPolicy in it denies all Egress by default (NetworkPolicy "default-deny": policyTypes is unset (so ["Ingress"])); ${DENY_FIX}`],
+                messages: [
+                    `${runs} but no NetworkPolicy in it denies all Egress by default (NetworkPolicy ` +
+                        `"default-deny": policyTypes is unset (so ["Ingress"])); ${DENY_FIX}`,
+                ],
             },
             {
                 name: "an egress rule that allows everything",
                 mutate: (s) => void (s.np.props.spec.egress = [{}]),
-                messages: [`${runs} but no NetworkPolicy in it denies all Egress by default (NetworkPolicy "default-deny": egress has 1 rule(s)); ${DENY_FIX}`],
+                messages: [
+                    `${runs} but no NetworkPolicy in it denies all Egress by default (NetworkPolicy "default-deny": egress has 1 rule(s)); ${DENY_FIX}`,
+                ],
             },
             {
                 name: "the policy sits in another namespace",
@@ -79,8 +94,20 @@ describe("stack policies", () => {
         it("accepts one deny-all policy per direction, and reports against the Namespace resource", async () => {
             const ingressOnly = defaultDeny();
             ingressOnly.props.spec.policyTypes = ["Ingress"];
-            const egressOnly = res("kubernetes:networking.k8s.io/v1:NetworkPolicy", "deny-egress", { metadata: { namespace: "messaging-mainnet" }, spec: { podSelector: {}, policyTypes: ["Egress"], egress: [] } });
-            assert.deepEqual(await messagesOf(namespaceDefaultDeny, [provider(), namespace(), ingressOnly, egressOnly, deployment()]), []);
+            const egressOnly = res("kubernetes:networking.k8s.io/v1:NetworkPolicy", "deny-egress", {
+                metadata: { namespace: "messaging-mainnet" },
+                spec: { podSelector: {}, policyTypes: ["Egress"], egress: [] },
+            });
+            assert.deepEqual(
+                await messagesOf(namespaceDefaultDeny, [
+                    provider(),
+                    namespace(),
+                    ingressOnly,
+                    egressOnly,
+                    deployment(),
+                ]),
+                [],
+            );
             const violations = await runPolicy(namespaceDefaultDeny, [provider(), namespace(), deployment()]);
             assert.equal(violations[0].urn, namespace().urn);
             assert.equal(violations[0].type, "kubernetes:core/v1:Namespace");
@@ -88,30 +115,55 @@ describe("stack policies", () => {
     });
 
     describe("pdb-for-replicated-workloads", () => {
-        const stack = () => ({ p: provider(), d: deployment(), h: hpa(), pd: pdb(), s: statefulSet(), ps: pdb("object-store") });
-        const fix = "add one whose spec.selector matches them (e.g. maxUnavailable 1) so node drains and upgrades keep it serving.";
+        const stack = () => ({
+            p: provider(),
+            d: deployment(),
+            h: hpa(),
+            pd: pdb(),
+            s: statefulSet(),
+            ps: pdb("object-store"),
+        });
+        const fix =
+            "add one whose spec.selector matches them (e.g. maxUnavailable 1) so node drains and upgrades keep it serving.";
         const relayLabels = '{"app.kubernetes.io/name":"relay","app.kubernetes.io/instance":"mainnet"}';
         const storeLabels = '{"app.kubernetes.io/name":"object-store","app.kubernetes.io/instance":"mainnet"}';
         policyTable(pdbForReplicatedWorkloads, stack, (s) => [s.p, s.d, s.h, s.pd, s.s, s.ps], [
             {
                 name: "an HPA-scaled Deployment without a PDB",
                 mutate: (s) => void (s.pd.type = "kubernetes:core/v1:ConfigMap"),
-                messages: [`Deployment "relay" in namespace "messaging-mainnet" is scaled by HorizontalPodAutoscaler "relay" but no PodDisruptionBudget (policy/v1) in "messaging-mainnet" selects its pod labels ${relayLabels}; ${fix}`],
+                messages: [
+                    `Deployment "relay" in namespace "messaging-mainnet" is scaled by HorizontalPodAutoscaler ` +
+                        `"relay" but no PodDisruptionBudget (policy/v1) in "messaging-mainnet" selects its pod ` +
+                        `labels ${relayLabels}; ${fix}`,
+                ],
             },
             {
                 name: "a PDB whose selector misses the pods",
-                mutate: (s) => void (s.ps.props.spec.selector = { matchLabels: { "app.kubernetes.io/name": "objectstore" } }),
-                messages: [`StatefulSet "object-store" in namespace "messaging-mainnet" has spec.replicas 2 but no PodDisruptionBudget (policy/v1) in "messaging-mainnet" selects its pod labels ${storeLabels}; ${fix}`],
+                mutate: (s) =>
+                    void (s.ps.props.spec.selector = { matchLabels: { "app.kubernetes.io/name": "objectstore" } }),
+                messages: [
+                    `StatefulSet "object-store" in namespace "messaging-mainnet" has spec.replicas 2 but no ` +
+                        `PodDisruptionBudget (policy/v1) in "messaging-mainnet" selects its pod labels ` +
+                        `${storeLabels}; ${fix}`,
+                ],
             },
             {
                 name: "a PDB without a selector (selects nothing in policy/v1)",
                 mutate: (s) => void delete s.ps.props.spec.selector,
-                messages: [`StatefulSet "object-store" in namespace "messaging-mainnet" has spec.replicas 2 but no PodDisruptionBudget (policy/v1) in "messaging-mainnet" selects its pod labels ${storeLabels}; ${fix}`],
+                messages: [
+                    `StatefulSet "object-store" in namespace "messaging-mainnet" has spec.replicas 2 but no ` +
+                        `PodDisruptionBudget (policy/v1) in "messaging-mainnet" selects its pod labels ` +
+                        `${storeLabels}; ${fix}`,
+                ],
             },
             {
                 name: "a PDB in another namespace",
                 mutate: (s) => void (s.ps.props.metadata.namespace = "messaging-other"),
-                messages: [`StatefulSet "object-store" in namespace "messaging-mainnet" has spec.replicas 2 but no PodDisruptionBudget (policy/v1) in "messaging-mainnet" selects its pod labels ${storeLabels}; ${fix}`],
+                messages: [
+                    `StatefulSet "object-store" in namespace "messaging-mainnet" has spec.replicas 2 but no ` +
+                        `PodDisruptionBudget (policy/v1) in "messaging-mainnet" selects its pod labels ` +
+                        `${storeLabels}; ${fix}`,
+                ],
             },
         ]);
 
@@ -133,24 +185,52 @@ describe("stack policies", () => {
             assert.equal(selectorMatches(undefined, labels), false);
             assert.equal(selectorMatches({ matchLabels: { app: "relay" } }, labels), true);
             assert.equal(selectorMatches({ matchLabels: { app: "api" } }, labels), false);
-            assert.equal(selectorMatches({ matchExpressions: [{ key: "tier", operator: "In", values: ["edge", "core"] }] }, labels), true);
-            assert.equal(selectorMatches({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["edge"] }] }, labels), false);
-            assert.equal(selectorMatches({ matchExpressions: [{ key: "zone", operator: "DoesNotExist" }] }, labels), true);
+            assert.equal(
+                selectorMatches(
+                    { matchExpressions: [{ key: "tier", operator: "In", values: ["edge", "core"] }] },
+                    labels,
+                ),
+                true,
+            );
+            assert.equal(
+                selectorMatches({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["edge"] }] }, labels),
+                false,
+            );
+            assert.equal(
+                selectorMatches({ matchExpressions: [{ key: "zone", operator: "DoesNotExist" }] }, labels),
+                true,
+            );
             assert.equal(selectorMatches({ matchExpressions: [{ key: "zone", operator: "Exists" }] }, labels), false);
         });
     });
 
     describe("backup-for-stateful-stores", () => {
         const stack = () => ({ p: provider(), s: statefulSet(), c: cronJob() });
-        const missing = 'StatefulSet "object-store" in namespace "messaging-mainnet" keeps data in spec.volumeClaimTemplates ["data"] but no CronJob in "messaging-mainnet" carries metadata.labels["messaging-infra/backup-of"] = "object-store"; add a backup CronJob with that label so the data survives the loss of its volume.';
+        const missing =
+            'StatefulSet "object-store" in namespace "messaging-mainnet" keeps data in ' +
+            'spec.volumeClaimTemplates ["data"] but no CronJob in "messaging-mainnet" carries ' +
+            'metadata.labels["messaging-infra/backup-of"] = "object-store"; add a backup CronJob with ' +
+            "that label so the data survives the loss of its volume.";
         policyTable(backupForStatefulStores, stack, (s) => [s.p, s.s, s.c], [
             { name: "no backup label", mutate: (s) => void delete s.c.props.metadata.labels, messages: [missing] },
-            { name: "a label naming another store", mutate: (s) => void (s.c.props.metadata.labels["messaging-infra/backup-of"] = "postgres"), messages: [missing] },
-            { name: "the backup job in another namespace", mutate: (s) => void (s.c.props.metadata.namespace = "backups"), messages: [missing] },
+            {
+                name: "a label naming another store",
+                mutate: (s) => void (s.c.props.metadata.labels["messaging-infra/backup-of"] = "postgres"),
+                messages: [missing],
+            },
+            {
+                name: "the backup job in another namespace",
+                mutate: (s) => void (s.c.props.metadata.namespace = "backups"),
+                messages: [missing],
+            },
             {
                 name: "the backup job suspended",
                 mutate: (s) => void (s.c.props.spec.suspend = true),
-                messages: ['StatefulSet "object-store" in namespace "messaging-mainnet" is backed up only by suspended CronJobs ("object-store-backup" have spec.suspend true); resume one (spec.suspend false) so backups actually run.'],
+                messages: [
+                    'StatefulSet "object-store" in namespace "messaging-mainnet" is backed up only by suspended ' +
+                        'CronJobs ("object-store-backup" have spec.suspend true); resume one (spec.suspend false) ' +
+                        "so backups actually run.",
+                ],
             },
         ]);
 
@@ -168,27 +248,51 @@ describe("stack policies", () => {
         policyTable(irsaAnnotationMatchesRoleTrust, stack, (s) => [s.p, s.sa, s.r], [
             {
                 name: "an annotation that names no role of the stack",
-                mutate: (s) => void (s.sa.props.metadata.annotations["eks.amazonaws.com/role-arn"] = `arn:aws:iam::${ACCOUNT}:role/hand-made`),
-                messages: [`${sa}: ${field} is "arn:aws:iam::${ACCOUNT}:role/hand-made", which names no IAM role of this stack; create the role here with its trust pinned to "system:serviceaccount:messaging-mainnet:relay", or correct the annotation.`],
+                mutate: (s) =>
+                    void (s.sa.props.metadata.annotations["eks.amazonaws.com/role-arn"] =
+                        `arn:aws:iam::${ACCOUNT}:role/hand-made`),
+                messages: [
+                    `${sa}: ${field} is "arn:aws:iam::${ACCOUNT}:role/hand-made", which names no IAM role of ` +
+                        `this stack; create the role here with its trust pinned to ` +
+                        `"system:serviceaccount:messaging-mainnet:relay", or correct the annotation.`,
+                ],
             },
             {
                 name: "a role that trusts another service account",
-                mutate: (s) => void (s.r.props.assumeRolePolicy = trustPolicy("system:serviceaccount:messaging-mainnet:api")),
-                messages: [`${sa}: ${field} names Role "relay-irsa", whose trust admits ["system:serviceaccount:messaging-mainnet:api"], not "system:serviceaccount:messaging-mainnet:relay"; pin the role's :sub condition to "system:serviceaccount:messaging-mainnet:relay".`],
+                mutate: (s) =>
+                    void (s.r.props.assumeRolePolicy = trustPolicy("system:serviceaccount:messaging-mainnet:api")),
+                messages: [
+                    `${sa}: ${field} names Role "relay-irsa", whose trust admits ` +
+                        `["system:serviceaccount:messaging-mainnet:api"], not ` +
+                        `"system:serviceaccount:messaging-mainnet:relay"; pin the role's :sub condition to ` +
+                        `"system:serviceaccount:messaging-mainnet:relay".`,
+                ],
             },
             {
                 name: "a service account in another namespace",
                 mutate: (s) => void (s.sa.props.metadata.namespace = "messaging-other"),
-                messages: [`ServiceAccount "relay" in namespace "messaging-other": ${field} names Role "relay-irsa", whose trust admits ["system:serviceaccount:messaging-mainnet:relay"], not "system:serviceaccount:messaging-other:relay"; pin the role's :sub condition to "system:serviceaccount:messaging-other:relay".`],
+                messages: [
+                    `ServiceAccount "relay" in namespace "messaging-other": ${field} names Role "relay-irsa", ` +
+                        `whose trust admits ["system:serviceaccount:messaging-mainnet:relay"], not ` +
+                        `"system:serviceaccount:messaging-other:relay"; pin the role's :sub condition to ` +
+                        `"system:serviceaccount:messaging-other:relay".`,
+                ],
             },
             {
                 name: "a role that also trusts another service account",
                 mutate: (s) => {
                     const doc = JSON.parse(s.r.props.assumeRolePolicy);
-                    doc.Statement.push(JSON.parse(trustPolicy("system:serviceaccount:messaging-mainnet:api")).Statement[0]);
+                    doc.Statement.push(
+                        JSON.parse(trustPolicy("system:serviceaccount:messaging-mainnet:api")).Statement[0],
+                    );
                     s.r.props.assumeRolePolicy = JSON.stringify(doc);
                 },
-                messages: [`${sa}: ${field} names Role "relay-irsa", whose trust admits ["system:serviceaccount:messaging-mainnet:relay","system:serviceaccount:messaging-mainnet:api"]; trust exactly "system:serviceaccount:messaging-mainnet:relay" (one role per service account) so no other pod can use its permissions.`],
+                messages: [
+                    `${sa}: ${field} names Role "relay-irsa", whose trust admits ` +
+                        `["system:serviceaccount:messaging-mainnet:relay","system:serviceaccount:messaging-mainnet:api"]; ` +
+                        `trust exactly "system:serviceaccount:messaging-mainnet:relay" (one role per service ` +
+                        `account) so no other pod can use its permissions.`,
+                ],
             },
         ]);
 
@@ -205,30 +309,86 @@ describe("stack policies", () => {
     });
 
     describe("irsa-role-used-by-service-account", () => {
-        const unused = 'Role "relay-irsa" trusts ["system:serviceaccount:messaging-mainnet:relay"] but no ServiceAccount in this stack has a eks.amazonaws.com/role-arn annotation naming it; annotate that service account with the role\'s ARN, or delete the role: an unused role is a standing credential nobody reviews.';
-        policyTable(irsaRoleUsed, () => ({ sa: irsaServiceAccount(), r: role() }), (s) => [s.sa, s.r], [
-            { name: "no annotated service account", mutate: (s) => void delete s.sa.props.metadata.annotations, messages: [unused] },
-            { name: "the annotation names another role", mutate: (s) => void (s.sa.props.metadata.annotations["eks.amazonaws.com/role-arn"] = `arn:aws:iam::${ACCOUNT}:role/other`), messages: [unused] },
-        ]);
+        const unused =
+            'Role "relay-irsa" trusts ["system:serviceaccount:messaging-mainnet:relay"] but no ' +
+            "ServiceAccount in this stack has a eks.amazonaws.com/role-arn annotation naming it; " +
+            "annotate that service account with the role's ARN, or delete the role: an unused role is " +
+            "a standing credential nobody reviews.";
+        policyTable(
+            irsaRoleUsed,
+            () => ({ sa: irsaServiceAccount(), r: role() }),
+            (s) => [s.sa, s.r],
+            [
+                {
+                    name: "no annotated service account",
+                    mutate: (s) => void delete s.sa.props.metadata.annotations,
+                    messages: [unused],
+                },
+                {
+                    name: "the annotation names another role",
+                    mutate: (s) =>
+                        void (s.sa.props.metadata.annotations["eks.amazonaws.com/role-arn"] =
+                            `arn:aws:iam::${ACCOUNT}:role/other`),
+                    messages: [unused],
+                },
+            ],
+        );
 
         it("ignores roles that are not IRSA roles", async () => {
-            const r = res("aws:iam/role:Role", "ec2", { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }) });
+            const r = res("aws:iam/role:Role", "ec2", {
+                assumeRolePolicy: JSON.stringify({
+                    Statement: [
+                        { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+                    ],
+                }),
+            });
             assert.deepEqual(await messagesOf(irsaRoleUsed, [r]), []);
         });
     });
 
     describe("s3-bucket-companions", () => {
-        const stack = () => ({ b: bucket(), pab: publicAccessBlock(), sse: sse(), v: versioning(), pol: bucketPolicy() });
+        const stack = () => ({
+            b: bucket(),
+            pab: publicAccessBlock(),
+            sse: sse(),
+            v: versioning(),
+            pol: bucketPolicy(),
+        });
         const missing = (className: string, why: string, seen = "") =>
-            `Bucket "backups" (identified by ["messaging-infra-mainnet-backups","backups"]) has no ${className} whose bucket input is this bucket${seen}; add an aws.s3.${className} with bucket set to the bucket's id ${why}.`;
+            `Bucket "backups" (identified by ["messaging-infra-mainnet-backups","backups"]) has no ${className} ` +
+            `whose bucket input is this bucket${seen}; add an aws.s3.${className} with bucket set to ` +
+            `the bucket's id ${why}.`;
         policyTable(s3BucketCompanions, stack, (s) => [s.b, s.pab, s.sse, s.v, s.pol], [
-            { name: "no public-access block", mutate: (s) => void (s.pab.type = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"), messages: [missing("BucketPublicAccessBlock", "so the bucket can never be made public")] },
-            { name: "no encryption configuration", mutate: (s) => void (s.sse.type = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"), messages: [missing("BucketServerSideEncryptionConfiguration", "so objects are encrypted under the network's KMS key")] },
-            { name: "no versioning", mutate: (s) => void (s.v.type = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"), messages: [missing("BucketVersioning", "so overwritten and deleted objects stay recoverable")] },
+            {
+                name: "no public-access block",
+                mutate: (s) => void (s.pab.type = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"),
+                messages: [missing("BucketPublicAccessBlock", "so the bucket can never be made public")],
+            },
+            {
+                name: "no encryption configuration",
+                mutate: (s) => void (s.sse.type = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"),
+                messages: [
+                    missing(
+                        "BucketServerSideEncryptionConfiguration",
+                        "so objects are encrypted under the network's KMS key",
+                    ),
+                ],
+            },
+            {
+                name: "no versioning",
+                mutate: (s) => void (s.v.type = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"),
+                messages: [missing("BucketVersioning", "so overwritten and deleted objects stay recoverable")],
+            },
             {
                 name: "a bucket policy for another bucket",
                 mutate: (s) => void (s.pol.props.bucket = "mock-id-of-other-bucket"),
-                messages: [missing("BucketPolicy", "so requests over plain HTTP are denied", ' (BucketPolicy resources here reference ["mock-id-of-other-bucket"], which match no bucket)')],
+                messages: [
+                    missing(
+                        "BucketPolicy",
+                        "so requests over plain HTTP are denied",
+                        ' (BucketPolicy resources here reference ["mock-id-of-other-bucket"], which match no bucket)',
+                    ),
+                ],
             },
         ]);
 
@@ -237,10 +397,14 @@ describe("stack policies", () => {
             b.props.id = "backups-20260101";
             const companions = [publicAccessBlock(), sse(), versioning(), bucketPolicy()];
             companions[0].props.bucket = "backups-20260101";
-            companions[1].type = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2";
+            companions[1].type =
+                "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2";
             companions[2].props.bucket = "backups";
             assert.deepEqual(await messagesOf(s3BucketCompanions, [b, ...companions]), []);
-            const [bucketResource, policyResource] = toPolicyResources([bucket(), res("aws:s3/bucketPolicy:BucketPolicy", "p", { bucket: "unknowable" })]);
+            const [bucketResource, policyResource] = toPolicyResources([
+                bucket(),
+                res("aws:s3/bucketPolicy:BucketPolicy", "p", { bucket: "unknowable" }),
+            ]);
             const linked: PolicyResource = { ...policyResource, propertyDependencies: { bucket: [bucketResource] } };
             assert.equal(companionOf(policyResource, bucketResource), false);
             assert.equal(companionOf(linked, bucketResource), true);
@@ -248,16 +412,47 @@ describe("stack policies", () => {
     });
 
     describe("stateful-resources-protected", () => {
-        const pvc = () => res("kubernetes:core/v1:PersistentVolumeClaim", "scratch", { metadata: { name: "scratch", namespace: "messaging-mainnet" }, spec: {} }, { protect: true });
+        const pvc = () =>
+            res(
+                "kubernetes:core/v1:PersistentVolumeClaim",
+                "scratch",
+                { metadata: { name: "scratch", namespace: "messaging-mainnet" }, spec: {} },
+                { protect: true },
+            );
         const stack = () => ({ k: kmsKey(), s: secret(), b: bucket(), ss: statefulSet(), pvc: pvc() });
-        const fix = "set protect: true (policy config requireProtect is true on this network) so Pulumi refuses to delete or replace it and its data.";
+        const fix =
+            "set protect: true (policy config requireProtect is true on this network) so Pulumi refuses to delete or replace it and its data.";
         const unprotect = (r: OfflineResource) => void (r.options.protect = false);
         policyTable(statefulResourcesProtected, stack, (s) => [s.k, s.s, s.b, s.ss, s.pvc], [
-            { name: "KMS key", mutate: (s) => unprotect(s.k), messages: [`Key "network-key" has opts.protect false; ${fix}`] },
-            { name: "Secrets Manager secret", mutate: (s) => void delete s.s.options.protect, messages: [`Secret "relay-operator-keys" has opts.protect false; ${fix}`] },
-            { name: "bucket", mutate: (s) => unprotect(s.b), messages: [`Bucket "backups" has opts.protect false; ${fix}`] },
-            { name: "StatefulSet", mutate: (s) => unprotect(s.ss), messages: [`StatefulSet "object-store" in namespace "messaging-mainnet" has opts.protect false; ${fix}`] },
-            { name: "PersistentVolumeClaim", mutate: (s) => unprotect(s.pvc), messages: [`PersistentVolumeClaim "scratch" in namespace "messaging-mainnet" has opts.protect false; ${fix}`] },
+            {
+                name: "KMS key",
+                mutate: (s) => unprotect(s.k),
+                messages: [`Key "network-key" has opts.protect false; ${fix}`],
+            },
+            {
+                name: "Secrets Manager secret",
+                mutate: (s) => void delete s.s.options.protect,
+                messages: [`Secret "relay-operator-keys" has opts.protect false; ${fix}`],
+            },
+            {
+                name: "bucket",
+                mutate: (s) => unprotect(s.b),
+                messages: [`Bucket "backups" has opts.protect false; ${fix}`],
+            },
+            {
+                name: "StatefulSet",
+                mutate: (s) => unprotect(s.ss),
+                messages: [
+                    `StatefulSet "object-store" in namespace "messaging-mainnet" has opts.protect false; ${fix}`,
+                ],
+            },
+            {
+                name: "PersistentVolumeClaim",
+                mutate: (s) => unprotect(s.pvc),
+                messages: [
+                    `PersistentVolumeClaim "scratch" in namespace "messaging-mainnet" has opts.protect false; ${fix}`,
+                ],
+            },
         ]);
 
         it("asks nothing when requireProtect is false (devnet)", async () => {
@@ -270,22 +465,46 @@ describe("stack policies", () => {
     describe("network-namespace-isolation", () => {
         const stack = () => ({ p: provider(), n: namespace(), d: deployment(), s: statefulSet() });
         const mixed = (what: string, value: string, other: string) =>
-            `${what}: ${value}, which names network "${other}", but this stack deploys "mainnet"; use mainnet's namespace so one network's objects never land in another's.`;
+            `${what}: ${value}, which names network "${other}", but this stack deploys "mainnet"; use ` +
+            `mainnet's namespace so one network's objects never land in another's.`;
         policyTable(networkNamespaceIsolation, stack, (s) => [s.p, s.n, s.d, s.s], [
             {
                 name: "a resource in testnet's namespace",
                 mutate: (s) => void (s.s.props.metadata.namespace = "messaging-testnet"),
-                messages: [mixed('StatefulSet "object-store" in namespace "messaging-testnet"', 'metadata.namespace is "messaging-testnet"', "testnet")],
+                messages: [
+                    mixed(
+                        'StatefulSet "object-store" in namespace "messaging-testnet"',
+                        'metadata.namespace is "messaging-testnet"',
+                        "testnet",
+                    ),
+                ],
             },
-            { name: "a Namespace named for devnet", mutate: (s) => void (s.n.props.metadata.name = "devnet-tools"), messages: [mixed('Namespace "devnet-tools"', 'metadata.name is "devnet-tools"', "devnet")] },
-            { name: "a provider defaulting to testnet's namespace", mutate: (s) => void (s.p.props.namespace = "messaging-testnet"), messages: [mixed('kubernetes provider "mainnet-kubernetes"', 'namespace is "messaging-testnet"', "testnet")] },
+            {
+                name: "a Namespace named for devnet",
+                mutate: (s) => void (s.n.props.metadata.name = "devnet-tools"),
+                messages: [mixed('Namespace "devnet-tools"', 'metadata.name is "devnet-tools"', "devnet")],
+            },
+            {
+                name: "a provider defaulting to testnet's namespace",
+                mutate: (s) => void (s.p.props.namespace = "messaging-testnet"),
+                messages: [
+                    mixed('kubernetes provider "mainnet-kubernetes"', 'namespace is "messaging-testnet"', "testnet"),
+                ],
+            },
         ]);
 
         it("takes the network from config before the stack name, and does not apply when neither names one", async () => {
             const n = namespace();
             const violations = await messagesOf(networkNamespaceIsolation, [n], { network: "devnet" });
-            assert.deepEqual(violations, ['Namespace "messaging-mainnet": metadata.name is "messaging-mainnet", which names network "mainnet", but this stack deploys "devnet"; use devnet\'s namespace so one network\'s objects never land in another\'s.']);
-            const elsewhere = { ...namespace(), urn: urnOf("kubernetes:core/v1:Namespace", "messaging-mainnet", "dev-alice") };
+            assert.deepEqual(violations, [
+                'Namespace "messaging-mainnet": metadata.name is "messaging-mainnet", which names network ' +
+                    '"mainnet", but this stack deploys "devnet"; use devnet\'s namespace so one network\'s ' +
+                    "objects never land in another's.",
+            ]);
+            const elsewhere = {
+                ...namespace(),
+                urn: urnOf("kubernetes:core/v1:Namespace", "messaging-mainnet", "dev-alice"),
+            };
             elsewhere.props.metadata.name = "testnet-x";
             assert.deepEqual(await messagesOf(networkNamespaceIsolation, [elsewhere]), []);
         });

@@ -18,7 +18,13 @@ export function urnOf(type: string, name: string, stack = STACK): string {
 }
 
 /** A recorded resource. */
-export function res(type: string, name: string, props: Record<string, unknown>, options: OfflineResource["options"] = {}, extra: Partial<OfflineResource> = {}): OfflineResource {
+export function res(
+    type: string,
+    name: string,
+    props: Record<string, unknown>,
+    options: OfflineResource["options"] = {},
+    extra: Partial<OfflineResource> = {},
+): OfflineResource {
     return { type, name, urn: urnOf(type, name), props, options: clone(options), ...extra };
 }
 
@@ -28,13 +34,21 @@ export function clone<T>(value: T): T {
 }
 
 /** Runs one policy over resources (with optional config for it) and returns its violations. */
-export async function runPolicy(policy: PackPolicy, resources: OfflineResource | OfflineResource[], config?: Record<string, unknown>): Promise<OfflineViolation[]> {
+export async function runPolicy(
+    policy: PackPolicy,
+    resources: OfflineResource | OfflineResource[],
+    config?: Record<string, unknown>,
+): Promise<OfflineViolation[]> {
     const list = Array.isArray(resources) ? resources : [resources];
     return evaluatePolicies(list, { policies: [policy], config: config ? { [policy.name]: config } : {} });
 }
 
 /** The messages one policy reports, after asserting every violation carries the policy's name. */
-export async function messagesOf(policy: PackPolicy, resources: OfflineResource | OfflineResource[], config?: Record<string, unknown>): Promise<string[]> {
+export async function messagesOf(
+    policy: PackPolicy,
+    resources: OfflineResource | OfflineResource[],
+    config?: Record<string, unknown>,
+): Promise<string[]> {
     const violations = await runPolicy(policy, resources, config);
     for (const v of violations) assert.equal(v.policyName, policy.name);
     return violations.map((v) => v.message);

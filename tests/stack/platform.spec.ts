@@ -27,30 +27,58 @@ const PURPOSES: SecretPurpose[] = [
 const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const OTHER_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/ffffffff-12ab-34cd-56ef-1234567890ab`;
 const BUCKET = "arn:aws:s3:::messaging-infra-testnet-backups-123456789012";
-const secretArn = (purpose: string) => `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:messaging-infra/testnet/${purpose}-AbCdEf`;
-const ARNS: PlatformArns<string> = { keyArn: KEY, bucketArn: BUCKET, secretArns: Object.fromEntries(PURPOSES.map((p) => [p, secretArn(p)])) as Record<SecretPurpose, string> };
+const secretArn = (purpose: string) =>
+    `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:messaging-infra/testnet/${purpose}-AbCdEf`;
+const ARNS: PlatformArns<string> = {
+    keyArn: KEY,
+    bucketArn: BUCKET,
+    secretArns: Object.fromEntries(PURPOSES.map((p) => [p, secretArn(p)])) as Record<SecretPurpose, string>,
+};
 
 type Role = keyof ReturnType<typeof serviceGrants>;
 
 /** Every request any role might make: each secret, each key operation, each object action. */
 function allRequests(): { action: string; resource: string; context?: Record<string, string> }[] {
     const requests: { action: string; resource: string; context?: Record<string, string> }[] = [];
-    for (const p of PURPOSES) requests.push({ action: "secretsmanager:GetSecretValue", resource: secretArn(p) }, { action: "secretsmanager:PutSecretValue", resource: secretArn(p) });
+    for (const p of PURPOSES)
+        requests.push(
+            { action: "secretsmanager:GetSecretValue", resource: secretArn(p) },
+            { action: "secretsmanager:PutSecretValue", resource: secretArn(p) },
+        );
     for (const key of [KEY, OTHER_KEY]) {
-        for (const action of ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:Sign", "kms:ScheduleKeyDeletion"]) {
+        for (const action of [
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:GenerateDataKey",
+            "kms:DescribeKey",
+            "kms:Sign",
+            "kms:ScheduleKeyDeletion",
+        ]) {
             requests.push({ action, resource: key });
-            requests.push({ action, resource: key, context: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } });
+            requests.push({
+                action,
+                resource: key,
+                context: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" },
+            });
             requests.push({ action, resource: key, context: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } });
         }
     }
     for (const action of ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]) {
-        for (const key of ["backups/postgres/2026-11-26.sql.gz", "other/x", "backupsX/y"]) requests.push({ action, resource: `${BUCKET}/${key}` });
+        for (const key of ["backups/postgres/2026-11-26.sql.gz", "other/x", "backupsX/y"])
+            requests.push({ action, resource: `${BUCKET}/${key}` });
     }
     return requests;
 }
 
-const describe_ = (r: { action: string; resource: string; context?: Record<string, string> }) =>
-    `${r.action} ${r.resource.replace(`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:messaging-infra/testnet/`, "secret:").replace(KEY, "key").replace(OTHER_KEY, "other-key").replace(BUCKET, "bucket")}${r.context?.["kms:ViaService"] ? ` via ${r.context["kms:ViaService"].split(".")[0]}` : ""}`;
+const describe_ = (r: { action: string; resource: string; context?: Record<string, string> }) => {
+    const resource = r.resource
+        .replace(`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:messaging-infra/testnet/`, "secret:")
+        .replace(KEY, "key")
+        .replace(OTHER_KEY, "other-key")
+        .replace(BUCKET, "bucket");
+    const via = r.context?.["kms:ViaService"] ? ` via ${r.context["kms:ViaService"].split(".")[0]}` : "";
+    return `${r.action} ${resource}${via}`;
+};
 
 async function allowedRequests(role: Role): Promise<string[]> {
     const policy = renderPermissionsPolicy(serviceGrants(ARNS)[role] as ResolvedGrant[]);
@@ -59,9 +87,16 @@ async function allowedRequests(role: Role): Promise<string[]> {
     const keyPolicy = encryptionKeyPolicy(ACCOUNT);
     const bucketPolicy = backupBucketPolicy(BUCKET, KEY);
     for (const request of allRequests()) {
-        const resourcePolicy = request.action.startsWith("kms:") ? keyPolicy : request.action.startsWith("s3:") ? bucketPolicy : undefined;
-        const context = request.action.startsWith("s3:") ? { ...request.context, "aws:SecureTransport": "true" } : request.context;
-        if ((await simulate(policy, { ...request, context }, resourcePolicy)) === "Allowed") allowed.push(describe_(request));
+        const resourcePolicy = request.action.startsWith("kms:")
+            ? keyPolicy
+            : request.action.startsWith("s3:")
+              ? bucketPolicy
+              : undefined;
+        const context = request.action.startsWith("s3:")
+            ? { ...request.context, "aws:SecureTransport": "true" }
+            : request.context;
+        if ((await simulate(policy, { ...request, context }, resourcePolicy)) === "Allowed")
+            allowed.push(describe_(request));
     }
     return allowed.sort();
 }
@@ -115,47 +150,97 @@ describe("platform wiring", () => {
         before(async () => {
             for (const stack of ["devnet", "testnet", "mainnet"]) runs.set(stack, await committedStackRun(stack));
         });
-        const ofType = (stack: string, type: string): RecordedResource[] => (runs.get(stack)?.resources ?? []).filter((r) => r.type === type);
+        const ofType = (stack: string, type: string): RecordedResource[] =>
+            (runs.get(stack)?.resources ?? []).filter((r) => r.type === type);
 
         for (const stack of ["devnet", "testnet", "mainnet"]) {
             it(`${stack}: outputs name things, never reveal a secret value`, () => {
                 const outputs = runs.get(stack)?.outputs ?? {};
-                assert.deepEqual(Object.keys(outputs).sort(), ["backupBucketName", "keyArn", "namespace", "network", "roleArns", "secretNames"]);
-                assert.deepEqual(outputs.secretNames, Object.fromEntries(PURPOSES.map((p) => [p, `messaging-infra/${stack}/${p}`])));
+                assert.deepEqual(Object.keys(outputs).sort(), [
+                    "backupBucketName",
+                    "keyArn",
+                    "namespace",
+                    "network",
+                    "roleArns",
+                    "secretNames",
+                ]);
+                assert.deepEqual(
+                    outputs.secretNames,
+                    Object.fromEntries(PURPOSES.map((p) => [p, `messaging-infra/${stack}/${p}`])),
+                );
                 assert.deepEqual(Object.keys(outputs.roleArns as object), ["relay", "kms-service"]);
-                assert.equal(outputs.backupBucketName, `messaging-infra-${stack}-backups-${{ devnet: "111122223333", testnet: "444455556666", mainnet: "777788889999" }[stack]}`);
+                assert.equal(
+                    outputs.backupBucketName,
+                    `messaging-infra-${stack}-backups-${{ devnet: "111122223333", testnet: "444455556666", mainnet: "777788889999" }[stack]}`,
+                );
                 assert.doesNotMatch(JSON.stringify(outputs), /mock-random|offline-placeholder/);
             });
 
             it(`${stack}: one key, eight secrets under it, one bucket, roles for relay and kms-service`, () => {
                 assert.equal(ofType(stack, "aws:kms/key:Key").length, 1);
                 const secrets = ofType(stack, "aws:secretsmanager/secret:Secret");
-                assert.deepEqual(secrets.map((s) => s.inputs.name).sort(), PURPOSES.map((p) => `messaging-infra/${stack}/${p}`).sort());
+                assert.deepEqual(
+                    secrets.map((s) => s.inputs.name).sort(),
+                    PURPOSES.map((p) => `messaging-infra/${stack}/${p}`).sort(),
+                );
                 assert.ok(secrets.every((s) => s.inputs.kmsKeyId === `mock-arn-of-kms/key-messaging-${stack}-key-key`));
-                assert.deepEqual(ofType(stack, "aws:iam/role:Role").map((r) => r.inputs.name), [`messaging-infra-${stack}-relay`, `messaging-infra-${stack}-kms-service`]);
+                assert.deepEqual(
+                    ofType(stack, "aws:iam/role:Role").map((r) => r.inputs.name),
+                    [`messaging-infra-${stack}-relay`, `messaging-infra-${stack}-kms-service`],
+                );
                 assert.equal(ofType(stack, "aws:s3/bucket:Bucket").length, 1);
             });
 
             it(`${stack}: every IRSA annotation names a role that trusts exactly that service account`, () => {
-                const roles = new Map(ofType(stack, "aws:iam/role:Role").map((r) => [`mock-arn-of-iam/role-${r.name}`, r]));
+                const roles = new Map(
+                    ofType(stack, "aws:iam/role:Role").map((r) => [`mock-arn-of-iam/role-${r.name}`, r]),
+                );
                 const accounts = ofType(stack, "kubernetes:core/v1:ServiceAccount");
-                const annotated = accounts.filter((sa) => (sa.inputs as { metadata: { annotations?: Record<string, string> } }).metadata.annotations?.["eks.amazonaws.com/role-arn"]);
-                assert.deepEqual(annotated.map((sa) => (sa.inputs as { metadata: { name: string } }).metadata.name).sort(), ["kms-service", "relay"]);
+                const annotated = accounts.filter(
+                    (sa) =>
+                        (sa.inputs as { metadata: { annotations?: Record<string, string> } }).metadata.annotations?.[
+                            "eks.amazonaws.com/role-arn"
+                        ],
+                );
+                assert.deepEqual(
+                    annotated.map((sa) => (sa.inputs as { metadata: { name: string } }).metadata.name).sort(),
+                    ["kms-service", "relay"],
+                );
                 for (const sa of annotated) {
-                    const { name, namespace, annotations } = (sa.inputs as { metadata: { name: string; namespace: string; annotations: Record<string, string> } }).metadata;
+                    const { name, namespace, annotations } = (
+                        sa.inputs as {
+                            metadata: { name: string; namespace: string; annotations: Record<string, string> };
+                        }
+                    ).metadata;
                     const role = roles.get(annotations["eks.amazonaws.com/role-arn"]);
                     assert.ok(role, `${name}: annotation names no role of the stack`);
                     const trust = JSON.parse(role.inputs.assumeRolePolicy as string);
                     const conditions = trust.Statement[0].Condition.StringEquals;
-                    assert.deepEqual(Object.values(conditions).sort(), ["sts.amazonaws.com", `system:serviceaccount:${namespace}:${name}`]);
-                    assert.equal((sa.inputs as { automountServiceAccountToken: boolean }).automountServiceAccountToken, true);
+                    assert.deepEqual(Object.values(conditions).sort(), [
+                        "sts.amazonaws.com",
+                        `system:serviceaccount:${namespace}:${name}`,
+                    ]);
+                    assert.equal(
+                        (sa.inputs as { automountServiceAccountToken: boolean }).automountServiceAccountToken,
+                        true,
+                    );
                 }
                 const others = accounts.filter((sa) => !annotated.includes(sa));
-                assert.ok(others.every((sa) => (sa.inputs as { automountServiceAccountToken: boolean }).automountServiceAccountToken === false));
+                assert.ok(
+                    others.every(
+                        (sa) =>
+                            (sa.inputs as { automountServiceAccountToken: boolean }).automountServiceAccountToken ===
+                            false,
+                    ),
+                );
             });
 
             it(`${stack}: stateful resources are protected exactly where the network says`, () => {
-                const stateful = ["aws:kms/key:Key", "aws:secretsmanager/secret:Secret", "aws:s3/bucket:Bucket"].flatMap((type) => ofType(stack, type));
+                const stateful = [
+                    "aws:kms/key:Key",
+                    "aws:secretsmanager/secret:Secret",
+                    "aws:s3/bucket:Bucket",
+                ].flatMap((type) => ofType(stack, type));
                 assert.equal(stateful.length, 10);
                 assert.ok(stateful.every((r) => r.options.protect === (stack !== "devnet")));
             });
@@ -163,7 +248,11 @@ describe("platform wiring", () => {
             it(`${stack}: KMS deletion and secret recovery windows follow the network`, () => {
                 const days = stack === "devnet" ? 7 : 30;
                 assert.equal(ofType(stack, "aws:kms/key:Key")[0].inputs.deletionWindowInDays, days);
-                assert.ok(ofType(stack, "aws:secretsmanager/secret:Secret").every((s) => s.inputs.recoveryWindowInDays === days));
+                assert.ok(
+                    ofType(stack, "aws:secretsmanager/secret:Secret").every(
+                        (s) => s.inputs.recoveryWindowInDays === days,
+                    ),
+                );
             });
         }
     });
@@ -173,28 +262,42 @@ describe("a cluster given by StackReference", () => {
     const reference = "acme/eks-cluster/devnet";
     const clusterOutputs = {
         clusterName: "messaging-devnet",
-        oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+        oidcProviderArn:
+            "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
         oidcIssuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
         kubeconfig: "apiVersion: v1\nkind: Config\n",
     };
     const overrides = { "messaging-infra:cluster": JSON.stringify({ stackReference: reference }) };
 
     it("takes the OIDC provider for IRSA trust and the kubeconfig from the cluster stack's outputs", async () => {
-        const { resources } = await runStack("devnet", { configOverrides: overrides, stackReferences: { [reference]: clusterOutputs } });
+        const { resources } = await runStack("devnet", {
+            configOverrides: overrides,
+            stackReferences: { [reference]: clusterOutputs },
+        });
         const [ref] = resources.filter((r) => r.type === "pulumi:pulumi:StackReference");
         assert.equal(ref.inputs.name, reference);
         const [provider] = resources.filter((r) => r.type === "pulumi:providers:kubernetes");
         assert.equal(provider.inputs.kubeconfig, clusterOutputs.kubeconfig);
         assert.ok(provider.secretPaths.includes("kubeconfig"), "the kubeconfig stays a secret");
-        const trust = JSON.parse(resources.find((r) => r.name === "messaging-devnet-relay-role-role")?.inputs.assumeRolePolicy as string);
+        const trust = JSON.parse(
+            resources.find((r) => r.name === "messaging-devnet-relay-role-role")?.inputs.assumeRolePolicy as string,
+        );
         assert.equal(trust.Statement[0].Principal.Federated, clusterOutputs.oidcProviderArn);
         assert.deepEqual(trust.Statement[0].Condition.StringEquals, {
-            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": "system:serviceaccount:messaging-devnet:relay",
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub":
+                "system:serviceaccount:messaging-devnet:relay",
             "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud": "sts.amazonaws.com",
         });
     });
 
     it("rejects a reference that names another network", async () => {
-        await assert.rejects(runStack("devnet", { configOverrides: { "messaging-infra:cluster": JSON.stringify({ stackReference: "acme/eks-cluster/mainnet" }) } }), /messaging-infra:cluster\.stackReference: got "acme\/eks-cluster\/mainnet"; allowed: a value of the devnet network/);
+        await assert.rejects(
+            runStack("devnet", {
+                configOverrides: {
+                    "messaging-infra:cluster": JSON.stringify({ stackReference: "acme/eks-cluster/mainnet" }),
+                },
+            }),
+            /messaging-infra:cluster\.stackReference: got "acme\/eks-cluster\/mainnet"; allowed: a value of the devnet network/,
+        );
     });
 });

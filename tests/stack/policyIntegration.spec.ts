@@ -11,12 +11,18 @@ import { RecordedResource } from "../../harness/mockEngine";
 import { runStack } from "../../harness/stack";
 import { committedStackRun } from "../support/stackRuns";
 
-const violations = (resources: RecordedResource[], network: string): Promise<OfflineViolation[]> => evaluateRecorded(resources, network);
+const violations = (resources: RecordedResource[], network: string): Promise<OfflineViolation[]> =>
+    evaluateRecorded(resources, network);
 
-const summary = (vs: OfflineViolation[]) => vs.map((v) => `${v.enforcementLevel} ${v.policyName} ${v.name}: ${v.message}`);
+const summary = (vs: OfflineViolation[]) =>
+    vs.map((v) => `${v.enforcementLevel} ${v.policyName} ${v.name}: ${v.message}`);
 
 /** A transformation that edits the props of resources of one type whose name ends with `suffix`. */
-function editing(type: string, suffix: string, edit: (props: Record<string, unknown>) => void): pulumi.ResourceTransformation {
+function editing(
+    type: string,
+    suffix: string,
+    edit: (props: Record<string, unknown>) => void,
+): pulumi.ResourceTransformation {
     return (args) => {
         if (args.type !== type || !args.name.endsWith(suffix)) return undefined;
         const props = structuredCloneInputs(args.props);
@@ -57,7 +63,13 @@ describe("policy pack over the real program", () => {
     const variants: Variant[] = [
         {
             title: "a privileged container",
-            transformations: [editing(DEPLOYMENT, "relay-workload-deployment", (p) => (relayContainer(p).securityContext.privileged = true))],
+            transformations: [
+                editing(
+                    DEPLOYMENT,
+                    "relay-workload-deployment",
+                    (p) => (relayContainer(p).securityContext.privileged = true),
+                ),
+            ],
             policy: "pss-privileged-containers",
             resource: "messaging-mainnet-relay-workload-deployment",
         },
@@ -65,7 +77,17 @@ describe("policy pack over the real program", () => {
             title: "a wildcard IAM grant",
             transformations: [
                 editing("aws:iam/rolePolicy:RolePolicy", "relay-role-permissions", (p) => {
-                    p.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "secretsmanager:*", Resource: "arn:aws:secretsmanager:us-east-1:777788889999:secret:messaging-infra/mainnet/relay-operator-keys-AbCdEf" }] });
+                    p.policy = JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Action: "secretsmanager:*",
+                                Resource:
+                                    "arn:aws:secretsmanager:us-east-1:777788889999:secret:messaging-infra/mainnet/relay-operator-keys-AbCdEf",
+                            },
+                        ],
+                    });
                 }),
             ],
             policy: "iam-no-wildcard-actions",
@@ -85,13 +107,23 @@ describe("policy pack over the real program", () => {
         },
         {
             title: "a plaintext password env",
-            transformations: [editing(DEPLOYMENT, "relay-workload-deployment", (p) => relayContainer(p).env.push({ name: "DATABASE_PASSWORD", value: "hunter2-but-longer" }))],
+            transformations: [
+                editing(DEPLOYMENT, "relay-workload-deployment", (p) =>
+                    relayContainer(p).env.push({ name: "DATABASE_PASSWORD", value: "hunter2-but-longer" }),
+                ),
+            ],
             policy: "env-no-plaintext-secrets",
             resource: "messaging-mainnet-relay-workload-deployment",
         },
         {
             title: "an unpinned image",
-            transformations: [editing(DEPLOYMENT, "kms-service-workload-deployment", (p) => (relayContainer(p).image = "registry.example.org/messaging/kms-service:latest"))],
+            transformations: [
+                editing(
+                    DEPLOYMENT,
+                    "kms-service-workload-deployment",
+                    (p) => (relayContainer(p).image = "registry.example.org/messaging/kms-service:latest"),
+                ),
+            ],
             policy: "workload-image-pinned",
             resource: "messaging-mainnet-kms-service-workload-deployment",
         },
@@ -101,7 +133,10 @@ describe("policy pack over the real program", () => {
         it(`mainnet: blocks ${variant.title} with ${variant.policy}`, async () => {
             const run = await runStack("mainnet", { transformations: variant.transformations });
             const resources = run.resources.filter((r) => !(variant.drop?.(r) ?? false));
-            assert.ok(resources.length < run.resources.length || variant.transformations, "the variant changed nothing");
+            assert.ok(
+                resources.length < run.resources.length || variant.transformations,
+                "the variant changed nothing",
+            );
             const found = (await violations(resources, "mainnet")).filter((v) => v.enforcementLevel === "mandatory");
             assert.deepEqual(
                 found.map((v) => [v.policyName, v.name]),

@@ -14,16 +14,23 @@ describe("project files", () => {
     });
 
     it("Pulumi.yaml validates against the Pulumi CLI's project schema", () => {
-        const schema = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "pulumi-project.schema.json"), "utf8"));
+        const schema = JSON.parse(
+            fs.readFileSync(path.join(__dirname, "..", "fixtures", "pulumi-project.schema.json"), "utf8"),
+        );
         const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
-        const project = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { name: string; runtime: unknown };
+        const project = parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as {
+            name: string;
+            runtime: unknown;
+        };
         assert.ok(validate(project), JSON.stringify(validate.errors, null, 2));
         assert.equal(project.name, "messaging-infra");
         assert.deepEqual(project.runtime, { name: "nodejs", options: { typescript: true, packagemanager: "npm" } });
     });
 
     it("the schema check rejects a broken project file", () => {
-        const schema = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "pulumi-project.schema.json"), "utf8"));
+        const schema = JSON.parse(
+            fs.readFileSync(path.join(__dirname, "..", "fixtures", "pulumi-project.schema.json"), "utf8"),
+        );
         const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
         assert.equal(validate({ name: "messaging-infra", runtime: { name: "nodejs", option: {} } }), false);
         assert.equal(validate({ runtime: "nodejs" }), false);
@@ -40,7 +47,11 @@ describe("project files", () => {
             const keys = Object.keys(document.config);
             const bad = keys.filter((key) => {
                 const [namespace, name, ...rest] = key.split(":");
-                return rest.length > 0 || !name || !(namespace === "messaging-infra" || PROVIDER_NAMESPACES.includes(namespace));
+                return (
+                    rest.length > 0 ||
+                    !name ||
+                    !(namespace === "messaging-infra" || PROVIDER_NAMESPACES.includes(namespace))
+                );
             });
             assert.deepEqual(bad, []);
             assert.equal(document.config["messaging-infra:network"], stack);

@@ -15,7 +15,12 @@ const PROBED_EXTERNAL_PORTS: PortSpec[] = [22, 53, 80, 443, 2283, 4661, 5432, 63
 /** What lives around the network's namespace in every cluster, and outside it. */
 function surroundings(stack: string): SurroundingCluster {
     const octet = { devnet: 10, testnet: 20, mainnet: 30 }[stack];
-    const rpc = { devnet: [], testnet: [{ name: "l2-rpc", ip: "203.0.113.1" }], mainnet: [{ name: "l2-rpc", ip: "198.51.100.1" }] }[stack] ?? [];
+    const rpc =
+        {
+            devnet: [],
+            testnet: [{ name: "l2-rpc", ip: "203.0.113.1" }],
+            mainnet: [{ name: "l2-rpc", ip: "198.51.100.1" }],
+        }[stack] ?? [];
     return {
         namespaces: [
             { name: "ingress-nginx", labels: {} },
@@ -24,11 +29,34 @@ function surroundings(stack: string): SurroundingCluster {
             { name: "elsewhere", labels: {} },
         ],
         pods: [
-            { namespace: "ingress-nginx", name: "ingress-controller", labels: { "app.kubernetes.io/name": "ingress-nginx" }, ports: [{ containerPort: 443, name: "https" }] },
-            { namespace: "monitoring", name: "prometheus", labels: { "app.kubernetes.io/name": "prometheus" }, ports: [{ containerPort: 9090, name: "web" }] },
-            { namespace: "kube-system", name: "kube-dns", labels: { "k8s-app": "kube-dns" }, ports: [{ containerPort: 53, protocol: "UDP", name: "dns" }, { containerPort: 53, protocol: "TCP", name: "dns-tcp" }] },
+            {
+                namespace: "ingress-nginx",
+                name: "ingress-controller",
+                labels: { "app.kubernetes.io/name": "ingress-nginx" },
+                ports: [{ containerPort: 443, name: "https" }],
+            },
+            {
+                namespace: "monitoring",
+                name: "prometheus",
+                labels: { "app.kubernetes.io/name": "prometheus" },
+                ports: [{ containerPort: 9090, name: "web" }],
+            },
+            {
+                namespace: "kube-system",
+                name: "kube-dns",
+                labels: { "k8s-app": "kube-dns" },
+                ports: [
+                    { containerPort: 53, protocol: "UDP", name: "dns" },
+                    { containerPort: 53, protocol: "TCP", name: "dns-tcp" },
+                ],
+            },
             // A pod in a namespace the matrix never mentions, sharing our pods' labels.
-            { namespace: "elsewhere", name: "impostor", labels: { "app.kubernetes.io/name": "relay", "app.kubernetes.io/instance": stack }, ports: [{ containerPort: 3300, name: "http" }] },
+            {
+                namespace: "elsewhere",
+                name: "impostor",
+                labels: { "app.kubernetes.io/name": "relay", "app.kubernetes.io/instance": stack },
+                ports: [{ containerPort: 3300, name: "http" }],
+            },
         ],
         externalPeers: [
             ...rpc,
@@ -46,7 +74,14 @@ function surroundings(stack: string): SurroundingCluster {
 function role(endpoint: Endpoint, namespace: string): string {
     if (!isPod(endpoint)) return `external:${endpoint.name}`;
     if (endpoint.namespace === namespace) return endpoint.labels?.["app.kubernetes.io/name"] ?? endpoint.name;
-    return { "ingress-nginx": "ingress-controller", monitoring: "monitoring", "kube-system": "kube-dns", elsewhere: "elsewhere" }[endpoint.namespace] ?? endpoint.namespace;
+    return (
+        {
+            "ingress-nginx": "ingress-controller",
+            monitoring: "monitoring",
+            "kube-system": "kube-dns",
+            elsewhere: "elsewhere",
+        }[endpoint.namespace] ?? endpoint.namespace
+    );
 }
 
 /** The allowed flows that touch the network's namespace, by role, deduplicated and sorted. */
@@ -62,13 +97,18 @@ function allowedByRole(resources: RecordedResource[], stack: string): string[] {
 }
 
 function policyName(resource: RecordedResource): string | undefined {
-    return resource.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" ? (resource.inputs as { metadata: { name: string } }).metadata.name : undefined;
+    return resource.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+        ? (resource.inputs as { metadata: { name: string } }).metadata.name
+        : undefined;
 }
 
 /** DESIGN.md's matrix for the services a stack deploys today, written out by hand. */
 function expectedMatrix(stack: string): string[] {
     const external = surroundings(stack).externalPeers.map((p) => `external:${p.name}`);
-    const dns = ["relay", "kms-service", "farcaster-sync"].flatMap((s) => [`${s} -> kube-dns:53/TCP`, `${s} -> kube-dns:53/UDP`]);
+    const dns = ["relay", "kms-service", "farcaster-sync"].flatMap((s) => [
+        `${s} -> kube-dns:53/TCP`,
+        `${s} -> kube-dns:53/UDP`,
+    ]);
     const awsApis = ["relay", "kms-service"].flatMap((s) => external.map((peer) => `${s} -> ${peer}:443/TCP`));
     return [
         ...new Set([
@@ -90,7 +130,8 @@ function expectedMatrix(stack: string): string[] {
 describe("network reachability equals the traffic matrix", function () {
     const runs = new Map<string, RecordedResource[]>();
     before(async function () {
-        for (const stack of ["devnet", "testnet", "mainnet"]) runs.set(stack, (await committedStackRun(stack)).resources);
+        for (const stack of ["devnet", "testnet", "mainnet"])
+            runs.set(stack, (await committedStackRun(stack)).resources);
     });
 
     for (const stack of ["devnet", "testnet", "mainnet"]) {
@@ -104,7 +145,12 @@ describe("network reachability equals the traffic matrix", function () {
         });
 
         it(`${stack}: a pod in another namespace reaches nothing, even with our labels`, () => {
-            assert.deepEqual(allowedByRole(runs.get(stack) ?? [], stack).filter((f) => f.startsWith("elsewhere") || f.includes("-> elsewhere")), []);
+            assert.deepEqual(
+                allowedByRole(runs.get(stack) ?? [], stack).filter(
+                    (f) => f.startsWith("elsewhere") || f.includes("-> elsewhere"),
+                ),
+                [],
+            );
         });
     }
 
@@ -115,10 +161,22 @@ describe("network reachability equals the traffic matrix", function () {
 
     it("relies on the default deny where no edge isolates a pod", async () => {
         // With monitoring off, nothing but the default deny isolates farcaster-sync for ingress.
-        const monitoringOff = JSON.stringify({ enabled: false, namespace: "monitoring", namespaceLabels: { "kubernetes.io/metadata.name": "monitoring" } });
-        const resources = (await runStack("testnet", { configOverrides: { "messaging-infra:monitoring": monitoringOff } })).resources;
-        assert.deepEqual(allowedByRole(resources, "testnet").filter((f) => f.includes("-> farcaster-sync:")), []);
-        const withoutDefaultDeny = allowedByRole(resources.filter((r) => policyName(r) !== "default-deny"), "testnet");
+        const monitoringOff = JSON.stringify({
+            enabled: false,
+            namespace: "monitoring",
+            namespaceLabels: { "kubernetes.io/metadata.name": "monitoring" },
+        });
+        const resources = (
+            await runStack("testnet", { configOverrides: { "messaging-infra:monitoring": monitoringOff } })
+        ).resources;
+        assert.deepEqual(
+            allowedByRole(resources, "testnet").filter((f) => f.includes("-> farcaster-sync:")),
+            [],
+        );
+        const withoutDefaultDeny = allowedByRole(
+            resources.filter((r) => policyName(r) !== "default-deny"),
+            "testnet",
+        );
         // Anyone whose own egress is not isolated reaches it: every outside pod and address, but
         // not relay or kms-service (their egress policies still hold).
         assert.deepEqual(

@@ -42,7 +42,12 @@ export function podsOf(resources: readonly RecordedResource[]): Pod[] {
         const metadata = (resource.inputs as any).metadata ?? {};
         const ports = (found.template.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
         for (let i = 0; i < Math.min(found.replicas, 2); i++) {
-            pods.push({ namespace: metadata.namespace, name: `${metadata.name ?? resource.name}-${i}`, labels: found.template.metadata?.labels ?? {}, ports });
+            pods.push({
+                namespace: metadata.namespace,
+                name: `${metadata.name ?? resource.name}-${i}`,
+                labels: found.template.metadata?.labels ?? {},
+                ports,
+            });
         }
     }
     return pods;
@@ -50,7 +55,9 @@ export function podsOf(resources: readonly RecordedResource[]): Pod[] {
 
 /** Every NetworkPolicy the stack registered, as the API object. */
 export function networkPoliciesOf(resources: readonly RecordedResource[]): NetworkPolicy[] {
-    return resources.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => r.inputs as NetworkPolicy);
+    return resources
+        .filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+        .map((r) => r.inputs as NetworkPolicy);
 }
 
 /** The world around the stack's namespace that a reachability test adds. */

@@ -74,14 +74,16 @@ export function byName(run: MockRun<unknown>): Map<string, RecordedResource> {
 /** The one resource named `name`; fails when absent. */
 export function resource(run: MockRun<unknown>, name: string): RecordedResource {
     const found = run.resources.find((r) => r.name === name);
-    if (!found) throw new Error(`no resource named ${name}; registered: ${run.resources.map((r) => r.name).join(", ")}`);
+    if (!found)
+        throw new Error(`no resource named ${name}; registered: ${run.resources.map((r) => r.name).join(", ")}`);
     return found;
 }
 
 /** A parsed JSON input (policies are registered as JSON strings). */
 export function jsonInput(resource: RecordedResource, key: string): unknown {
     const value = resource.inputs[key];
-    if (typeof value !== "string") throw new Error(`${resource.name}.${key} is not a JSON string: ${JSON.stringify(value)}`);
+    if (typeof value !== "string")
+        throw new Error(`${resource.name}.${key} is not a JSON string: ${JSON.stringify(value)}`);
     return JSON.parse(value);
 }
 

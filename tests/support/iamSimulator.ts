@@ -57,14 +57,27 @@ function baseSimulation(principal: string, request: SimulatedRequest, accountId 
  * against an optional resource policy. Throws when the simulator rejects the input or ignores a
  * context key the test supplied (either would make a "denied" verdict meaningless).
  */
-export async function simulate(identityPolicy: PolicyDocument, request: SimulatedRequest, resourcePolicy?: PolicyDocument): Promise<Verdict> {
+export async function simulate(
+    identityPolicy: PolicyDocument,
+    request: SimulatedRequest,
+    resourcePolicy?: PolicyDocument,
+): Promise<Verdict> {
     const simulation = baseSimulation(request.principal ?? CALLER_ROLE_ARN, request);
     simulation.identityPolicies = [{ name: "inline", policy: identityPolicy }];
     if (resourcePolicy) simulation.resourcePolicy = resourcePolicy;
     const result = await runSimulation(simulation, {});
-    if (result.resultType === "error") throw new Error(`simulation of ${request.action} on ${request.resource} failed: ${JSON.stringify(result.errors)}`);
-    const ignored = result.resultType === "single" ? (result.result.ignoredContextKeys ?? []) : result.results.flatMap((r) => r.ignoredContextKeys ?? []);
-    if (ignored.length > 0) throw new Error(`the simulator ignored context keys ${ignored.join(", ")} for ${request.action}: the test would not test them`);
+    if (result.resultType === "error")
+        throw new Error(
+            `simulation of ${request.action} on ${request.resource} failed: ${JSON.stringify(result.errors)}`,
+        );
+    const ignored =
+        result.resultType === "single"
+            ? (result.result.ignoredContextKeys ?? [])
+            : result.results.flatMap((r) => r.ignoredContextKeys ?? []);
+    if (ignored.length > 0)
+        throw new Error(
+            `the simulator ignored context keys ${ignored.join(", ")} for ${request.action}: the test would not test them`,
+        );
     return result.overallResult;
 }
 
@@ -89,12 +102,22 @@ export async function simulateWebIdentity(trustPolicy: PolicyDocument, request: 
     if (request.aud !== undefined) context[`${request.issuerHostPath}:aud`] = request.aud;
     const roleAccount = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\//.exec(request.roleArn)?.[1];
     if (!roleAccount) throw new Error(`not a role ARN: ${request.roleArn}`);
-    const simulation = baseSimulation(request.providerArn, { action: "sts:AssumeRoleWithWebIdentity", resource: request.roleArn, context }, roleAccount);
+    const simulation = baseSimulation(
+        request.providerArn,
+        { action: "sts:AssumeRoleWithWebIdentity", resource: request.roleArn, context },
+        roleAccount,
+    );
     // Validate the trust policy (and the request shape) with the validating entry point.
     const validated = await runSimulation({ ...simulation, resourcePolicy: trustPolicy }, {});
-    if (validated.resultType === "error") throw new Error(`invalid trust policy or request: ${JSON.stringify(validated.errors)}`);
+    if (validated.resultType === "error")
+        throw new Error(`invalid trust policy or request: ${JSON.stringify(validated.errors)}`);
     // The unvalidated entry point loads the resource policy without a name unless it is handed an
     // already-validated policy (`@cloud-copilot/iam-policy`'s ValidatedPolicy shape), so wrap it.
-    const resourcePolicy = { __validated: true, policyDocument: trustPolicy, metadata: { name: "trust-policy" }, errors: [] };
+    const resourcePolicy = {
+        __validated: true,
+        policyDocument: trustPolicy,
+        metadata: { name: "trust-policy" },
+        errors: [],
+    };
     return runUnsafeSimulation({ ...simulation, resourcePolicy }, {});
 }

@@ -420,7 +420,9 @@ function compileIpBlock(block: unknown, path: string, errors: string[]): (addr: 
                 if (except === undefined) {
                     errors.push(`${path}.except[${i}]: invalid CIDR ${JSON.stringify(raw)}`);
                 } else if (!(except[1] > cidr[1] && inCidr(except[0], cidr))) {
-                    errors.push(`${path}.except[${i}]: ${String(raw)} must be a strict subset of ${String(block["cidr"])}`);
+                    errors.push(
+                        `${path}.except[${i}]: ${String(raw)} must be a strict subset of ${String(block["cidr"])}`,
+                    );
                 } else {
                     excepts.push(except);
                 }
@@ -639,7 +641,12 @@ function policyId(policy: NetworkPolicy, index: number): string {
     return `${metadata.namespace ?? "<no namespace>"}/${name}`;
 }
 
-function compilePolicy(policy: unknown, index: number, errors: string[], endpointCount: number): CompiledPolicy | undefined {
+function compilePolicy(
+    policy: unknown,
+    index: number,
+    errors: string[],
+    endpointCount: number,
+): CompiledPolicy | undefined {
     if (!isObject(policy)) {
         errors.push(`policy #${index}: must be an object`);
         return undefined;
@@ -678,7 +685,8 @@ function compilePolicy(policy: unknown, index: number, errors: string[], endpoin
             });
         }
     }
-    const shapeOk = (isAbsent(typesRaw) || Array.isArray(typesRaw)) && (isAbsent(spec.egress) || Array.isArray(spec.egress));
+    const shapeOk =
+        (isAbsent(typesRaw) || Array.isArray(typesRaw)) && (isAbsent(spec.egress) || Array.isArray(spec.egress));
     const types = shapeOk ? effectivePolicyTypes(typed) : [];
     return {
         id,
@@ -966,7 +974,11 @@ export function createEvaluator(cluster: Cluster): Evaluator {
             });
             const egressVerdict = verdict(egress);
             const ingressVerdict = verdict(ingress);
-            return { allowed: egressVerdict.allowed && ingressVerdict.allowed, egress: egressVerdict, ingress: ingressVerdict };
+            return {
+                allowed: egressVerdict.allowed && ingressVerdict.allowed,
+                egress: egressVerdict,
+                ingress: ingressVerdict,
+            };
         },
         isolation(pod) {
             const info = resolve(pod, "pod");
@@ -993,7 +1005,13 @@ export function createEvaluator(cluster: Cluster): Evaluator {
  * pod's egress and the destination pod's ingress must both allow it. Compiles the cluster on
  * every call; use `createEvaluator` for many queries.
  */
-export function isAllowed(cluster: Cluster, from: Endpoint, to: Endpoint, port: number, protocol: Protocol = "TCP"): boolean {
+export function isAllowed(
+    cluster: Cluster,
+    from: Endpoint,
+    to: Endpoint,
+    port: number,
+    protocol: Protocol = "TCP",
+): boolean {
     return createEvaluator(cluster).isAllowed(from, to, port, protocol);
 }
 

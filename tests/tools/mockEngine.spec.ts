@@ -10,8 +10,16 @@ describe("mock-engine harness", () => {
             async () => {
                 const parent = new pulumi.ComponentResource("test:index:Parent", "parent");
                 const provider = new aws.Provider("explicit", { region: "us-east-1" }, { parent });
-                const key = new aws.kms.Key("key", { description: "d", enableKeyRotation: true }, { parent, provider, protect: true, ignoreChanges: ["description"], retainOnDelete: true });
-                new aws.kms.Alias("alias", { name: "alias/x", targetKeyId: key.keyId }, { parent, provider, dependsOn: [key], deleteBeforeReplace: true, aliases: [{ name: "old-alias" }] });
+                const key = new aws.kms.Key(
+                    "key",
+                    { description: "d", enableKeyRotation: true },
+                    { parent, provider, protect: true, ignoreChanges: ["description"], retainOnDelete: true },
+                );
+                new aws.kms.Alias(
+                    "alias",
+                    { name: "alias/x", targetKeyId: key.keyId },
+                    { parent, provider, dependsOn: [key], deleteBeforeReplace: true, aliases: [{ name: "old-alias" }] },
+                );
                 return { keyArn: key.arn };
             },
             { project: "p", stack: "s" },
@@ -22,7 +30,10 @@ describe("mock-engine harness", () => {
         // The mock engine qualifies a URN's type with its parent's type only.
         assert.equal(byName.get("key")?.parent, "urn:pulumi:s::p::pulumi:pulumi:Stack$test:index:Parent::parent");
         assert.equal(byName.get("key")?.urn, "urn:pulumi:s::p::test:index:Parent$aws:kms/key:Key::key");
-        assert.equal(byName.get("key")?.options.provider, "urn:pulumi:s::p::test:index:Parent$pulumi:providers:aws::explicit::mock-id-of-explicit");
+        assert.equal(
+            byName.get("key")?.options.provider,
+            "urn:pulumi:s::p::test:index:Parent$pulumi:providers:aws::explicit::mock-id-of-explicit",
+        );
         assert.deepEqual(byName.get("key")?.options, {
             protect: true,
             retainOnDelete: true,
@@ -34,7 +45,9 @@ describe("mock-engine harness", () => {
             aliases: [],
             provider: "urn:pulumi:s::p::test:index:Parent$pulumi:providers:aws::explicit::mock-id-of-explicit",
         });
-        assert.deepEqual(byName.get("alias")?.options.dependsOn, ["urn:pulumi:s::p::test:index:Parent$aws:kms/key:Key::key"]);
+        assert.deepEqual(byName.get("alias")?.options.dependsOn, [
+            "urn:pulumi:s::p::test:index:Parent$aws:kms/key:Key::key",
+        ]);
         assert.deepEqual(byName.get("alias")?.options.aliases, [{ name: "old-alias" }]);
         assert.equal(byName.get("alias")?.options.deleteBeforeReplace, true);
         // Computed values are labelled placeholders, never real-looking ARNs.
@@ -64,10 +77,19 @@ describe("mock-engine harness", () => {
         const run = await runInMockEngine(async () => aws.getCallerIdentity({}), {
             project: "p",
             stack: "s",
-            invokes: { "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: "111122223333", arn: "mock-caller-arn", userId: "mock-user" }) },
+            invokes: {
+                "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+                    accountId: "111122223333",
+                    arn: "mock-caller-arn",
+                    userId: "mock-user",
+                }),
+            },
         });
         assert.equal(run.outputs.accountId, "111122223333");
-        assert.deepEqual(run.invokes.map((i) => i.token), ["aws:index/getCallerIdentity:getCallerIdentity"]);
+        assert.deepEqual(
+            run.invokes.map((i) => i.token),
+            ["aws:index/getCallerIdentity:getCallerIdentity"],
+        );
     });
 
     it("runs several stacks in one process without carrying state over", async () => {
@@ -85,10 +107,23 @@ describe("mock-engine harness", () => {
     it("the real program uses only its explicit providers (no default providers)", async () => {
         for (const stack of ["devnet", "testnet", "mainnet"]) {
             const run = await runStack(stack);
-            const providers = run.resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => `${r.urn}::mock-id-of-${r.name}`);
-            assert.deepEqual(providers.map((p) => p.split("::")[3]), [`${stack}-aws`, `${stack}-kubernetes`, `${stack}-random`]);
-            const withoutExplicitProvider = run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !providers.includes(r.options.provider ?? ""));
-            assert.deepEqual(withoutExplicitProvider.map((r) => r.urn), []);
+            const providers = run.resources
+                .filter((r) => r.type.startsWith("pulumi:providers:"))
+                .map((r) => `${r.urn}::mock-id-of-${r.name}`);
+            assert.deepEqual(
+                providers.map((p) => p.split("::")[3]),
+                [`${stack}-aws`, `${stack}-kubernetes`, `${stack}-random`],
+            );
+            const withoutExplicitProvider = run.resources.filter(
+                (r) =>
+                    r.custom &&
+                    !r.type.startsWith("pulumi:providers:") &&
+                    !providers.includes(r.options.provider ?? ""),
+            );
+            assert.deepEqual(
+                withoutExplicitProvider.map((r) => r.urn),
+                [],
+            );
         }
     });
 });

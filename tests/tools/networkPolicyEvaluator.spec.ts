@@ -173,7 +173,9 @@ describe("networkPolicyEvaluator", () => {
         const egressA1ToA2 = policy("a", "a1-to-a2", {
             podSelector: { matchLabels: { app: "web" } },
             policyTypes: ["Egress"],
-            egress: [{ to: [{ podSelector: { matchLabels: { app: "db" } } }], ports: [{ port: 5432, protocol: "TCP" }] }],
+            egress: [
+                { to: [{ podSelector: { matchLabels: { app: "db" } } }], ports: [{ port: 5432, protocol: "TCP" }] },
+            ],
         });
 
         it("allows exactly the edge when both the egress and the ingress side allow it", () => {
@@ -248,7 +250,10 @@ describe("networkPolicyEvaluator", () => {
         it("`ingress: []` with Ingress in policyTypes denies all ingress; `from: []` allows all sources", () => {
             const denyAll = policy("a", "deny", { podSelector: { matchLabels: { app: "web" } }, ingress: [] });
             assert.equal(isAllowed(cluster([denyAll]), a2, a1, 8080), false);
-            const openRule = policy("a", "open", { podSelector: { matchLabels: { app: "web" } }, ingress: [{ from: [] }] });
+            const openRule = policy("a", "open", {
+                podSelector: { matchLabels: { app: "web" } },
+                ingress: [{ from: [] }],
+            });
             const e = createEvaluator(cluster([denyAll, openRule]));
             assert.equal(e.isAllowed(a2, a1, 8080), true);
             assert.equal(e.isAllowed(b1, a1, 8080), true);
@@ -381,10 +386,13 @@ describe("networkPolicyEvaluator", () => {
             assertFlows(flowsTo([{ port: 53 }]), ["a/client -> a/multi:53/TCP"]);
             assertFlows(flowsTo([{ port: 53, protocol: "UDP" }]), ["a/client -> a/multi:53/UDP"]);
             assertFlows(flowsTo([{ protocol: "UDP" }]), ["a/client -> a/multi:53/UDP"]);
-            assertFlows(flowsTo([{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }]), [
-                "a/client -> a/multi:53/TCP",
-                "a/client -> a/multi:53/UDP",
-            ]);
+            assertFlows(
+                flowsTo([
+                    { port: 53, protocol: "UDP" },
+                    { port: 53, protocol: "TCP" },
+                ]),
+                ["a/client -> a/multi:53/TCP", "a/client -> a/multi:53/UDP"],
+            );
             assert.equal(isAllowed(onlyTo([{ port: 53, protocol: "SCTP" }]), client, multi, 53, "SCTP"), true);
             assert.equal(isAllowed(onlyTo([{ port: 53, protocol: "SCTP" }]), client, multi, 53, "TCP"), false);
         });
@@ -396,10 +404,15 @@ describe("networkPolicyEvaluator", () => {
         it("probes external ports as given: a bare number on TCP and UDP, an object on its protocol", () => {
             const egress = policy("a", "out", {
                 podSelector: { matchLabels: { app: "web" } },
-                egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }, { port: 53, protocol: "UDP" }] }],
+                egress: [
+                    { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443 }, { port: 53, protocol: "UDP" }] },
+                ],
             });
             const c = cluster([egress], { pods: [a1], externalPeers: [{ name: "any", ip: "198.51.100.7" }] });
-            assertFlows(allowedFlows(c), ["a/a1 -> external:any(198.51.100.7):53/UDP", "a/a1 -> external:any(198.51.100.7):443/TCP"]);
+            assertFlows(allowedFlows(c), [
+                "a/a1 -> external:any(198.51.100.7):53/UDP",
+                "a/a1 -> external:any(198.51.100.7):443/TCP",
+            ]);
             assertFlows(allowedFlows(c, { externalPorts: [{ port: 53, protocol: "TCP" }, 443, 8443] }), [
                 "a/a1 -> external:any(198.51.100.7):443/TCP",
             ]);
@@ -509,7 +522,10 @@ describe("networkPolicyEvaluator", () => {
         });
 
         it("omitted, with egress rules: Ingress and Egress (so ingress becomes deny-all)", () => {
-            const p = policy("a", "p", { podSelector: { matchLabels: { app: "web" } }, egress: [{ ports: [{ port: 443 }] }] });
+            const p = policy("a", "p", {
+                podSelector: { matchLabels: { app: "web" } },
+                egress: [{ ports: [{ port: 443 }] }],
+            });
             assert.deepEqual(effectivePolicyTypes(p), ["Ingress", "Egress"]);
             const e = createEvaluator(cluster([p]));
             assert.deepEqual(e.isolation(a1), { ingress: true, egress: true });
@@ -541,27 +557,44 @@ describe("networkPolicyEvaluator", () => {
         it("an omitted spec.podSelector selects every pod of the namespace", () => {
             const p: NetworkPolicy = { metadata: { name: "p", namespace: "a" }, spec: { policyTypes: ["Ingress"] } };
             const e = createEvaluator(cluster([p]));
-            assert.deepEqual([e.isolation(a1).ingress, e.isolation(a2).ingress, e.isolation(b1).ingress], [true, true, false]);
+            assert.deepEqual(
+                [e.isolation(a1).ingress, e.isolation(a2).ingress, e.isolation(b1).ingress],
+                [true, true, false],
+            );
         });
     });
 
     describe("validation", () => {
         const cases: [string, NetworkPolicy, RegExp][] = [
-            ["bad CIDR", policy("a", "p", { ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.0/33" } }] }] }), /invalid CIDR/],
-            ["non-CIDR", policy("a", "p", { ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.1" } }] }] }), /invalid CIDR/],
+            [
+                "bad CIDR",
+                policy("a", "p", { ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.0/33" } }] }] }),
+                /invalid CIDR/,
+            ],
+            [
+                "non-CIDR",
+                policy("a", "p", { ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.1" } }] }] }),
+                /invalid CIDR/,
+            ],
             [
                 "except outside cidr",
-                policy("a", "p", { ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.0/16", except: ["10.1.0.0/24"] } }] }] }),
+                policy("a", "p", {
+                    ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.0/16", except: ["10.1.0.0/24"] } }] }],
+                }),
                 /strict subset/,
             ],
             [
                 "except equal to cidr",
-                policy("a", "p", { ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.0/16", except: ["10.0.0.0/16"] } }] }] }),
+                policy("a", "p", {
+                    ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.0/16", except: ["10.0.0.0/16"] } }] }],
+                }),
                 /strict subset/,
             ],
             [
                 "except of the other family",
-                policy("a", "p", { ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["2001:db8::/32"] } }] }] }),
+                policy("a", "p", {
+                    ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["2001:db8::/32"] } }] }],
+                }),
                 /strict subset/,
             ],
             [
@@ -577,7 +610,9 @@ describe("networkPolicyEvaluator", () => {
             ],
             [
                 "Exists with values",
-                policy("a", "p", { podSelector: { matchExpressions: [{ key: "app", operator: "Exists", values: ["x"] }] } }),
+                policy("a", "p", {
+                    podSelector: { matchExpressions: [{ key: "app", operator: "Exists", values: ["x"] }] },
+                }),
                 /must be empty/,
             ],
             [
@@ -587,12 +622,28 @@ describe("networkPolicyEvaluator", () => {
                 }),
                 /unknown operator/,
             ],
-            ["named port with endPort", policy("a", "p", { ingress: [{ ports: [{ port: "http", endPort: 9000 }] }] }), /named port/],
-            ["endPort below port", policy("a", "p", { ingress: [{ ports: [{ port: 9000, endPort: 80 }] }] }), /endPort/],
+            [
+                "named port with endPort",
+                policy("a", "p", { ingress: [{ ports: [{ port: "http", endPort: 9000 }] }] }),
+                /named port/,
+            ],
+            [
+                "endPort below port",
+                policy("a", "p", { ingress: [{ ports: [{ port: 9000, endPort: 80 }] }] }),
+                /endPort/,
+            ],
             ["endPort without port", policy("a", "p", { ingress: [{ ports: [{ endPort: 80 }] }] }), /endPort/],
             ["port 0", policy("a", "p", { ingress: [{ ports: [{ port: 0 }] }] }), /1-65535/],
-            ["numeric string port", policy("a", "p", { ingress: [{ ports: [{ port: "80" }] }] }), /not a valid port name/],
-            ["bad protocol", policy("a", "p", { ingress: [{ ports: [{ port: 80, protocol: "tcp" as Protocol }] }] }), /protocol/],
+            [
+                "numeric string port",
+                policy("a", "p", { ingress: [{ ports: [{ port: "80" }] }] }),
+                /not a valid port name/,
+            ],
+            [
+                "bad protocol",
+                policy("a", "p", { ingress: [{ ports: [{ port: 80, protocol: "tcp" as Protocol }] }] }),
+                /protocol/,
+            ],
             ["bad policyType", policy("a", "p", { policyTypes: ["ingress" as PolicyType] }), /policyTypes/],
             ["no namespace", { metadata: { name: "p" }, spec: {} }, /metadata.namespace/],
             ["wrong kind", { kind: "CiliumNetworkPolicy", metadata: { name: "p", namespace: "a" } }, /kind/],
@@ -600,7 +651,10 @@ describe("networkPolicyEvaluator", () => {
         for (const [name, bad, message] of cases) {
             it(`rejects ${name}`, () => {
                 const errors = validateNetworkPolicy(bad);
-                assert.ok(errors.some((e) => message.test(e)), errors.join("; ") || "no error reported");
+                assert.ok(
+                    errors.some((e) => message.test(e)),
+                    errors.join("; ") || "no error reported",
+                );
                 assert.throws(() => createEvaluator(cluster([bad])), message);
             });
         }
@@ -610,7 +664,12 @@ describe("networkPolicyEvaluator", () => {
             assert.deepEqual(
                 validateNetworkPolicy(
                     policy("a", "p", {
-                        ingress: [{ from: [{ ipBlock: { cidr: "2001:db8::/32", except: ["2001:db8:1::/48"] } }], ports: [{ port: "http" }] }],
+                        ingress: [
+                            {
+                                from: [{ ipBlock: { cidr: "2001:db8::/32", except: ["2001:db8:1::/48"] } }],
+                                ports: [{ port: "http" }],
+                            },
+                        ],
                     }),
                 ),
                 [],
@@ -620,7 +679,10 @@ describe("networkPolicyEvaluator", () => {
         it("rejects pods in undeclared namespaces, duplicates, unknown endpoints and external-to-external queries", () => {
             assert.throws(() => createEvaluator(cluster([], { pods: [pod("nowhere", "x", {}, [])] })), /not declared/);
             assert.throws(() => createEvaluator(cluster([], { pods: [a1, a1] })), /declared twice/);
-            assert.throws(() => createEvaluator(cluster([], { externalPeers: [{ name: "x", ip: "10.0.0.300" }] })), /invalid ip/);
+            assert.throws(
+                () => createEvaluator(cluster([], { externalPeers: [{ name: "x", ip: "10.0.0.300" }] })),
+                /invalid ip/,
+            );
             const e = createEvaluator(cluster([]));
             assert.throws(() => e.isAllowed(pod("a", "ghost", {}, []), a1, 8080), /not a pod of the cluster/);
             assert.throws(() => e.isAllowed(ext, { name: "y", ip: "10.0.0.1" }, 80), /no pod at either end/);
@@ -668,7 +730,13 @@ describe("networkPolicyEvaluator", () => {
                     policyTypes: ["Ingress"],
                     ingress: [
                         {
-                            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
+                            from: [
+                                {
+                                    namespaceSelector: {
+                                        matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" },
+                                    },
+                                },
+                            ],
                             ports: [{ port: 3200 }, { port: 3201 }],
                         },
                     ],
@@ -685,7 +753,11 @@ describe("networkPolicyEvaluator", () => {
                 }),
             ];
             const c: Cluster = {
-                namespaces: [{ name: "kube-system" }, { name: "ingress-nginx" }, { name: "net", labels: { network: "devnet" } }],
+                namespaces: [
+                    { name: "kube-system" },
+                    { name: "ingress-nginx" },
+                    { name: "net", labels: { network: "devnet" } },
+                ],
                 pods: [kubeDns, relay, kms, nginx],
                 externalPeers: [aws],
                 policies,
@@ -700,9 +772,7 @@ describe("networkPolicyEvaluator", () => {
                 "ingress-nginx/controller -> net/relay:3201/TCP",
             ];
             // kube-system and ingress-nginx have no policies: they may talk to each other and out.
-            const unrestricted = allowedFlows(c).filter(
-                (f) => !f.startsWith("net/") && !/ -> net\//.test(f),
-            );
+            const unrestricted = allowedFlows(c).filter((f) => !f.startsWith("net/") && !/ -> net\//.test(f));
             const actual = allowedFlows(c).filter((f) => !unrestricted.includes(f));
             assertFlows(actual, expected);
             assert.ok(unrestricted.includes("ingress-nginx/controller -> external:aws-apis(203.0.113.10):443/TCP"));
@@ -721,10 +791,12 @@ describe("networkPolicyEvaluator", () => {
             const policies: NetworkPolicy[] = [];
             for (const { name: ns } of namespaces) {
                 for (let j = 0; j < 10; j++) {
-                    pods.push(pod(ns, `p${j}`, { app: `app${j}`, tier: j % 2 === 0 ? "front" : "back" }, [
-                        { name: "http", containerPort: 8000 + j },
-                        { name: "metrics", containerPort: 9090 },
-                    ]));
+                    pods.push(
+                        pod(ns, `p${j}`, { app: `app${j}`, tier: j % 2 === 0 ? "front" : "back" }, [
+                            { name: "http", containerPort: 8000 + j },
+                            { name: "metrics", containerPort: 9090 },
+                        ]),
+                    );
                 }
                 policies.push(defaultDeny(ns));
                 for (let j = 0; j < 9; j++) {
@@ -733,9 +805,18 @@ describe("networkPolicyEvaluator", () => {
                             podSelector: { matchLabels: { app: `app${j + 1}` } },
                             policyTypes: ["Ingress"],
                             ingress: [
-                                { from: [{ podSelector: { matchLabels: { app: `app${j}` } } }], ports: [{ port: "http" }] },
                                 {
-                                    from: [{ namespaceSelector: { matchExpressions: [{ key: "index", operator: "In", values: ["0"] }] } }],
+                                    from: [{ podSelector: { matchLabels: { app: `app${j}` } } }],
+                                    ports: [{ port: "http" }],
+                                },
+                                {
+                                    from: [
+                                        {
+                                            namespaceSelector: {
+                                                matchExpressions: [{ key: "index", operator: "In", values: ["0"] }],
+                                            },
+                                        },
+                                    ],
                                     ports: [{ port: 9090 }],
                                 },
                             ],
@@ -744,8 +825,14 @@ describe("networkPolicyEvaluator", () => {
                             podSelector: { matchLabels: { app: `app${j}` } },
                             policyTypes: ["Egress"],
                             egress: [
-                                { to: [{ podSelector: { matchLabels: { app: `app${j + 1}` } } }], ports: [{ port: "http" }] },
-                                { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }], ports: [{ port: 443 }] },
+                                {
+                                    to: [{ podSelector: { matchLabels: { app: `app${j + 1}` } } }],
+                                    ports: [{ port: "http" }],
+                                },
+                                {
+                                    to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }],
+                                    ports: [{ port: 443 }],
+                                },
                             ],
                         }),
                     );
@@ -817,7 +904,9 @@ describe("networkPolicyEvaluator", () => {
         const rulesArb = <K extends "from" | "to">(key: K) =>
             fc.option(
                 fc.array(
-                    fc.record({ peers: peersArb, ports: portsArb }).map(({ peers, ports }) => ({ [key]: peers, ports })),
+                    fc
+                        .record({ peers: peersArb, ports: portsArb })
+                        .map(({ peers, ports }) => ({ [key]: peers, ports })),
                     { maxLength: 2 },
                 ),
                 { nil: undefined },
@@ -826,7 +915,12 @@ describe("networkPolicyEvaluator", () => {
             .record({
                 namespace: namespaceArb,
                 podSelector: selectorArb,
-                policyTypes: fc.constantFrom<PolicyType[] | undefined>(undefined, ["Ingress"], ["Egress"], ["Ingress", "Egress"]),
+                policyTypes: fc.constantFrom<PolicyType[] | undefined>(
+                    undefined,
+                    ["Ingress"],
+                    ["Egress"],
+                    ["Ingress", "Egress"],
+                ),
                 ingress: rulesArb("from"),
                 egress: rulesArb("to"),
             })
@@ -854,7 +948,10 @@ describe("networkPolicyEvaluator", () => {
             .record({
                 namespaceLabels: fc.tuple(
                     ...NS.map(() =>
-                        fc.record({ team: fc.constantFrom("x", "y"), env: fc.constantFrom("prod", "dev") }, { requiredKeys: ["team"] }),
+                        fc.record(
+                            { team: fc.constantFrom("x", "y"), env: fc.constantFrom("prod", "dev") },
+                            { requiredKeys: ["team"] },
+                        ),
                     ),
                 ),
                 pods: fc.array(podArb, { minLength: 1, maxLength: 5 }),
@@ -869,7 +966,11 @@ describe("networkPolicyEvaluator", () => {
             })
             .map(({ namespaceLabels, pods, externalPeers, policies }) => ({
                 namespaces: NS.map((name, i) => ({ name, labels: namespaceLabels[i] })),
-                pods: pods.map(({ ip, ...rest }, i) => ({ ...rest, name: `p${i}`, ...(ip === undefined ? {} : { ip }) })),
+                pods: pods.map(({ ip, ...rest }, i) => ({
+                    ...rest,
+                    name: `p${i}`,
+                    ...(ip === undefined ? {} : { ip }),
+                })),
                 externalPeers,
                 policies: policies.map((p, i) => ({ ...p, metadata: { ...p.metadata, name: `pol${i}` } })),
             }));
@@ -893,7 +994,12 @@ describe("networkPolicyEvaluator", () => {
                     assert.deepEqual(flowsOf(withPolicies(c, [])), all);
                     const permissive = c.policies.map((p) => ({
                         ...p,
-                        spec: { podSelector: p.spec?.podSelector, policyTypes: effectivePolicyTypes(p), ingress: [{}], egress: [{}] },
+                        spec: {
+                            podSelector: p.spec?.podSelector,
+                            policyTypes: effectivePolicyTypes(p),
+                            ingress: [{}],
+                            egress: [{}],
+                        },
                     }));
                     assert.deepEqual(flowsOf(withPolicies(c, permissive)), all);
                     assert.deepEqual(subset(flowsOf(c), all), []);
@@ -929,7 +1035,11 @@ describe("networkPolicyEvaluator", () => {
                     let touchesIsolated = false;
                     let touchesOpen = false;
                     for (const p of c.pods) {
-                        if (p.namespace !== added.metadata?.namespace || !labelSelectorMatches(selector, p.labels ?? {})) continue;
+                        if (
+                            p.namespace !== added.metadata?.namespace ||
+                            !labelSelectorMatches(selector, p.labels ?? {})
+                        )
+                            continue;
                         const isolation = before.isolation(p);
                         for (const type of types) {
                             const isolated = type === "Ingress" ? isolation.ingress : isolation.egress;
@@ -973,7 +1083,12 @@ describe("networkPolicyEvaluator", () => {
         it("is independent of policy order and of duplicated policies", () => {
             fc.assert(
                 fc.property(
-                    clusterArb.chain((c) => fc.tuple(fc.constant(c), fc.shuffledSubarray([...c.policies], { minLength: c.policies.length }))),
+                    clusterArb.chain((c) =>
+                        fc.tuple(
+                            fc.constant(c),
+                            fc.shuffledSubarray([...c.policies], { minLength: c.policies.length }),
+                        ),
+                    ),
                     ([c, shuffled]) => {
                         const flows = flowsOf(c);
                         assert.deepEqual(flowsOf(withPolicies(c, shuffled)), flows);
@@ -1009,11 +1124,20 @@ function refInCidr(ip: string, cidr: string): boolean {
 function refPeer(c: Cluster, peer: NetworkPolicyPeer, policyNamespace: string, who: Endpoint): boolean {
     if (peer.ipBlock) {
         const ip = who.ip;
-        return ip !== undefined && refInCidr(ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((x) => refInCidr(ip, x));
+        return (
+            ip !== undefined &&
+            refInCidr(ip, peer.ipBlock.cidr) &&
+            !(peer.ipBlock.except ?? []).some((x) => refInCidr(ip, x))
+        );
     }
     if (!isPod(who)) return false;
-    const nsLabels = { ...c.namespaces.find((n) => n.name === who.namespace)?.labels, "kubernetes.io/metadata.name": who.namespace };
-    const nsOk = peer.namespaceSelector ? refSelector(peer.namespaceSelector, nsLabels) : who.namespace === policyNamespace;
+    const nsLabels = {
+        ...c.namespaces.find((n) => n.name === who.namespace)?.labels,
+        "kubernetes.io/metadata.name": who.namespace,
+    };
+    const nsOk = peer.namespaceSelector
+        ? refSelector(peer.namespaceSelector, nsLabels)
+        : who.namespace === policyNamespace;
     return nsOk && (peer.podSelector ? refSelector(peer.podSelector, { ...who.labels }) : true);
 }
 
@@ -1021,13 +1145,26 @@ function refPort(p: NetworkPolicyPort, port: number, protocol: Protocol, destina
     if ((p.protocol ?? "TCP") !== protocol) return false;
     if (p.port === undefined || p.port === null) return true;
     if (typeof p.port === "string") {
-        return isPod(destination) && destination.ports.some((cp) => cp.name === p.port && cp.containerPort === port && (cp.protocol ?? "TCP") === protocol);
+        return (
+            isPod(destination) &&
+            destination.ports.some(
+                (cp) => cp.name === p.port && cp.containerPort === port && (cp.protocol ?? "TCP") === protocol,
+            )
+        );
     }
     return p.endPort === undefined || p.endPort === null ? port === p.port : port >= p.port && port <= p.endPort;
 }
 
 /** Whether `owner`'s `type` direction allows talking with `other` (the destination is `destination`). */
-function refSide(c: Cluster, owner: Endpoint, type: PolicyType, other: Endpoint, destination: Endpoint, port: number, protocol: Protocol): boolean {
+function refSide(
+    c: Cluster,
+    owner: Endpoint,
+    type: PolicyType,
+    other: Endpoint,
+    destination: Endpoint,
+    port: number,
+    protocol: Protocol,
+): boolean {
     if (!isPod(owner)) return true;
     const selecting = c.policies.filter(
         (p) =>
@@ -1039,11 +1176,19 @@ function refSide(c: Cluster, owner: Endpoint, type: PolicyType, other: Endpoint,
     return selecting.some((p) => {
         const rules: { peers?: NetworkPolicyPeer[] | null; ports?: NetworkPolicyPort[] | null }[] =
             type === "Ingress"
-                ? (p.spec?.ingress ?? []).map((r) => ({ peers: r.from as NetworkPolicyPeer[], ports: r.ports as NetworkPolicyPort[] }))
-                : (p.spec?.egress ?? []).map((r) => ({ peers: r.to as NetworkPolicyPeer[], ports: r.ports as NetworkPolicyPort[] }));
+                ? (p.spec?.ingress ?? []).map((r) => ({
+                      peers: r.from as NetworkPolicyPeer[],
+                      ports: r.ports as NetworkPolicyPort[],
+                  }))
+                : (p.spec?.egress ?? []).map((r) => ({
+                      peers: r.to as NetworkPolicyPeer[],
+                      ports: r.ports as NetworkPolicyPort[],
+                  }));
         return rules.some(
             (r) =>
-                (!r.peers || r.peers.length === 0 || r.peers.some((peer) => refPeer(c, peer, p.metadata?.namespace ?? "", other))) &&
+                (!r.peers ||
+                    r.peers.length === 0 ||
+                    r.peers.some((peer) => refPeer(c, peer, p.metadata?.namespace ?? "", other))) &&
                 (!r.ports || r.ports.length === 0 || r.ports.some((pp) => refPort(pp, port, protocol, destination))),
         );
     });

@@ -19,19 +19,43 @@ const resource = (name: string, parent: string, protect = false): RecordedResour
     custom: true,
     inputs: {},
     secretPaths: [],
-    options: { protect, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], additionalSecretOutputs: [], replaceOnChanges: [], dependsOn: [], aliases: [] },
+    options: {
+        protect,
+        retainOnDelete: false,
+        deleteBeforeReplace: false,
+        ignoreChanges: [],
+        additionalSecretOutputs: [],
+        replaceOnChanges: [],
+        dependsOn: [],
+        aliases: [],
+    },
 });
 
 describe("offline plan", () => {
     it("parses <stack> [--json] [--policies] and nothing else", () => {
         assert.deepEqual(parsePlanArguments(["devnet"]), { stack: "devnet", json: false, policies: false });
-        assert.deepEqual(parsePlanArguments(["--json", "mainnet", "--policies"]), { stack: "mainnet", json: true, policies: true });
-        for (const bad of [[], ["a", "b"], ["devnet", "--yaml"]]) assert.throws(() => parsePlanArguments(bad), /usage: npm run plan -- <stack> \[--json\] \[--policies\]/);
+        assert.deepEqual(parsePlanArguments(["--json", "mainnet", "--policies"]), {
+            stack: "mainnet",
+            json: true,
+            policies: true,
+        });
+        for (const bad of [[], ["a", "b"], ["devnet", "--yaml"]])
+            assert.throws(() => parsePlanArguments(bad), /usage: npm run plan -- <stack> \[--json\] \[--policies\]/);
     });
 
     it("indents children under their parents and marks protected resources", () => {
-        const tree = renderTree([resource("a", "urn:stack"), resource("b", "urn:a", true), resource("c", "urn:b"), resource("d", "urn:stack")]);
-        assert.deepEqual(tree, ["test:index:T  a", "  test:index:T  b  [protected]", "    test:index:T  c", "test:index:T  d"]);
+        const tree = renderTree([
+            resource("a", "urn:stack"),
+            resource("b", "urn:a", true),
+            resource("c", "urn:b"),
+            resource("d", "urn:stack"),
+        ]);
+        assert.deepEqual(tree, [
+            "test:index:T  a",
+            "  test:index:T  b  [protected]",
+            "    test:index:T  c",
+            "test:index:T  d",
+        ]);
         assert.deepEqual(countByType([resource("a", "x"), resource("b", "x")]), [["test:index:T", 2]]);
     });
 
@@ -39,9 +63,14 @@ describe("offline plan", () => {
         const { code, out } = await plan("devnet");
         assert.equal(code, 0);
         const lines = out.split("\n");
-        assert.match(lines[0], /^Stack devnet: \d+ resources \(offline plan under the mock engine; computed values are placeholders\)$/);
+        assert.match(
+            lines[0],
+            /^Stack devnet: \d+ resources \(offline plan under the mock engine; computed values are placeholders\)$/,
+        );
         assert.ok(lines.includes("messaging:platform:MessagingPlatform  messaging-devnet"));
-        assert.ok(lines.includes("    kubernetes:networking.k8s.io/v1:NetworkPolicy  messaging-devnet-traffic-default-deny"));
+        assert.ok(
+            lines.includes("    kubernetes:networking.k8s.io/v1:NetworkPolicy  messaging-devnet-traffic-default-deny"),
+        );
         assert.ok(lines.includes("     8  aws:secretsmanager/secret:Secret"));
     });
 
@@ -49,8 +78,17 @@ describe("offline plan", () => {
         const { code, out } = await plan("testnet", "--json");
         assert.equal(code, 0);
         const resources = JSON.parse(out) as RecordedResource[];
-        assert.ok(resources.some((r) => r.type === "aws:kms/key:Key" && r.options.protect === true && r.inputs.enableKeyRotation === true));
-        assert.ok(resources.every((r) => typeof r.urn === "string" && typeof r.parent === "string" && "inputs" in r && "options" in r));
+        assert.ok(
+            resources.some(
+                (r) =>
+                    r.type === "aws:kms/key:Key" && r.options.protect === true && r.inputs.enableKeyRotation === true,
+            ),
+        );
+        assert.ok(
+            resources.every(
+                (r) => typeof r.urn === "string" && typeof r.parent === "string" && "inputs" in r && "options" in r,
+            ),
+        );
     });
 
     it("--policies reports no violation on the committed stacks and exits 0", async () => {
@@ -63,6 +101,9 @@ describe("offline plan", () => {
         const result = spawnSync("npm", ["run", "-s", "plan", "--", "staging"], { cwd: REPO_ROOT, encoding: "utf8" });
         assert.equal(result.status, 1);
         assert.equal(result.stdout, "");
-        assert.equal(result.stderr.trim(), 'unknown stack "staging": there is no Pulumi.staging.yaml (known stacks: devnet, mainnet, testnet)');
+        assert.equal(
+            result.stderr.trim(),
+            'unknown stack "staging": there is no Pulumi.staging.yaml (known stacks: devnet, mainnet, testnet)',
+        );
     });
 });

@@ -1,6 +1,12 @@
 import * as assert from "node:assert/strict";
 import { NETWORK_FLOORS, OperatorSecretsPresence, parseStackConfig, StackConfigError } from "../../components/config";
-import { checkCronSchedule, checkNetworkCidr, checkPinnedImage, otherNetworkNamed, parseImageReference } from "../../components/validators";
+import {
+    checkCronSchedule,
+    checkNetworkCidr,
+    checkPinnedImage,
+    otherNetworkNamed,
+    parseImageReference,
+} from "../../components/validators";
 import program from "../../index";
 import { registeredBeforeFailure } from "../../harness/mockEngine";
 import { rawStackConfig, runStack } from "../../harness/stack";
@@ -8,13 +14,20 @@ import { rawStackConfig, runStack } from "../../harness/stack";
 const ALL_SECRETS: OperatorSecretsPresence = { covenantSqlCredentials: "secret", jwtPublicKey: "secret" };
 
 /** The lines of a StackConfigError after the header, or a failure if the config was accepted. */
-function problemLines(stack: string, raw: Record<string, unknown>, secrets: OperatorSecretsPresence = ALL_SECRETS): string[] {
+function problemLines(
+    stack: string,
+    raw: Record<string, unknown>,
+    secrets: OperatorSecretsPresence = ALL_SECRETS,
+): string[] {
     try {
         parseStackConfig(raw, stack, secrets);
     } catch (error) {
         assert.ok(error instanceof StackConfigError, `expected StackConfigError, got ${String(error)}`);
         const [header, ...lines] = error.message.split("\n");
-        assert.equal(header, `Invalid stack config: ${lines.length} problem${lines.length === 1 ? "" : "s"}. Edit Pulumi.${stack}.yaml:`);
+        assert.equal(
+            header,
+            `Invalid stack config: ${lines.length} problem${lines.length === 1 ? "" : "s"}. Edit Pulumi.${stack}.yaml:`,
+        );
         assert.equal(error.problems.length, lines.length);
         return lines;
     }
@@ -44,13 +57,17 @@ const BAD_CONFIGS: BadConfigCase[] = [
         title: "a missing section",
         stack: "devnet",
         mutate: (raw) => delete raw.backups,
-        expected: [`${P}backups: got (missing); allowed: Invalid input: expected object, received undefined (required)`],
+        expected: [
+            `${P}backups: got (missing); allowed: Invalid input: expected object, received undefined (required)`,
+        ],
     },
     {
         title: "a wrong type",
         stack: "testnet",
         mutate: (raw) => (raw.services.kmsService.replicas = "two"),
-        expected: [`${P}services.kmsService.replicas: got "two"; allowed: an integer from 2 to 100 (the testnet minimum is 2)`],
+        expected: [
+            `${P}services.kmsService.replicas: got "two"; allowed: an integer from 2 to 100 (the testnet minimum is 2)`,
+        ],
     },
     {
         title: "a boolean given as a string",
@@ -68,7 +85,9 @@ const BAD_CONFIGS: BadConfigCase[] = [
         title: "kms-service replicas below the mainnet minimum",
         stack: "mainnet",
         mutate: (raw) => (raw.services.kmsService.replicas = 1),
-        expected: [`${P}services.kmsService.replicas: got 1; allowed: an integer from 2 to 100 (the mainnet minimum is 2)`],
+        expected: [
+            `${P}services.kmsService.replicas: got 1; allowed: an integer from 2 to 100 (the mainnet minimum is 2)`,
+        ],
     },
     {
         title: "an HPA minimum below the network minimum",
@@ -82,14 +101,18 @@ const BAD_CONFIGS: BadConfigCase[] = [
         title: "an HPA whose minimum exceeds its maximum",
         stack: "testnet",
         mutate: (raw) => (raw.services.relay.autoscaling = { minReplicas: 6, maxReplicas: 5 }),
-        expected: [`${P}services.relay.autoscaling.minReplicas: got 6; allowed: an integer <= autoscaling.maxReplicas (5)`],
+        expected: [
+            `${P}services.relay.autoscaling.minReplicas: got 6; allowed: an integer <= autoscaling.maxReplicas (5)`,
+        ],
     },
     {
         title: "a latest image",
         stack: "devnet",
         mutate: (raw) => (raw.services.relay.image = "registry.example.org/messaging/relay:latest"),
         expected: [
-            `${P}services.relay.image: got "registry.example.org/messaging/relay:latest"; allowed: an image pinned to a version tag or a sha256 digest, e.g. registry.example.org/team/app:1.4.2 or …@sha256:<64 hex> (never latest or untagged)`,
+            `${P}services.relay.image: got "registry.example.org/messaging/relay:latest"; allowed: an ` +
+                `image pinned to a version tag or a sha256 digest, e.g. registry.example.org/team/app:1.4.2 ` +
+                `or …@sha256:<64 hex> (never latest or untagged)`,
         ],
     },
     {
@@ -97,7 +120,9 @@ const BAD_CONFIGS: BadConfigCase[] = [
         stack: "devnet",
         mutate: (raw) => (raw.services.kmsService.image = "registry.example.org:5000/messaging/kms-service"),
         expected: [
-            `${P}services.kmsService.image: got "registry.example.org:5000/messaging/kms-service"; allowed: an image pinned to a version tag or a sha256 digest, e.g. registry.example.org/team/app:1.4.2 or …@sha256:<64 hex> (never latest or untagged)`,
+            `${P}services.kmsService.image: got "registry.example.org:5000/messaging/kms-service"; ` +
+                `allowed: an image pinned to a version tag or a sha256 digest, e.g. ` +
+                `registry.example.org/team/app:1.4.2 or …@sha256:<64 hex> (never latest or untagged)`,
         ],
     },
     {
@@ -105,7 +130,8 @@ const BAD_CONFIGS: BadConfigCase[] = [
         stack: "devnet",
         mutate: (raw) => (raw.backups.schedule = "0 */6 * *"),
         expected: [
-            `${P}backups.schedule: got "0 */6 * *"; allowed: a five-field cron expression (minute hour day-of-month month day-of-week, e.g. "0 */6 * * *") or a macro such as @daily`,
+            `${P}backups.schedule: got "0 */6 * *"; allowed: a five-field cron expression (minute hour ` +
+                `day-of-month month day-of-week, e.g. "0 */6 * * *") or a macro such as @daily`,
         ],
     },
     {
@@ -113,7 +139,8 @@ const BAD_CONFIGS: BadConfigCase[] = [
         stack: "devnet",
         mutate: (raw) => (raw.backups.schedule = "0 24 * * *"),
         expected: [
-            `${P}backups.schedule: got "0 24 * * *"; allowed: a five-field cron expression (minute hour day-of-month month day-of-week, e.g. "0 */6 * * *") or a macro such as @daily`,
+            `${P}backups.schedule: got "0 24 * * *"; allowed: a five-field cron expression (minute hour ` +
+                `day-of-month month day-of-week, e.g. "0 */6 * * *") or a macro such as @daily`,
         ],
     },
     {
@@ -126,36 +153,48 @@ const BAD_CONFIGS: BadConfigCase[] = [
         title: "a malformed CIDR",
         stack: "testnet",
         mutate: (raw) => (raw.externalStores.redis.cidrs = ["10.20.1.0/33"]),
-        expected: [`${P}externalStores.redis.cidrs[0]: got "10.20.1.0/33"; allowed: a network CIDR with no host bits set, e.g. 10.20.0.0/16 or 2001:db8::/32`],
+        expected: [
+            `${P}externalStores.redis.cidrs[0]: got "10.20.1.0/33"; allowed: a network CIDR with no host bits set, e.g. 10.20.0.0/16 or 2001:db8::/32`,
+        ],
     },
     {
         title: "a CIDR with host bits set",
         stack: "testnet",
         mutate: (raw) => (raw.chain.rpcCidrs = ["203.0.113.5/28"]),
         expected: [
-            `${P}chain.rpcCidrs[0]: got "203.0.113.5/28"; allowed: a network CIDR with no host bits set, e.g. 10.20.0.0/16 or 2001:db8::/32 (did you mean 203.0.113.0/28?)`,
+            `${P}chain.rpcCidrs[0]: got "203.0.113.5/28"; allowed: a network CIDR with no host bits ` +
+                `set, e.g. 10.20.0.0/16 or 2001:db8::/32 (did you mean 203.0.113.0/28?)`,
         ],
     },
     {
         title: "a malformed hostname",
         stack: "devnet",
         mutate: (raw) => (raw.externalStores.postgres.host = "postgres..devnet.example.org"),
-        expected: [`${P}externalStores.postgres.host: got "postgres..devnet.example.org"; allowed: a DNS hostname such as db.devnet.example.org`],
+        expected: [
+            `${P}externalStores.postgres.host: got "postgres..devnet.example.org"; allowed: a DNS hostname such as db.devnet.example.org`,
+        ],
     },
     {
         title: "a malformed OIDC provider ARN",
         stack: "devnet",
         mutate: (raw) => (raw.cluster.oidcProviderArn = "arn:aws:iam::111122223333:role/not-a-provider"),
         expected: [
-            `${P}cluster.oidcProviderArn: got "arn:aws:iam::111122223333:role/not-a-provider"; allowed: an EKS OIDC provider ARN: arn:aws:iam::<12-digit account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>`,
+            `${P}cluster.oidcProviderArn: got "arn:aws:iam::111122223333:role/not-a-provider"; allowed: ` +
+                `an EKS OIDC provider ARN: arn:aws:iam::<12-digit ` +
+                `account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>`,
         ],
     },
     {
         title: "an OIDC issuer that does not match the provider ARN",
         stack: "devnet",
-        mutate: (raw) => (raw.cluster.oidcIssuerUrl = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE0000000000000000000000000"),
+        mutate: (raw) =>
+            (raw.cluster.oidcIssuerUrl =
+                "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE0000000000000000000000000"),
         expected: [
-            `${P}cluster.oidcIssuerUrl: got "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE0000000000000000000000000"; allowed: https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE (the issuer the OIDC provider ARN names)`,
+            `${P}cluster.oidcIssuerUrl: got ` +
+                `"https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE0000000000000000000000000"; allowed: ` +
+                `https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE (the issuer ` +
+                `the OIDC provider ARN names)`,
         ],
     },
     {
@@ -165,7 +204,9 @@ const BAD_CONFIGS: BadConfigCase[] = [
             raw.cluster.oidcProviderArn = raw.cluster.oidcProviderArn.replace("111122223333", "999988887777");
         },
         expected: [
-            `${P}cluster.oidcProviderArn: got "arn:aws:iam::999988887777:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"; allowed: an OIDC provider in this network's account 111122223333 (aws.accountId)`,
+            `${P}cluster.oidcProviderArn: got ` +
+                `"arn:aws:iam::999988887777:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"; ` +
+                `allowed: an OIDC provider in this network's account 111122223333 (aws.accountId)`,
         ],
     },
     {
@@ -173,21 +214,27 @@ const BAD_CONFIGS: BadConfigCase[] = [
         stack: "testnet",
         mutate: (raw) => (raw.chain.messageNodeRegistryAddress = "0x610178da211fef7d417bc0e6fed39f05609ad78"),
         expected: [
-            `${P}chain.messageNodeRegistryAddress: got "0x610178da211fef7d417bc0e6fed39f05609ad78"; allowed: an EVM address: 0x followed by 40 hex digits, not the zero address`,
+            `${P}chain.messageNodeRegistryAddress: got "0x610178da211fef7d417bc0e6fed39f05609ad78"; ` +
+                `allowed: an EVM address: 0x followed by 40 hex digits, not the zero address`,
         ],
     },
     {
         title: "the zero address",
         stack: "testnet",
         mutate: (raw) => (raw.chain.keyRegistryAddress = "0x0000000000000000000000000000000000000000"),
-        expected: [`${P}chain.keyRegistryAddress: got "0x0000000000000000000000000000000000000000"; allowed: an EVM address: 0x followed by 40 hex digits, not the zero address`],
+        expected: [
+            `${P}chain.keyRegistryAddress: got "0x0000000000000000000000000000000000000000"; allowed: ` +
+                `an EVM address: 0x followed by 40 hex digits, not the zero address`,
+        ],
     },
     {
         title: "a testnet stack pointing at a mainnet endpoint",
         stack: "testnet",
         mutate: (raw) => (raw.externalStores.postgres.host = "postgres.mainnet.example.org"),
         expected: [
-            `${P}externalStores.postgres.host: got "postgres.mainnet.example.org"; allowed: a value of the testnet network (this one names mainnet; endpoints, ARNs, buckets and hostnames never cross networks)`,
+            `${P}externalStores.postgres.host: got "postgres.mainnet.example.org"; allowed: a value of ` +
+                `the testnet network (this one names mainnet; endpoints, ARNs, buckets and hostnames never ` +
+                `cross networks)`,
         ],
     },
     {
@@ -195,28 +242,32 @@ const BAD_CONFIGS: BadConfigCase[] = [
         stack: "mainnet",
         mutate: (raw) => (raw.chain.rpcUrl = "https://rpc.testnet.l2.example.org"),
         expected: [
-            `${P}chain.rpcUrl: got "https://rpc.testnet.l2.example.org"; allowed: a value of the mainnet network (this one names testnet; endpoints, ARNs, buckets and hostnames never cross networks)`,
+            `${P}chain.rpcUrl: got "https://rpc.testnet.l2.example.org"; allowed: a value of the ` +
+                `mainnet network (this one names testnet; endpoints, ARNs, buckets and hostnames never ` +
+                `cross networks)`,
         ],
     },
     {
         title: "a stack file that claims another network",
         stack: "testnet",
         mutate: (raw) => (raw.network = "mainnet"),
-        expected: [`${P}network: got "mainnet"; allowed: "testnet" (the stack is named testnet; a stack never deploys another network)`],
+        expected: [
+            `${P}network: got "mainnet"; allowed: "testnet" (the stack is named testnet; a stack never deploys another network)`,
+        ],
     },
     {
         title: "an unknown network",
         stack: "devnet",
         mutate: (raw) => (raw.network = "staging"),
-        expected: [
-            `${P}network: got "staging"; allowed: one of devnet, testnet, mainnet`,
-        ],
+        expected: [`${P}network: got "staging"; allowed: one of devnet, testnet, mainnet`],
     },
     {
         title: "unprotected stateful resources on mainnet",
         stack: "mainnet",
         mutate: (raw) => (raw.protectStatefulResources = false),
-        expected: [`${P}protectStatefulResources: got false; allowed: true (stateful resources are always protected on mainnet)`],
+        expected: [
+            `${P}protectStatefulResources: got false; allowed: true (stateful resources are always protected on mainnet)`,
+        ],
     },
     {
         title: "a seven-day KMS deletion window on testnet",
@@ -228,9 +279,16 @@ const BAD_CONFIGS: BadConfigCase[] = [
         title: "an in-cluster chain outside devnet",
         stack: "mainnet",
         mutate: (raw) => {
-            raw.chain = { mode: "in-cluster", chainId: 59144, keyRegistryAddress: raw.chain.keyRegistryAddress, messageNodeRegistryAddress: raw.chain.messageNodeRegistryAddress };
+            raw.chain = {
+                mode: "in-cluster",
+                chainId: 59144,
+                keyRegistryAddress: raw.chain.keyRegistryAddress,
+                messageNodeRegistryAddress: raw.chain.messageNodeRegistryAddress,
+            };
         },
-        expected: [`${P}chain.mode: got "in-cluster"; allowed: external (only devnet runs its own chain stack; mainnet uses a public L2 RPC)`],
+        expected: [
+            `${P}chain.mode: got "in-cluster"; allowed: external (only devnet runs its own chain stack; mainnet uses a public L2 RPC)`,
+        ],
     },
     {
         title: "a port outside 1-65535",
@@ -242,31 +300,41 @@ const BAD_CONFIGS: BadConfigCase[] = [
         title: "ports clashing within a pod",
         stack: "devnet",
         mutate: (raw) => (raw.services.kmsService.ports = { http: 3300, metrics: 3300 }),
-        expected: [`${P}services.kmsService.ports.metrics: got 3300; allowed: a port not already used by ports.http in the same pod`],
+        expected: [
+            `${P}services.kmsService.ports.metrics: got 3300; allowed: a port not already used by ports.http in the same pod`,
+        ],
     },
     {
         title: "a probe path without a leading slash",
         stack: "devnet",
         mutate: (raw) => (raw.services.relay.probes = { health: "health", ready: "/ready" }),
-        expected: [`${P}services.relay.probes.health: got "health"; allowed: an HTTP path starting with /, e.g. /health`],
+        expected: [
+            `${P}services.relay.probes.health: got "health"; allowed: an HTTP path starting with /, e.g. /health`,
+        ],
     },
     {
         title: "limits below requests",
         stack: "devnet",
         mutate: (raw) => (raw.services.kmsService.resources.limits.memory = "64Mi"),
-        expected: [`${P}services.kmsService.resources.limits.memory: got "64Mi"; allowed: a quantity >= requests.memory (128Mi)`],
+        expected: [
+            `${P}services.kmsService.resources.limits.memory: got "64Mi"; allowed: a quantity >= requests.memory (128Mi)`,
+        ],
     },
     {
         title: "a misspelt setting",
         stack: "devnet",
         mutate: (raw) => (raw.backups.retentionDay = 7),
-        expected: [`${P}backups.retentionDay: got 7; allowed: no such setting (check the spelling against the README's config reference)`],
+        expected: [
+            `${P}backups.retentionDay: got 7; allowed: no such setting (check the spelling against the README's config reference)`,
+        ],
     },
     {
         title: "an empty ingress-controller namespace label map",
         stack: "devnet",
         mutate: (raw) => (raw.ingress.namespaceLabels = {}),
-        expected: [`${P}ingress.namespaceLabels: got {}; allowed: at least one label that selects the namespace, e.g. kubernetes.io/metadata.name: ingress-nginx`],
+        expected: [
+            `${P}ingress.namespaceLabels: got {}; allowed: at least one label that selects the namespace, e.g. kubernetes.io/metadata.name: ingress-nginx`,
+        ],
     },
     {
         title: "a cluster given neither directly nor by StackReference",
@@ -283,8 +351,10 @@ const BAD_CONFIGS: BadConfigCase[] = [
         mutate: () => undefined,
         secrets: { jwtPublicKey: "plain" },
         expected: [
-            `${P}covenantSqlCredentials: got (missing); allowed: a secret set with \`pulumi config set --secret covenantSqlCredentials <value> --stack mainnet\``,
-            `${P}jwtPublicKey: got [a plain, unencrypted value]; allowed: a secret set with \`pulumi config set --secret jwtPublicKey <value> --stack mainnet\``,
+            `${P}covenantSqlCredentials: got (missing); allowed: a secret set with \`pulumi config set ` +
+                `--secret covenantSqlCredentials <value> --stack mainnet\``,
+            `${P}jwtPublicKey: got [a plain, unencrypted value]; allowed: a secret set with \`pulumi ` +
+                `config set --secret jwtPublicKey <value> --stack mainnet\``,
         ],
     },
 ];
@@ -304,7 +374,10 @@ describe("stack config", () => {
                 stack,
                 relay: [c.services.relay.replicas, c.services.relay.autoscaling?.maxReplicas],
                 kms: c.services.kmsService.replicas,
-                api: [c.services.messagingApi.autoscaling?.minReplicas, c.services.messagingApi.autoscaling?.maxReplicas],
+                api: [
+                    c.services.messagingApi.autoscaling?.minReplicas,
+                    c.services.messagingApi.autoscaling?.maxReplicas,
+                ],
                 volume: c.services.objectStore.volumeSize,
                 backups: [c.backups.schedule, c.backups.retentionDays, c.backups.noncurrentRetentionDays],
                 chain: c.chain.mode,
@@ -313,9 +386,39 @@ describe("stack config", () => {
             };
         });
         assert.deepEqual(table, [
-            { stack: "devnet", relay: [1, 1], kms: 1, api: [1, 1], volume: "10Gi", backups: ["0 */6 * * *", 7, 7], chain: "in-cluster", windows: [7, 7], protect: false },
-            { stack: "testnet", relay: [3, 5], kms: 2, api: [3, 5], volume: "10Gi", backups: ["0 */6 * * *", 7, 7], chain: "external", windows: [30, 30], protect: true },
-            { stack: "mainnet", relay: [3, 10], kms: 2, api: [3, 10], volume: "50Gi", backups: ["0 */6 * * *", 7, 30], chain: "external", windows: [30, 30], protect: true },
+            {
+                stack: "devnet",
+                relay: [1, 1],
+                kms: 1,
+                api: [1, 1],
+                volume: "10Gi",
+                backups: ["0 */6 * * *", 7, 7],
+                chain: "in-cluster",
+                windows: [7, 7],
+                protect: false,
+            },
+            {
+                stack: "testnet",
+                relay: [3, 5],
+                kms: 2,
+                api: [3, 5],
+                volume: "10Gi",
+                backups: ["0 */6 * * *", 7, 7],
+                chain: "external",
+                windows: [30, 30],
+                protect: true,
+            },
+            {
+                stack: "mainnet",
+                relay: [3, 10],
+                kms: 2,
+                api: [3, 10],
+                volume: "50Gi",
+                backups: ["0 */6 * * *", 7, 30],
+                chain: "external",
+                windows: [30, 30],
+                protect: true,
+            },
         ]);
     });
 
@@ -366,7 +469,15 @@ describe("stack config", () => {
     it("fails the real program before any resource registers", async () => {
         let failure: unknown;
         try {
-            await runStack("mainnet", { configOverrides: { "messaging-infra:backups": JSON.stringify({ schedule: "@often", retentionDays: 0, noncurrentRetentionDays: 30 }) } });
+            await runStack("mainnet", {
+                configOverrides: {
+                    "messaging-infra:backups": JSON.stringify({
+                        schedule: "@often",
+                        retentionDays: 0,
+                        noncurrentRetentionDays: 30,
+                    }),
+                },
+            });
         } catch (error) {
             failure = error;
         }
@@ -375,7 +486,8 @@ describe("stack config", () => {
             failure.message,
             [
                 "Invalid stack config: 2 problems. Edit Pulumi.mainnet.yaml:",
-                `${P}backups.schedule: got "@often"; allowed: a five-field cron expression (minute hour day-of-month month day-of-week, e.g. "0 */6 * * *") or a macro such as @daily`,
+                `${P}backups.schedule: got "@often"; allowed: a five-field cron expression (minute hour ` +
+                    `day-of-month month day-of-week, e.g. "0 */6 * * *") or a macro such as @daily`,
                 `${P}backups.retentionDays: got 0; allowed: an integer from 1 to 3650 (days)`,
             ].join("\n"),
         );
@@ -399,7 +511,10 @@ describe("stack config", () => {
         const { runInMockEngine } = await import("../../harness/mockEngine");
         await assert.rejects(
             runInMockEngine(program, { project: "messaging-infra", stack: "devnet", config, secretKeys: [] }),
-            (error: unknown) => error instanceof StackConfigError && error.problems.every((p) => p.given === "[a plain, unencrypted value]") && error.problems.length === 2,
+            (error: unknown) =>
+                error instanceof StackConfigError &&
+                error.problems.every((p) => p.given === "[a plain, unencrypted value]") &&
+                error.problems.length === 2,
         );
     });
 });
@@ -417,26 +532,42 @@ describe("config value checks", () => {
         [`app@sha256:${"a".repeat(63)}`, "tag"],
     ];
     for (const [image, problem] of table) {
-        it(`image ${image} is ${problem ? "rejected" : "accepted"}`, () => assert.equal(checkPinnedImage(image) === undefined, problem === undefined));
+        it(`image ${image} is ${problem ? "rejected" : "accepted"}`, () =>
+            assert.equal(checkPinnedImage(image) === undefined, problem === undefined));
     }
     it("parses image references into repository, tag and digest", () => {
-        assert.deepEqual(parseImageReference("registry.example.org:5000/team/app:1.4.2"), { repository: "registry.example.org:5000/team/app", tag: "1.4.2", digest: undefined });
+        assert.deepEqual(parseImageReference("registry.example.org:5000/team/app:1.4.2"), {
+            repository: "registry.example.org:5000/team/app",
+            tag: "1.4.2",
+            digest: undefined,
+        });
     });
     it("accepts five-field cron and macros only", () => {
         assert.deepEqual(
-            ["0 */6 * * *", "@daily", "*/15 1-5 * * MON-FRI", "0 0 * * * *", "61 * * * *", "", "@often"].map((s) => checkCronSchedule(s) === undefined),
+            ["0 */6 * * *", "@daily", "*/15 1-5 * * MON-FRI", "0 0 * * * *", "61 * * * *", "", "@often"].map(
+                (s) => checkCronSchedule(s) === undefined,
+            ),
             [true, true, true, false, false, false, false],
         );
     });
     it("accepts only network CIDRs", () => {
         assert.deepEqual(
-            ["10.0.0.0/8", "0.0.0.0/0", "2001:db8::/32", "10.0.0.1/8", "10.0.0.0/33", "10.0.0.0", "2001:db8::1/32"].map((c) => checkNetworkCidr(c) === undefined),
+            ["10.0.0.0/8", "0.0.0.0/0", "2001:db8::/32", "10.0.0.1/8", "10.0.0.0/33", "10.0.0.0", "2001:db8::1/32"].map(
+                (c) => checkNetworkCidr(c) === undefined,
+            ),
             [true, true, true, false, false, false, false],
         );
     });
     it("finds other networks' names as whole tokens only", () => {
         assert.deepEqual(
-            ["rpc.mainnet.example.org", "mainnet-db", "MAINNET", "mainnetwork.example.org", "testnet.example.org", "arn:aws:s3:::bucket-devnet"].map((v) => otherNetworkNamed(v, "testnet")),
+            [
+                "rpc.mainnet.example.org",
+                "mainnet-db",
+                "MAINNET",
+                "mainnetwork.example.org",
+                "testnet.example.org",
+                "arn:aws:s3:::bucket-devnet",
+            ].map((v) => otherNetworkNamed(v, "testnet")),
             ["mainnet", "mainnet", "mainnet", undefined, undefined, "devnet"],
         );
     });

@@ -23,10 +23,25 @@ const REPLACEMENT_INPUTS: Record<string, string[]> = {
     "aws:kms/alias:Alias": ["name", "namePrefix"],
     "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
     "aws:secretsmanager/secretVersion:SecretVersion": ["secretId", "secretString", "secretBinary"],
-    "random:index/randomPassword:RandomPassword": ["length", "special", "overrideSpecial", "upper", "lower", "numeric", "minLower", "minUpper", "minNumeric", "minSpecial", "keepers"],
+    "random:index/randomPassword:RandomPassword": [
+        "length",
+        "special",
+        "overrideSpecial",
+        "upper",
+        "lower",
+        "numeric",
+        "minLower",
+        "minUpper",
+        "minNumeric",
+        "minSpecial",
+        "keepers",
+    ],
     "random:index/randomBytes:RandomBytes": ["length", "keepers"],
     "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix", "bucketNamespace", "objectLockEnabled"],
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": ["bucket", "expectedBucketOwner"],
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": [
+        "bucket",
+        "expectedBucketOwner",
+    ],
     "aws:s3/bucketVersioning:BucketVersioning": ["bucket", "expectedBucketOwner"],
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ["bucket"],
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ["bucket"],
@@ -51,13 +66,39 @@ interface Edits {
 async function build(net: NetworkCase, edits: Edits): Promise<RecordedResource[]> {
     const run = await runInMockEngine(
         () => {
-            const common = { network: net.network, owner: "platform-team", ...(edits.tags ? { tags: edits.tags } : {}) };
+            const common = {
+                network: net.network,
+                owner: "platform-team",
+                ...(edits.tags ? { tags: edits.tags } : {}),
+            };
             const description = edits.description ? { description: edits.description } : {};
-            const key = new EncryptionKey("key", { ...common, ...description, accountId: net.accountId, deletionWindowInDays: edits.kmsDeletionWindowDays ?? net.kmsDeletionWindowDays, protect: net.protect });
-            const secret = (name: string, purpose: string, value: ConstructorParameters<typeof ManagedSecret>[1]["value"]) =>
-                new ManagedSecret(name, { ...common, ...description, purpose, kmsKeyArn: key.arn, value, recoveryWindowInDays: edits.secretRecoveryWindowDays ?? net.secretRecoveryWindowDays, protect: net.protect });
+            const key = new EncryptionKey("key", {
+                ...common,
+                ...description,
+                accountId: net.accountId,
+                deletionWindowInDays: edits.kmsDeletionWindowDays ?? net.kmsDeletionWindowDays,
+                protect: net.protect,
+            });
+            const secret = (
+                name: string,
+                purpose: string,
+                value: ConstructorParameters<typeof ManagedSecret>[1]["value"],
+            ) =>
+                new ManagedSecret(name, {
+                    ...common,
+                    ...description,
+                    purpose,
+                    kmsKeyArn: key.arn,
+                    value,
+                    recoveryWindowInDays: edits.secretRecoveryWindowDays ?? net.secretRecoveryWindowDays,
+                    protect: net.protect,
+                });
             const operatorKeys = secret("operator-keys", "relay-operator-keys", { kind: "keyList", count: 3 });
-            const masterKey = secret("master-key", "kms-service/master-key", { kind: "bytes", length: 32, encoding: "hex" });
+            const masterKey = secret("master-key", "kms-service/master-key", {
+                kind: "bytes",
+                length: 32,
+                encoding: "hex",
+            });
             secret("minio-root", "object-store/root-password", { kind: "password", length: 40, overrideSpecial: "-_" });
             const bucket = new BackupBucket("backups", {
                 ...common,
@@ -79,11 +120,28 @@ async function build(net: NetworkCase, edits: Edits): Promise<RecordedResource[]
             ];
             if (edits.extraGrants) {
                 relayGrants.push({ kind: "readSecrets", secretArns: [masterKey.arn] });
-                backupGrants.push({ kind: "listBucket", bucketArn: bucket.arn, prefix: "backups" }, { kind: "readObjects", bucketArn: bucket.arn, prefix: "backups" });
+                backupGrants.push(
+                    { kind: "listBucket", bucketArn: bucket.arn, prefix: "backups" },
+                    { kind: "readObjects", bucketArn: bucket.arn, prefix: "backups" },
+                );
             }
             const namespace = `messaging-${net.network}`;
-            new IrsaRole("relay", { ...common, ...description, cluster, namespace, serviceAccountName: "relay", grants: relayGrants });
-            new IrsaRole("backup", { ...common, ...description, cluster, namespace, serviceAccountName: "backup-jobs", grants: backupGrants });
+            new IrsaRole("relay", {
+                ...common,
+                ...description,
+                cluster,
+                namespace,
+                serviceAccountName: "relay",
+                grants: relayGrants,
+            });
+            new IrsaRole("backup", {
+                ...common,
+                ...description,
+                cluster,
+                namespace,
+                serviceAccountName: "backup-jobs",
+                grants: backupGrants,
+            });
         },
         { project: PROJECT, stack: net.network },
     );
@@ -124,7 +182,9 @@ describe("AWS blocks: no replacement on ordinary edits", () => {
             assert.deepEqual(identity(after), identity(before));
             assert.deepEqual(replacementInputs(after), replacementInputs(before));
             // The edits did reach the resources (so the comparison above is not vacuous).
-            const changed = before.filter((r, i) => r.custom && JSON.stringify(r.inputs) !== JSON.stringify(after[i].inputs)).map((r) => r.name);
+            const changed = before
+                .filter((r, i) => r.custom && JSON.stringify(r.inputs) !== JSON.stringify(after[i].inputs))
+                .map((r) => r.name);
             assert.deepEqual(changed, [
                 "key-key",
                 "operator-keys-secret",

@@ -1,6 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSecret, ClusterSecretArgs, clusterSecretName, clusterSecretProblems } from "../../../components/k8s/clusterSecret";
+import {
+    ClusterSecret,
+    ClusterSecretArgs,
+    clusterSecretName,
+    clusterSecretProblems,
+} from "../../../components/k8s/clusterSecret";
 import { runInMockEngine } from "../../../harness/mockEngine";
 
 function validArgs(overrides: Partial<ClusterSecretArgs> = {}): ClusterSecretArgs {
@@ -15,12 +20,21 @@ function validArgs(overrides: Partial<ClusterSecretArgs> = {}): ClusterSecretArg
 
 describe("k8s ClusterSecret", () => {
     it("writes an Opaque, mutable, labelled Secret whose values stay secret", async () => {
-        const { resources, outputs } = await runInMockEngine(() => {
-            const secret = new ClusterSecret("relay-secrets", validArgs());
-            const ref = secret.ref("operator-keys");
-            return { name: secret.secretName, refName: ref.name, refKey: ref.key };
-        }, { project: "messaging-infra", stack: "devnet" });
-        assert.deepEqual(resources.map((r) => [r.type, r.name]), [["messaging:k8s:ClusterSecret", "relay-secrets"], ["kubernetes:core/v1:Secret", "relay-secrets-secret"]]);
+        const { resources, outputs } = await runInMockEngine(
+            () => {
+                const secret = new ClusterSecret("relay-secrets", validArgs());
+                const ref = secret.ref("operator-keys");
+                return { name: secret.secretName, refName: ref.name, refKey: ref.key };
+            },
+            { project: "messaging-infra", stack: "devnet" },
+        );
+        assert.deepEqual(
+            resources.map((r) => [r.type, r.name]),
+            [
+                ["messaging:k8s:ClusterSecret", "relay-secrets"],
+                ["kubernetes:core/v1:Secret", "relay-secrets-secret"],
+            ],
+        );
         const secret = resources[1];
         assert.equal(secret.parent, resources[0].urn);
         assert.deepEqual(secret.inputs, {
@@ -47,19 +61,31 @@ describe("k8s ClusterSecret", () => {
     });
 
     it("marks a value secret even when the caller passed a plain one", async () => {
-        const { resources } = await runInMockEngine(() => {
-            new ClusterSecret("kms-secrets", validArgs({ service: "kms-service", values: { "master-key": pulumi.output("not-marked") } }));
-        }, { project: "messaging-infra", stack: "devnet" });
+        const { resources } = await runInMockEngine(
+            () => {
+                new ClusterSecret(
+                    "kms-secrets",
+                    validArgs({ service: "kms-service", values: { "master-key": pulumi.output("not-marked") } }),
+                );
+            },
+            { project: "messaging-infra", stack: "devnet" },
+        );
         const secret = resources.find((r) => r.type === "kubernetes:core/v1:Secret");
         assert.equal((secret?.inputs.metadata as { name: string }).name, "kms-service-secrets");
         assert.deepEqual(secret?.secretPaths, ["stringData"]);
     });
 
     it("refuses a reference to a key it does not hold", async () => {
-        await runInMockEngine(() => {
-            const secret = new ClusterSecret("relay-secrets", validArgs());
-            assert.throws(() => secret.ref("operator-key"), { message: 'ClusterSecret has no key "operator-key" (it holds: covenantsql-credentials, operator-keys)' });
-        }, { project: "messaging-infra", stack: "devnet" });
+        await runInMockEngine(
+            () => {
+                const secret = new ClusterSecret("relay-secrets", validArgs());
+                assert.throws(() => secret.ref("operator-key"), {
+                    message:
+                        'ClusterSecret has no key "operator-key" (it holds: covenantsql-credentials, operator-keys)',
+                });
+            },
+            { project: "messaging-infra", stack: "devnet" },
+        );
     });
 
     it("names the Secret after the service unless told otherwise", () => {
@@ -69,14 +95,19 @@ describe("k8s ClusterSecret", () => {
 
     it("rejects bad keys, no values and a bad name, all at once, without echoing a value", () => {
         assert.deepEqual(clusterSecretProblems(validArgs()), []);
-        assert.throws(() => new ClusterSecret("x", validArgs({ secretName: "Relay_Secrets", values: { "bad key": "hunter2" } })), {
-            name: "ComponentArgsError",
-            message: [
-                'Invalid ClusterSecret "x" arguments: 2 problems. Fix the component\'s arguments:',
-                "  - secretName: got \"Relay_Secrets\"; allowed: a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'",
-                "  - values: got \"bad key\"; allowed: a Secret key: letters, digits, '-', '_' and '.'",
-            ].join("\n"),
+        assert.throws(
+            () => new ClusterSecret("x", validArgs({ secretName: "Relay_Secrets", values: { "bad key": "hunter2" } })),
+            {
+                name: "ComponentArgsError",
+                message: [
+                    'Invalid ClusterSecret "x" arguments: 2 problems. Fix the component\'s arguments:',
+                    "  - secretName: got \"Relay_Secrets\"; allowed: a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'",
+                    "  - values: got \"bad key\"; allowed: a Secret key: letters, digits, '-', '_' and '.'",
+                ].join("\n"),
+            },
+        );
+        assert.throws(() => new ClusterSecret("x", validArgs({ values: {} })), {
+            message: /  - values: got \[\]; allowed: at least one key$/,
         });
-        assert.throws(() => new ClusterSecret("x", validArgs({ values: {} })), { message: /  - values: got \[\]; allowed: at least one key$/ });
     });
 });

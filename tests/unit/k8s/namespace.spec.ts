@@ -20,24 +20,56 @@ describe("PlatformNamespace", () => {
 
     it("renders the quota's hard limits", () => {
         assert.deepEqual(
-            quotaHard({ requestsCpu: "8", requestsMemory: "16Gi", limitsCpu: "16", limitsMemory: "32Gi", pods: 60, persistentVolumeClaims: 10, requestsStorage: "200Gi" }),
-            { "requests.cpu": "8", "requests.memory": "16Gi", "limits.cpu": "16", "limits.memory": "32Gi", pods: "60", persistentvolumeclaims: "10", "requests.storage": "200Gi" },
+            quotaHard({
+                requestsCpu: "8",
+                requestsMemory: "16Gi",
+                limitsCpu: "16",
+                limitsMemory: "32Gi",
+                pods: 60,
+                persistentVolumeClaims: 10,
+                requestsStorage: "200Gi",
+            }),
+            {
+                "requests.cpu": "8",
+                "requests.memory": "16Gi",
+                "limits.cpu": "16",
+                "limits.memory": "32Gi",
+                pods: "60",
+                persistentvolumeclaims: "10",
+                "requests.storage": "200Gi",
+            },
         );
     });
 
-    const sizes: Record<string, [string, string, string]> = { devnet: ["8", "16Gi", "60"], testnet: ["16", "32Gi", "80"], mainnet: ["32", "64Gi", "120"] };
+    const sizes: Record<string, [string, string, string]> = {
+        devnet: ["8", "16Gi", "60"],
+        testnet: ["16", "32Gi", "80"],
+        mainnet: ["32", "64Gi", "120"],
+    };
     for (const stack of ["devnet", "testnet", "mainnet"]) {
         it(`${stack}: one namespace with its quota and container defaults, sized per network`, async () => {
             const { resources } = await committedStackRun(stack);
             const namespaces = resources.filter((r) => r.type === "kubernetes:core/v1:Namespace");
-            assert.deepEqual(namespaces.map((n) => (n.inputs as { metadata: { name: string } }).metadata.name), [`messaging-${stack}`]);
+            assert.deepEqual(
+                namespaces.map((n) => (n.inputs as { metadata: { name: string } }).metadata.name),
+                [`messaging-${stack}`],
+            );
             const [quota] = resources.filter((r) => r.type === "kubernetes:core/v1:ResourceQuota");
             const hard = (quota.inputs as { spec: { hard: Record<string, string> } }).spec.hard;
             assert.deepEqual([hard["requests.cpu"], hard["requests.memory"], hard.pods], sizes[stack]);
-            assert.equal((quota.inputs as { metadata: { namespace: string } }).metadata.namespace, `messaging-${stack}`);
+            assert.equal(
+                (quota.inputs as { metadata: { namespace: string } }).metadata.namespace,
+                `messaging-${stack}`,
+            );
             const [limitRange] = resources.filter((r) => r.type === "kubernetes:core/v1:LimitRange");
             assert.deepEqual((limitRange.inputs as { spec: unknown }).spec, {
-                limits: [{ type: "Container", default: { cpu: "500m", memory: "512Mi" }, defaultRequest: { cpu: "100m", memory: "128Mi" } }],
+                limits: [
+                    {
+                        type: "Container",
+                        default: { cpu: "500m", memory: "512Mi" },
+                        defaultRequest: { cpu: "100m", memory: "128Mi" },
+                    },
+                ],
             });
         });
     }

@@ -4,7 +4,11 @@ import { matrixProblems, networkPolicyDefinitions, TrafficEdge } from "../../../
 
 const relay = { kind: "service", service: "relay" } as const;
 const kms = { kind: "service", service: "kms-service" } as const;
-const ingress = { kind: "namespace", name: "ingress-controller", namespaceLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } as const;
+const ingress = {
+    kind: "namespace",
+    name: "ingress-controller",
+    namespaceLabels: { "kubernetes.io/metadata.name": "ingress-nginx" },
+} as const;
 const rpc = { kind: "external", name: "l2-rpc", cidrs: ["203.0.113.0/28"] } as const;
 
 const EDGES: TrafficEdge[] = [
@@ -14,12 +18,18 @@ const EDGES: TrafficEdge[] = [
 ];
 
 const relaySelector = { matchLabels: { "app.kubernetes.io/name": "relay", "app.kubernetes.io/instance": "testnet" } };
-const kmsSelector = { matchLabels: { "app.kubernetes.io/name": "kms-service", "app.kubernetes.io/instance": "testnet" } };
+const kmsSelector = {
+    matchLabels: { "app.kubernetes.io/name": "kms-service", "app.kubernetes.io/instance": "testnet" },
+};
 
 describe("network policies from a traffic matrix", () => {
     it("renders default deny, DNS, and one policy per service end of every edge", () => {
         assert.deepEqual(networkPolicyDefinitions(EDGES, ["relay", "kms-service"], "testnet"), [
-            { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] }, why: "deny all traffic the matrix does not allow" },
+            {
+                name: "default-deny",
+                spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+                why: "deny all traffic the matrix does not allow",
+            },
             {
                 name: "allow-dns",
                 spec: {
@@ -27,7 +37,14 @@ describe("network policies from a traffic matrix", () => {
                     policyTypes: ["Egress"],
                     egress: [
                         {
-                            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                            to: [
+                                {
+                                    namespaceSelector: {
+                                        matchLabels: { "kubernetes.io/metadata.name": "kube-system" },
+                                    },
+                                    podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                                },
+                            ],
                             ports: [
                                 { port: 53, protocol: "UDP" },
                                 { port: 53, protocol: "TCP" },
@@ -44,7 +61,13 @@ describe("network policies from a traffic matrix", () => {
                     policyTypes: ["Ingress"],
                     ingress: [
                         {
-                            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
+                            from: [
+                                {
+                                    namespaceSelector: {
+                                        matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" },
+                                    },
+                                },
+                            ],
                             ports: [
                                 { port: 3200, protocol: "TCP" },
                                 { port: 3201, protocol: "TCP" },
@@ -56,17 +79,31 @@ describe("network policies from a traffic matrix", () => {
             },
             {
                 name: "relay-to-kms-service-ingress",
-                spec: { podSelector: kmsSelector, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: relaySelector }], ports: [{ port: 3300, protocol: "TCP" }] }] },
+                spec: {
+                    podSelector: kmsSelector,
+                    policyTypes: ["Ingress"],
+                    ingress: [{ from: [{ podSelector: relaySelector }], ports: [{ port: 3300, protocol: "TCP" }] }],
+                },
                 why: "signing",
             },
             {
                 name: "relay-to-kms-service-egress",
-                spec: { podSelector: relaySelector, policyTypes: ["Egress"], egress: [{ to: [{ podSelector: kmsSelector }], ports: [{ port: 3300, protocol: "TCP" }] }] },
+                spec: {
+                    podSelector: relaySelector,
+                    policyTypes: ["Egress"],
+                    egress: [{ to: [{ podSelector: kmsSelector }], ports: [{ port: 3300, protocol: "TCP" }] }],
+                },
                 why: "signing",
             },
             {
                 name: "relay-to-l2-rpc-egress",
-                spec: { podSelector: relaySelector, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "203.0.113.0/28" } }], ports: [{ port: 443, protocol: "TCP" }] }] },
+                spec: {
+                    podSelector: relaySelector,
+                    policyTypes: ["Egress"],
+                    egress: [
+                        { to: [{ ipBlock: { cidr: "203.0.113.0/28" } }], ports: [{ port: 443, protocol: "TCP" }] },
+                    ],
+                },
                 why: "chain",
             },
         ]);
@@ -75,9 +112,19 @@ describe("network policies from a traffic matrix", () => {
     it("lists every matrix problem together", () => {
         const bad: TrafficEdge[] = [
             { from: relay, to: { kind: "service", service: "ghost" }, ports: [{ port: 80 }], why: "unknown service" },
-            { from: relay, to: { kind: "external", name: "db", cidrs: ["10.0.0.5/16"] }, ports: [{ port: 5432 }], why: "host bits" },
+            {
+                from: relay,
+                to: { kind: "external", name: "db", cidrs: ["10.0.0.5/16"] },
+                ports: [{ port: 5432 }],
+                why: "host bits",
+            },
             { from: relay, to: kms, ports: [], why: "no ports" },
-            { from: { kind: "namespace", name: "ingress-controller", namespaceLabels: {} }, to: relay, ports: [{ port: 3200 }], why: "no labels" },
+            {
+                from: { kind: "namespace", name: "ingress-controller", namespaceLabels: {} },
+                to: relay,
+                ports: [{ port: 3200 }],
+                why: "no labels",
+            },
             { from: relay, to: rpc, ports: [{ port: 70000 }], why: "bad port" },
             { from: ingress, to: rpc, ports: [{ port: 443 }], why: "two outsiders" },
         ];
@@ -90,11 +137,13 @@ describe("network policies from a traffic matrix", () => {
                     [
                         "Invalid arguments to the traffic matrix: 6 problems:",
                         '  - edges[relay-to-ghost].to: got "ghost"; allowed: a deployed service: relay, kms-service',
-                        '  - edges[relay-to-db].to.cidrs[0]: got "10.0.0.5/16"; allowed: a network CIDR with no host bits set, e.g. 10.20.0.0/16 or 2001:db8::/32 (did you mean 10.0.0.0/16?)',
+                        '  - edges[relay-to-db].to.cidrs[0]: got "10.0.0.5/16"; allowed: a network CIDR with no ' +
+                            "host bits set, e.g. 10.20.0.0/16 or 2001:db8::/32 (did you mean 10.0.0.0/16?)",
                         "  - edges[relay-to-kms-service].ports: got []; allowed: at least one port",
                         "  - edges[ingress-controller-to-relay].from.namespaceLabels: got {}; allowed: at least one non-empty label that selects the namespace",
                         "  - edges[relay-to-l2-rpc].ports[0].port: got 70000; allowed: a port number from 1 to 65535",
-                        '  - edges[ingress-controller-to-l2-rpc]: got "ingress-controller-to-l2-rpc"; allowed: an edge with a platform service on at least one end (policies only select our pods)',
+                        '  - edges[ingress-controller-to-l2-rpc]: got "ingress-controller-to-l2-rpc"; allowed: an ' +
+                            "edge with a platform service on at least one end (policies only select our pods)",
                     ].join("\n"),
                 );
                 return true;
@@ -104,8 +153,18 @@ describe("network policies from a traffic matrix", () => {
 
     it("rejects a duplicate edge and an empty CIDR list", () => {
         assert.deepEqual(
-            matrixProblems([EDGES[1], EDGES[1], { from: relay, to: { kind: "external", name: "x", cidrs: [] }, ports: [{ port: 1 }], why: "" }], ["relay", "kms-service"]).map((p) => `${p.path}: ${p.allowed}`),
-            ["edges[relay-to-kms-service]: one edge per (from, to) pair; list every port on that edge", "edges[relay-to-x].to.cidrs: at least one network CIDR"],
+            matrixProblems(
+                [
+                    EDGES[1],
+                    EDGES[1],
+                    { from: relay, to: { kind: "external", name: "x", cidrs: [] }, ports: [{ port: 1 }], why: "" },
+                ],
+                ["relay", "kms-service"],
+            ).map((p) => `${p.path}: ${p.allowed}`),
+            [
+                "edges[relay-to-kms-service]: one edge per (from, to) pair; list every port on that edge",
+                "edges[relay-to-x].to.cidrs: at least one network CIDR",
+            ],
         );
     });
 

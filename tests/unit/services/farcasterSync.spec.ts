@@ -8,16 +8,24 @@ import { networkConfigFor } from "../../../harness/networkConfig";
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 async function runSync(config: NetworkConfig) {
-    return runInMockEngine(() => {
-        const sync = new FarcasterSync("farcaster-sync", { network: config.network, namespace: config.namespace.name, settings: config.services.farcasterSync, stackFile: config.stackFile });
-        return {
-            enabled: sync.enabled,
-            selector: sync.selector,
-            ports: sync.ports,
-            ...(sync.serviceName ? { serviceName: sync.serviceName } : {}),
-            ...(sync.serviceAccountName ? { serviceAccountName: sync.serviceAccountName } : {}),
-        };
-    }, { project: "messaging-infra", stack: config.stack });
+    return runInMockEngine(
+        () => {
+            const sync = new FarcasterSync("farcaster-sync", {
+                network: config.network,
+                namespace: config.namespace.name,
+                settings: config.services.farcasterSync,
+                stackFile: config.stackFile,
+            });
+            return {
+                enabled: sync.enabled,
+                selector: sync.selector,
+                ports: sync.ports,
+                ...(sync.serviceName ? { serviceName: sync.serviceName } : {}),
+                ...(sync.serviceAccountName ? { serviceAccountName: sync.serviceAccountName } : {}),
+            };
+        },
+        { project: "messaging-infra", stack: config.stack },
+    );
 }
 
 function only(resources: RecordedResource[], type: string): RecordedResource {
@@ -38,23 +46,41 @@ describe("services FarcasterSync", () => {
             it("runs one replica with no PDB, HPA or spread", () => {
                 const deployment = only(run.resources, "kubernetes:apps/v1:Deployment").inputs as Json;
                 assert.equal(deployment.spec.replicas, 1);
-                assert.deepEqual(deployment.spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+                assert.deepEqual(deployment.spec.strategy, {
+                    type: "RollingUpdate",
+                    rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+                });
                 assert.equal(deployment.spec.template.spec.topologySpreadConstraints, undefined);
-                assert.deepEqual(run.resources.filter((r) => /PodDisruptionBudget|HorizontalPodAutoscaler|Secret$/.test(r.type)), []);
+                assert.deepEqual(
+                    run.resources.filter((r) => /PodDisruptionBudget|HorizontalPodAutoscaler|Secret$/.test(r.type)),
+                    [],
+                );
             });
 
             it("exposes only its metrics port, which its probes use too", () => {
-                const container = (only(run.resources, "kubernetes:apps/v1:Deployment").inputs as Json).spec.template.spec.containers[0] as Json;
+                const container = (only(run.resources, "kubernetes:apps/v1:Deployment").inputs as Json).spec.template
+                    .spec.containers[0] as Json;
                 assert.deepEqual(container.ports, [{ name: "metrics", containerPort: 9104, protocol: "TCP" }]);
-                assert.deepEqual([container.startupProbe.httpGet, container.readinessProbe.httpGet, container.livenessProbe.httpGet], [
-                    { path: "/health", port: "metrics", scheme: "HTTP" },
-                    { path: "/ready", port: "metrics", scheme: "HTTP" },
-                    { path: "/health", port: "metrics", scheme: "HTTP" },
+                assert.deepEqual(
+                    [container.startupProbe.httpGet, container.readinessProbe.httpGet, container.livenessProbe.httpGet],
+                    [
+                        { path: "/health", port: "metrics", scheme: "HTTP" },
+                        { path: "/ready", port: "metrics", scheme: "HTTP" },
+                        { path: "/health", port: "metrics", scheme: "HTTP" },
+                    ],
+                );
+                assert.deepEqual(container.resources, {
+                    requests: { cpu: "50m", memory: "128Mi" },
+                    limits: { cpu: "250m", memory: "256Mi" },
+                });
+                assert.deepEqual((only(run.resources, "kubernetes:core/v1:Service").inputs as Json).spec.ports, [
+                    { name: "metrics", port: 9104, targetPort: "metrics", protocol: "TCP" },
                 ]);
-                assert.deepEqual(container.resources, { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } });
-                assert.deepEqual((only(run.resources, "kubernetes:core/v1:Service").inputs as Json).spec.ports, [{ name: "metrics", port: 9104, targetPort: "metrics", protocol: "TCP" }]);
                 assert.deepEqual(run.outputs.ports, { metrics: 9104 });
-                assert.deepEqual(run.outputs.selector, { "app.kubernetes.io/name": "farcaster-sync", "app.kubernetes.io/instance": network });
+                assert.deepEqual(run.outputs.selector, {
+                    "app.kubernetes.io/name": "farcaster-sync",
+                    "app.kubernetes.io/instance": network,
+                });
             });
 
             it("has no IRSA role and mounts no token", () => {
@@ -62,7 +88,11 @@ describe("services FarcasterSync", () => {
                 assert.equal(sa.metadata.name, "farcaster-sync");
                 assert.equal(sa.metadata.annotations, undefined);
                 assert.equal(sa.automountServiceAccountToken, false);
-                assert.equal((only(run.resources, "kubernetes:apps/v1:Deployment").inputs as Json).spec.template.spec.automountServiceAccountToken, false);
+                assert.equal(
+                    (only(run.resources, "kubernetes:apps/v1:Deployment").inputs as Json).spec.template.spec
+                        .automountServiceAccountToken,
+                    false,
+                );
             });
 
             it("takes every setting from the ConfigMap and no secret", () => {
@@ -74,25 +104,51 @@ describe("services FarcasterSync", () => {
                     SYNC_INTERVAL_MS: "60000",
                     METRICS_PORT: "9104",
                 });
-                const env = (only(run.resources, "kubernetes:apps/v1:Deployment").inputs as Json).spec.template.spec.containers[0].env as Json[];
-                assert.deepEqual(env.map((e) => [e.name, e.valueFrom.configMapKeyRef?.name]), Object.keys(configMap.data).sort().map((k) => [k, configMap.metadata.name]));
+                const env = (only(run.resources, "kubernetes:apps/v1:Deployment").inputs as Json).spec.template.spec
+                    .containers[0].env as Json[];
+                assert.deepEqual(
+                    env.map((e) => [e.name, e.valueFrom.configMapKeyRef?.name]),
+                    Object.keys(configMap.data)
+                        .sort()
+                        .map((k) => [k, configMap.metadata.name]),
+                );
             });
         });
     }
 
     it("creates nothing but the empty component when disabled", async () => {
         const config = networkConfigFor("testnet");
-        const disabled: NetworkConfig = { ...config, services: { ...config.services, farcasterSync: { ...config.services.farcasterSync, enabled: false } } };
+        const disabled: NetworkConfig = {
+            ...config,
+            services: { ...config.services, farcasterSync: { ...config.services.farcasterSync, enabled: false } },
+        };
         const run = await runSync(disabled);
-        assert.deepEqual(run.resources.map((r) => r.type), ["messaging:services:FarcasterSync"]);
-        assert.deepEqual(run.outputs, { enabled: false, selector: { "app.kubernetes.io/name": "farcaster-sync", "app.kubernetes.io/instance": "testnet" }, ports: { metrics: 9104 } });
+        assert.deepEqual(
+            run.resources.map((r) => r.type),
+            ["messaging:services:FarcasterSync"],
+        );
+        assert.deepEqual(run.outputs, {
+            enabled: false,
+            selector: { "app.kubernetes.io/name": "farcaster-sync", "app.kubernetes.io/instance": "testnet" },
+            ports: { metrics: 9104 },
+        });
     });
 
     it("rolls its pods when the sync interval changes", async () => {
         const config = networkConfigFor("devnet");
-        const slower: NetworkConfig = { ...config, services: { ...config.services, farcasterSync: { ...config.services.farcasterSync, syncIntervalMs: 120000 } } };
-        const template = (r: MockRun<unknown>) => (only(r.resources, "kubernetes:apps/v1:Deployment").inputs as Json).spec.template;
+        const slower: NetworkConfig = {
+            ...config,
+            services: {
+                ...config.services,
+                farcasterSync: { ...config.services.farcasterSync, syncIntervalMs: 120000 },
+            },
+        };
+        const template = (r: MockRun<unknown>) =>
+            (only(r.resources, "kubernetes:apps/v1:Deployment").inputs as Json).spec.template;
         assert.notDeepEqual(template(await runSync(slower)), template(await runSync(config)));
-        assert.equal(farcasterSyncSettings({ network: "devnet", settings: slower.services.farcasterSync }).SYNC_INTERVAL_MS, "120000");
+        assert.equal(
+            farcasterSyncSettings({ network: "devnet", settings: slower.services.farcasterSync }).SYNC_INTERVAL_MS,
+            "120000",
+        );
     });
 });

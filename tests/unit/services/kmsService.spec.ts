@@ -26,10 +26,20 @@ function kmsArgs(config: NetworkConfig, overrides: Partial<KmsServiceArgs> = {})
 }
 
 async function runKms(config: NetworkConfig, overrides: Partial<KmsServiceArgs> = {}) {
-    return runInMockEngine(() => {
-        const kms = new KmsService("kms-service", kmsArgs(config, overrides));
-        return { selector: kms.selector, ports: kms.ports, serviceName: kms.serviceName, serviceAccountName: kms.serviceAccountName, secretName: kms.secretName, url: kms.url };
-    }, { project: "messaging-infra", stack: config.stack });
+    return runInMockEngine(
+        () => {
+            const kms = new KmsService("kms-service", kmsArgs(config, overrides));
+            return {
+                selector: kms.selector,
+                ports: kms.ports,
+                serviceName: kms.serviceName,
+                serviceAccountName: kms.serviceAccountName,
+                secretName: kms.secretName,
+                url: kms.url,
+            };
+        },
+        { project: "messaging-infra", stack: config.stack },
+    );
 }
 
 function only(resources: RecordedResource[], type: string): RecordedResource {
@@ -56,12 +66,34 @@ describe("services KmsService", () => {
                 const replicas = expectedReplicas[network];
                 const deployment = deploymentOf(run);
                 assert.equal(deployment.spec.replicas, replicas);
-                assert.deepEqual(deployment.spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
-                const pdbs = run.resources.filter((r) => r.type === "kubernetes:policy/v1:PodDisruptionBudget").map((r) => (r.inputs as Json).spec);
-                assert.deepEqual(pdbs, replicas > 1 ? [{ maxUnavailable: 1, selector: { matchLabels: run.outputs.selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" }] : []);
+                assert.deepEqual(deployment.spec.strategy, {
+                    type: "RollingUpdate",
+                    rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+                });
+                const pdbs = run.resources
+                    .filter((r) => r.type === "kubernetes:policy/v1:PodDisruptionBudget")
+                    .map((r) => (r.inputs as Json).spec);
+                assert.deepEqual(
+                    pdbs,
+                    replicas > 1
+                        ? [
+                              {
+                                  maxUnavailable: 1,
+                                  selector: { matchLabels: run.outputs.selector },
+                                  unhealthyPodEvictionPolicy: "AlwaysAllow",
+                              },
+                          ]
+                        : [],
+                );
                 const spread = deployment.spec.template.spec.topologySpreadConstraints as Json[] | undefined;
-                assert.deepEqual(spread?.map((c) => c.topologyKey), replicas > 1 ? ["topology.kubernetes.io/zone", "kubernetes.io/hostname"] : undefined);
-                assert.deepEqual(run.resources.filter((r) => r.type.includes("HorizontalPodAutoscaler")), []);
+                assert.deepEqual(
+                    spread?.map((c) => c.topologyKey),
+                    replicas > 1 ? ["topology.kubernetes.io/zone", "kubernetes.io/hostname"] : undefined,
+                );
+                assert.deepEqual(
+                    run.resources.filter((r) => r.type.includes("HorizontalPodAutoscaler")),
+                    [],
+                );
             });
 
             it("serves 3300 and metrics, probed on /health and /ready, hardened", () => {
@@ -72,9 +104,23 @@ describe("services KmsService", () => {
                     { name: "http", containerPort: 3300, protocol: "TCP" },
                     { name: "metrics", containerPort: 9103, protocol: "TCP" },
                 ]);
-                assert.deepEqual([container.startupProbe.httpGet.path, container.readinessProbe.httpGet.path, container.livenessProbe.httpGet.path], ["/health", "/ready", "/health"]);
-                assert.ok([container.startupProbe, container.readinessProbe, container.livenessProbe].every((p: Json) => p.httpGet.port === "http"));
-                assert.deepEqual(container.resources, { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } });
+                assert.deepEqual(
+                    [
+                        container.startupProbe.httpGet.path,
+                        container.readinessProbe.httpGet.path,
+                        container.livenessProbe.httpGet.path,
+                    ],
+                    ["/health", "/ready", "/health"],
+                );
+                assert.ok(
+                    [container.startupProbe, container.readinessProbe, container.livenessProbe].every(
+                        (p: Json) => p.httpGet.port === "http",
+                    ),
+                );
+                assert.deepEqual(container.resources, {
+                    requests: { cpu: "100m", memory: "128Mi" },
+                    limits: { cpu: "250m", memory: "256Mi" },
+                });
                 assert.equal(container.securityContext.readOnlyRootFilesystem, true);
                 assert.deepEqual(container.securityContext.capabilities, { drop: ["ALL"] });
                 assert.equal(spec.securityContext.runAsNonRoot, true);
@@ -103,9 +149,21 @@ describe("services KmsService", () => {
                 });
                 const env = deploymentOf(run).spec.template.spec.containers[0].env as Json[];
                 assert.deepEqual(
-                    env.map((e) => [e.name, e.valueFrom.configMapKeyRef ? `configMap:${e.valueFrom.configMapKeyRef.name}` : `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`]),
+                    env.map((e) => [
+                        e.name,
+                        e.valueFrom.configMapKeyRef
+                            ? `configMap:${e.valueFrom.configMapKeyRef.name}`
+                            : `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`,
+                    ]),
                     [
-                        ...["AWS_KMS_KEY_ARN", "AWS_REGION", "HTTP_PORT", "KMS_PROVIDERS", "METRICS_PORT", "NETWORK"].map((k) => [k, `configMap:${configMap.metadata.name}`]),
+                        ...[
+                            "AWS_KMS_KEY_ARN",
+                            "AWS_REGION",
+                            "HTTP_PORT",
+                            "KMS_PROVIDERS",
+                            "METRICS_PORT",
+                            "NETWORK",
+                        ].map((k) => [k, `configMap:${configMap.metadata.name}`]),
                         ["KMS_MASTER_KEY", "secret:kms-service-secrets/master-key"],
                     ],
                 );

@@ -27,10 +27,19 @@ function relayArgs(config: NetworkConfig, overrides: Partial<RelayServiceArgs> =
 }
 
 async function runRelay(config: NetworkConfig, overrides: Partial<RelayServiceArgs> = {}) {
-    return runInMockEngine(() => {
-        const relay = new RelayService("relay", relayArgs(config, overrides));
-        return { selector: relay.selector, ports: relay.ports, serviceName: relay.serviceName, serviceAccountName: relay.serviceAccountName, secretName: relay.secretName };
-    }, { project: "messaging-infra", stack: config.stack });
+    return runInMockEngine(
+        () => {
+            const relay = new RelayService("relay", relayArgs(config, overrides));
+            return {
+                selector: relay.selector,
+                ports: relay.ports,
+                serviceName: relay.serviceName,
+                serviceAccountName: relay.serviceAccountName,
+                secretName: relay.secretName,
+            };
+        },
+        { project: "messaging-infra", stack: config.stack },
+    );
 }
 
 function only(resources: RecordedResource[], type: string): RecordedResource {
@@ -39,13 +48,38 @@ function only(resources: RecordedResource[], type: string): RecordedResource {
     return found[0];
 }
 
-const podSpec = (run: MockRun<unknown>) => (only(run.resources, "kubernetes:apps/v1:Deployment").inputs as Json).spec.template.spec as Json;
+const podSpec = (run: MockRun<unknown>) =>
+    (only(run.resources, "kubernetes:apps/v1:Deployment").inputs as Json).spec.template.spec as Json;
 
 /** DESIGN.md's network table and the stack files, written out rather than read back from config. */
 const expected = {
-    devnet: { hpa: [1, 1], pdb: false, spread: false, requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" }, rpc: "http://besu-rpc.messaging-devnet.svc.cluster.local:8545", chainId: "1337" },
-    testnet: { hpa: [3, 5], pdb: true, spread: true, requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" }, rpc: "https://rpc.testnet.l2.example.org", chainId: "59141" },
-    mainnet: { hpa: [3, 10], pdb: true, spread: true, requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" }, rpc: "https://rpc.l2.example.org", chainId: "59144" },
+    devnet: {
+        hpa: [1, 1],
+        pdb: false,
+        spread: false,
+        requests: { cpu: "100m", memory: "256Mi" },
+        limits: { cpu: "500m", memory: "512Mi" },
+        rpc: "http://besu-rpc.messaging-devnet.svc.cluster.local:8545",
+        chainId: "1337",
+    },
+    testnet: {
+        hpa: [3, 5],
+        pdb: true,
+        spread: true,
+        requests: { cpu: "250m", memory: "512Mi" },
+        limits: { cpu: "1", memory: "1Gi" },
+        rpc: "https://rpc.testnet.l2.example.org",
+        chainId: "59141",
+    },
+    mainnet: {
+        hpa: [3, 10],
+        pdb: true,
+        spread: true,
+        requests: { cpu: "250m", memory: "512Mi" },
+        limits: { cpu: "1", memory: "1Gi" },
+        rpc: "https://rpc.l2.example.org",
+        chainId: "59144",
+    },
 } as const;
 
 describe("services RelayService", () => {
@@ -61,8 +95,15 @@ describe("services RelayService", () => {
             it("registers the workload and the secret under the service, named from it", () => {
                 const component = only(run.resources, "messaging:services:RelayService");
                 const children = run.resources.filter((r) => r.parent === component.urn).map((r) => [r.type, r.name]);
-                assert.deepEqual(children, [["messaging:k8s:ClusterSecret", "relay-secrets"], ["messaging:k8s:Workload", "relay-workload"]]);
-                assert.deepEqual(run.resources.filter((r) => r.type.startsWith("aws:")), [], "services create no AWS resources");
+                assert.deepEqual(children, [
+                    ["messaging:k8s:ClusterSecret", "relay-secrets"],
+                    ["messaging:k8s:Workload", "relay-workload"],
+                ]);
+                assert.deepEqual(
+                    run.resources.filter((r) => r.type.startsWith("aws:")),
+                    [],
+                    "services create no AWS resources",
+                );
             });
 
             it("scales per the network table: HPA bounds, PDB, no fixed replica count", () => {
@@ -72,18 +113,38 @@ describe("services RelayService", () => {
                 assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], want.hpa);
                 assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "relay" });
                 assert.equal(hpa.spec.metrics[0].resource.target.averageUtilization, 70);
-                const pdbs = run.resources.filter((r) => r.type === "kubernetes:policy/v1:PodDisruptionBudget").map((r) => (r.inputs as Json).spec);
-                assert.deepEqual(pdbs, want.pdb ? [{ maxUnavailable: 1, selector: { matchLabels: run.outputs.selector }, unhealthyPodEvictionPolicy: "AlwaysAllow" }] : []);
-                assert.deepEqual(deployment.spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+                const pdbs = run.resources
+                    .filter((r) => r.type === "kubernetes:policy/v1:PodDisruptionBudget")
+                    .map((r) => (r.inputs as Json).spec);
+                assert.deepEqual(
+                    pdbs,
+                    want.pdb
+                        ? [
+                              {
+                                  maxUnavailable: 1,
+                                  selector: { matchLabels: run.outputs.selector },
+                                  unhealthyPodEvictionPolicy: "AlwaysAllow",
+                              },
+                          ]
+                        : [],
+                );
+                assert.deepEqual(deployment.spec.strategy, {
+                    type: "RollingUpdate",
+                    rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+                });
             });
 
             it("spreads across zones and nodes only when it can run several pods", () => {
                 const spread = podSpec(run).topologySpreadConstraints as Json[] | undefined;
                 if (!want.spread) assert.equal(spread, undefined);
-                else assert.deepEqual(spread?.map((c) => [c.topologyKey, c.whenUnsatisfiable, c.labelSelector.matchLabels]), [
-                    ["topology.kubernetes.io/zone", "DoNotSchedule", run.outputs.selector],
-                    ["kubernetes.io/hostname", "ScheduleAnyway", run.outputs.selector],
-                ]);
+                else
+                    assert.deepEqual(
+                        spread?.map((c) => [c.topologyKey, c.whenUnsatisfiable, c.labelSelector.matchLabels]),
+                        [
+                            ["topology.kubernetes.io/zone", "DoNotSchedule", run.outputs.selector],
+                            ["kubernetes.io/hostname", "ScheduleAnyway", run.outputs.selector],
+                        ],
+                    );
             });
 
             it("serves http 3200, ws 3201 and metrics, probed on /health and /ready", () => {
@@ -93,14 +154,24 @@ describe("services RelayService", () => {
                     { name: "ws", containerPort: 3201, protocol: "TCP" },
                     { name: "metrics", containerPort: 9102, protocol: "TCP" },
                 ]);
-                assert.deepEqual([container.startupProbe.httpGet, container.livenessProbe.httpGet, container.readinessProbe.httpGet], [
-                    { path: "/health", port: "http", scheme: "HTTP" },
-                    { path: "/health", port: "http", scheme: "HTTP" },
-                    { path: "/ready", port: "http", scheme: "HTTP" },
-                ]);
+                assert.deepEqual(
+                    [container.startupProbe.httpGet, container.livenessProbe.httpGet, container.readinessProbe.httpGet],
+                    [
+                        { path: "/health", port: "http", scheme: "HTTP" },
+                        { path: "/health", port: "http", scheme: "HTTP" },
+                        { path: "/ready", port: "http", scheme: "HTTP" },
+                    ],
+                );
                 assert.deepEqual(run.outputs.ports, { http: 3200, ws: 3201, metrics: 9102 });
                 const service = only(run.resources, "kubernetes:core/v1:Service").inputs as Json;
-                assert.deepEqual(service.spec.ports.map((p: Json) => [p.name, p.port, p.targetPort]), [["http", 3200, "http"], ["ws", 3201, "ws"], ["metrics", 9102, "metrics"]]);
+                assert.deepEqual(
+                    service.spec.ports.map((p: Json) => [p.name, p.port, p.targetPort]),
+                    [
+                        ["http", 3200, "http"],
+                        ["ws", 3201, "ws"],
+                        ["metrics", 9102, "metrics"],
+                    ],
+                );
                 assert.deepEqual(service.spec.selector, run.outputs.selector);
             });
 
@@ -110,7 +181,14 @@ describe("services RelayService", () => {
                 assert.equal(container.image, "registry.example.org/messaging/relay:1.8.2");
                 assert.equal(container.imagePullPolicy, "IfNotPresent");
                 assert.deepEqual(container.resources, { requests: want.requests, limits: want.limits });
-                assert.deepEqual(spec.securityContext, { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } });
+                assert.deepEqual(spec.securityContext, {
+                    runAsNonRoot: true,
+                    runAsUser: 10001,
+                    runAsGroup: 10001,
+                    fsGroup: 10001,
+                    fsGroupChangePolicy: "OnRootMismatch",
+                    seccompProfile: { type: "RuntimeDefault" },
+                });
                 assert.deepEqual(container.securityContext, {
                     runAsNonRoot: true,
                     readOnlyRootFilesystem: true,
@@ -136,12 +214,19 @@ describe("services RelayService", () => {
             it("takes settings from the ConfigMap and the operator keys and CovenantSQL credentials from secretKeyRefs", () => {
                 const configMap = only(run.resources, "kubernetes:core/v1:ConfigMap").inputs as Json;
                 const sources = (podSpec(run).containers[0].env as Json[]).map((e) => {
-                    if (e.valueFrom?.configMapKeyRef) return [e.name, `configMap:${e.valueFrom.configMapKeyRef.name === configMap.metadata.name ? "settings" : "?"}/${e.valueFrom.configMapKeyRef.key}`];
-                    if (e.valueFrom?.secretKeyRef) return [e.name, `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`];
+                    if (e.valueFrom?.configMapKeyRef)
+                        return [
+                            e.name,
+                            `configMap:${e.valueFrom.configMapKeyRef.name === configMap.metadata.name ? "settings" : "?"}/${e.valueFrom.configMapKeyRef.key}`,
+                        ];
+                    if (e.valueFrom?.secretKeyRef)
+                        return [e.name, `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`];
                     return [e.name, "value"];
                 });
                 assert.deepEqual(sources, [
-                    ...Object.keys(configMap.data).sort().map((k) => [k, `configMap:settings/${k}`]),
+                    ...Object.keys(configMap.data)
+                        .sort()
+                        .map((k) => [k, `configMap:settings/${k}`]),
                     ["RELAY_OPERATOR_KEYS", "secret:relay-secrets/operator-keys"],
                     ["COVENANTSQL_CREDENTIALS", "secret:relay-secrets/covenantsql-credentials"],
                 ]);
@@ -169,7 +254,10 @@ describe("services RelayService", () => {
 
             it("keeps the secret values in a Kubernetes Secret, marked secret", () => {
                 const secret = only(run.resources, "kubernetes:core/v1:Secret");
-                assert.deepEqual((secret.inputs as Json).stringData, { "covenantsql-credentials": "covenant-user:covenant-pass", "operator-keys": '["operator-key-1"]' });
+                assert.deepEqual((secret.inputs as Json).stringData, {
+                    "covenantsql-credentials": "covenant-user:covenant-pass",
+                    "operator-keys": '["operator-key-1"]',
+                });
                 assert.deepEqual(secret.secretPaths, ["stringData"]);
                 assert.equal(run.outputs.secretName, "relay-secrets");
             });
@@ -178,27 +266,54 @@ describe("services RelayService", () => {
 
     it("rolls its pods when a blob-relay limit changes, and only then", async () => {
         const config = networkConfigFor("testnet");
-        const changed: NetworkConfig = { ...config, services: { ...config.services, relay: { ...config.services.relay, limits: { ...config.services.relay.limits, maxConnections: 2000 } } } };
+        const changed: NetworkConfig = {
+            ...config,
+            services: {
+                ...config.services,
+                relay: { ...config.services.relay, limits: { ...config.services.relay.limits, maxConnections: 2000 } },
+            },
+        };
         const [before, again, after] = [await runRelay(config), await runRelay(config), await runRelay(changed)];
-        const template = (r: MockRun<unknown>) => (only(r.resources, "kubernetes:apps/v1:Deployment").inputs as Json).spec.template;
+        const template = (r: MockRun<unknown>) =>
+            (only(r.resources, "kubernetes:apps/v1:Deployment").inputs as Json).spec.template;
         assert.deepEqual(template(again), template(before));
         assert.notDeepEqual(template(after), template(before));
-        assert.equal((only(after.resources, "kubernetes:core/v1:ConfigMap").inputs as Json).data.MAX_CONNECTIONS, "2000");
+        assert.equal(
+            (only(after.resources, "kubernetes:core/v1:ConfigMap").inputs as Json).data.MAX_CONNECTIONS,
+            "2000",
+        );
     });
 
     it("derives the RPC URL from the chain mode", async () => {
         const devnet = networkConfigFor("devnet");
         const mainnet = networkConfigFor("mainnet");
         assert.equal(relayRpcUrl(mainnet.chain, "anything"), "https://rpc.l2.example.org");
-        const { outputs } = await runInMockEngine(() => ({ url: pulumi.output(relayRpcUrl(devnet.chain, pulumi.output("ns-x"))) }), { project: "messaging-infra", stack: "devnet" });
+        const { outputs } = await runInMockEngine(
+            () => ({ url: pulumi.output(relayRpcUrl(devnet.chain, pulumi.output("ns-x"))) }),
+            { project: "messaging-infra", stack: "devnet" },
+        );
         assert.deepEqual(outputs, { url: "http://besu-rpc.ns-x.svc.cluster.local:8545" });
-        assert.deepEqual(Object.keys(relaySettings(relayArgs(mainnet))).filter((k) => /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE/.test(k)), []);
+        assert.deepEqual(
+            Object.keys(relaySettings(relayArgs(mainnet))).filter((k) =>
+                /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE/.test(k),
+            ),
+            [],
+        );
     });
 
     it("reports bad config in the relay's terms, naming the stack file, before registering anything", async () => {
         const config = networkConfigFor("devnet");
-        const bad: NetworkConfig = { ...config, services: { ...config.services, relay: { ...config.services.relay, image: "registry.example.org/messaging/relay:latest" } } };
-        const failure = await runInMockEngine(() => new RelayService("relay", relayArgs(bad)), { project: "messaging-infra", stack: "devnet" }).then(
+        const bad: NetworkConfig = {
+            ...config,
+            services: {
+                ...config.services,
+                relay: { ...config.services.relay, image: "registry.example.org/messaging/relay:latest" },
+            },
+        };
+        const failure = await runInMockEngine(() => new RelayService("relay", relayArgs(bad)), {
+            project: "messaging-infra",
+            stack: "devnet",
+        }).then(
             () => assert.fail("expected the relay to reject an unpinned image"),
             (error: unknown) => error,
         );
@@ -210,7 +325,9 @@ describe("services RelayService", () => {
             {
                 message: [
                     'Invalid Workload "relay-workload" arguments: 1 problem. Edit Pulumi.devnet.yaml (messaging-infra:services.relay):',
-                    '  - image: got "registry.example.org/messaging/relay:latest"; allowed: an image pinned to a version tag or a sha256 digest, e.g. registry.example.org/team/app:1.4.2 or …@sha256:<64 hex> (never latest or untagged)',
+                    '  - image: got "registry.example.org/messaging/relay:latest"; allowed: an image pinned to ' +
+                        "a version tag or a sha256 digest, e.g. registry.example.org/team/app:1.4.2 or …@sha256:<64 " +
+                        "hex> (never latest or untagged)",
                 ].join("\n"),
             },
         );
