@@ -13,19 +13,15 @@ import {
     checkEvmAddress,
     checkNetworkCidr,
     checkPinnedImage,
-    Network,
-    NETWORKS,
-    otherNetworkNamed,
     parseByteQuantity,
     parseCpuMillis,
     parseHostPort,
     parseOidcProviderArn,
 } from "./validators";
 
-export { Network, NETWORKS } from "./validators";
+import { isNetwork, Network, NETWORKS, otherNetworkNamed, PROJECT } from "./network";
 
-/** The Pulumi project name; config keys are `messaging-infra:<key>`. */
-export const PROJECT = "messaging-infra";
+export { Network, NETWORKS, PROJECT } from "./network";
 
 /** What no stack of a network may go below. */
 export interface NetworkFloors {
@@ -558,7 +554,6 @@ export function parseStackConfig(
     operatorSecrets: OperatorSecretsPresence,
 ): StackConfig {
     const stackFile = `Pulumi.${stack}.yaml`;
-    const isNetwork = (value: unknown): value is Network => (NETWORKS as readonly unknown[]).includes(value);
     const network = isNetwork(raw.network) ? raw.network : undefined;
     const result = stackSchema(network).safeParse(raw, { reportInput: true });
     const problems = result.success ? [] : problemsFromZod(result.error.issues, raw);

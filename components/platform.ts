@@ -11,7 +11,7 @@ import { ManagedSecret, SecretValueSource } from "./aws/managedSecret";
 import { NetworkConfig } from "./config";
 import { PlatformNamespace } from "./k8s/namespace";
 import { TrafficPolicies } from "./k8s/networkPolicies";
-import { SERVICE_NAMES } from "./naming";
+import { SERVICE_NAMES } from "./network";
 import { PlatformProviders } from "./providers";
 import { FarcasterSync } from "./services/farcasterSync";
 import { KmsService } from "./services/kmsService";

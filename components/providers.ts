@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { NetworkConfig } from "./config";
-import { awsTags } from "./naming";
+import { awsTags } from "./network";
 
 /** The cluster the platform runs on, as IRSA trust policies need it. */
 export interface ClusterIdentity {

@@ -5,7 +5,7 @@
  */
 import { NetworkConfig } from "./config";
 import { ExternalPeer, NamespacePeer, ServicePeer, TrafficEdge } from "./k8s/networkPolicies";
-import { SERVICE_NAMES } from "./naming";
+import { SERVICE_NAMES } from "./network";
 import { parseHostPort } from "./validators";
 
 const service = (name: string): ServicePeer => ({ kind: "service", service: name });

@@ -6,11 +6,6 @@
 import { CronExpressionParser } from "cron-parser";
 import * as ipaddr from "ipaddr.js";
 
-/** The networks this program deploys, one Pulumi stack each. */
-export const NETWORKS = ["devnet", "testnet", "mainnet"] as const;
-/** One of {@link NETWORKS}. */
-export type Network = (typeof NETWORKS)[number];
-
 /** Parts of a container image reference. */
 export interface ImageReference {
     repository: string;
@@ -125,12 +120,6 @@ export function parseByteQuantity(quantity: string): number | undefined {
     const match = /^([0-9]+(?:\.[0-9]+)?)(k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(quantity);
     if (!match) return undefined;
     return Number(match[1]) * MEMORY_UNITS[match[2] ?? ""];
-}
-
-/** The other networks a value must never name (a testnet stack pointing at a mainnet endpoint). */
-export function otherNetworkNamed(value: string, network: Network): Network | undefined {
-    const lower = value.toLowerCase();
-    return NETWORKS.find((other) => other !== network && new RegExp(`(^|[^a-z0-9])${other}([^a-z0-9]|$)`).test(lower));
 }
 
 /** `host:port` as used for broker and database endpoints. */

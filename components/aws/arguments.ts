@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ProblemList as SharedProblemList } from "../errors";
-import { Network, NETWORKS } from "../validators";
+import { Network, NETWORKS } from "../network";
 
 export type { ArgumentProblem } from "../errors";
 export { ArgumentsError } from "../errors";

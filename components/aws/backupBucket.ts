@@ -6,8 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { awsTags, physicalName } from "../naming";
-import { Network } from "../validators";
+import { awsTags, Network, physicalName } from "../network";
 import {
     checkAccountId,
     checkDays,

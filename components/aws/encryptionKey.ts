@@ -5,9 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../config";
-import { awsTags } from "../naming";
-import { Network } from "../validators";
+import { awsTags, Network, PROJECT } from "../network";
 import { checkAccountId, checkDays, checkNetwork, checkOwner, checkTags, ProblemList } from "./arguments";
 import { PolicyDocument } from "./policyDocument";
 

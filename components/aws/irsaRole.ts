@@ -7,8 +7,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { awsTags, physicalName } from "../naming";
-import { Network, parseOidcProviderArn } from "../validators";
+import { awsTags, Network, physicalName } from "../network";
+import { parseOidcProviderArn } from "../validators";
 import {
     checkNamedArn,
     checkNetwork,

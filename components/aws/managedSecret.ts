@@ -8,9 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { PROJECT } from "../config";
-import { awsTags } from "../naming";
-import { Network, otherNetworkNamed } from "../validators";
+import { awsTags, Network, otherNetworkNamed, PROJECT } from "../network";
 import { checkDays, checkNamedArn, checkNetwork, checkOwner, checkTags, known, ProblemList } from "./arguments";
 
 /** A random password (`random.RandomPassword`). */

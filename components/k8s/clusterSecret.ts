@@ -18,9 +18,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Network } from "../config";
+import { Network } from "../network";
 import { ArgumentProblem, ProblemList } from "../errors";
-import { serviceLabels } from "../naming";
+import { serviceLabels } from "../network";
 import { ComponentArgsError } from "./argsProblems";
 import { SecretKeyRef } from "./workload";
 

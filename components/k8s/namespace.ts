@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Network, PROJECT } from "../config";
+import { Network, PROJECT } from "../network";
 
 /**
  * The Pod Security Standards version the namespace's labels pin, the version the policy pack's

@@ -5,9 +5,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Network, PROJECT } from "../config";
 import { ArgumentProblem, ProblemList, throwIfProblems } from "../errors";
-import { selectorLabels } from "../naming";
+import { Network, PROJECT, selectorLabels } from "../network";
 import { checkNetworkCidr } from "../validators";
 
 /** Pods of one platform service in the network's namespace, selected by the shared labels. */

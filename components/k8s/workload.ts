@@ -24,9 +24,8 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Network } from "../config";
 import { ArgumentProblem, ProblemList } from "../errors";
-import { selectorLabels, serviceLabels } from "../naming";
+import { Network, selectorLabels, serviceLabels } from "../network";
 import { checkPinnedImage, parseByteQuantity, parseCpuMillis } from "../validators";
 import { ComponentArgsError } from "./argsProblems";
 

@@ -3,7 +3,7 @@
  * probes from its validated config, and the config path its problems are reported against.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Network } from "../config";
+import { Network } from "../network";
 import { WorkloadArgs } from "../k8s/workload";
 
 /** The slice of a service's validated config every Workload is built from. */

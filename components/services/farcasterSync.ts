@@ -9,8 +9,9 @@
  * policy builder to skip its rules.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Network, NetworkConfig } from "../config";
-import { selectorLabels, SERVICE_NAMES } from "../naming";
+import { NetworkConfig } from "../config";
+import { Network } from "../network";
+import { selectorLabels, SERVICE_NAMES } from "../network";
 import { assertWorkloadArgs, portsByName, Workload, WorkloadArgs, WorkloadPort } from "../k8s/workload";
 import { configuredWorkloadArgs } from "./configuredWorkload";
 

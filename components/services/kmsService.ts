@@ -7,10 +7,11 @@
  * resource.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Network, NetworkConfig } from "../config";
+import { NetworkConfig } from "../config";
+import { Network } from "../network";
 import { ClusterSecret, clusterSecretName } from "../k8s/clusterSecret";
 import { assertWorkloadArgs, SecretKeyRef, Workload, WorkloadArgs } from "../k8s/workload";
-import { SERVICE_NAMES } from "../naming";
+import { SERVICE_NAMES } from "../network";
 import { configuredWorkloadArgs } from "./configuredWorkload";
 
 /** The key of the master key in the KMS service's Kubernetes Secret. */

@@ -6,10 +6,11 @@
  * resource.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Network, NetworkConfig } from "../config";
+import { NetworkConfig } from "../config";
+import { Network } from "../network";
 import { ClusterSecret, clusterSecretName } from "../k8s/clusterSecret";
 import { assertWorkloadArgs, SecretKeyRef, Workload, WorkloadArgs } from "../k8s/workload";
-import { SERVICE_NAMES } from "../naming";
+import { SERVICE_NAMES } from "../network";
 import { configuredWorkloadArgs } from "./configuredWorkload";
 
 /** Keys of the relay's Kubernetes Secret. */

@@ -3,7 +3,7 @@
  * table has it (devnet unprotected with 7-day windows, testnet and mainnet protected with 30),
  * example cluster facts, and helpers to read what a mock-engine run registered.
  */
-import { Network } from "../../components/validators";
+import { Network } from "../../components/network";
 import { MockRun, RecordedResource } from "../../harness/mockEngine";
 
 /** The Pulumi project every run uses. */

@@ -4,9 +4,9 @@ import {
     checkCronSchedule,
     checkNetworkCidr,
     checkPinnedImage,
-    otherNetworkNamed,
     parseImageReference,
 } from "../../components/validators";
+import { otherNetworkNamed } from "../../components/network";
 import program from "../../index";
 import { registeredBeforeFailure } from "../../harness/mockEngine";
 import { rawStackConfig, runStack } from "../../harness/stack";

@@ -7,7 +7,7 @@ import {
     backupLifecycleRules,
     MAX_BUCKET_NAME_LENGTH,
 } from "../../../components/aws/backupBucket";
-import { NETWORKS } from "../../../components/validators";
+import { NETWORKS } from "../../../components/network";
 import { PolicyDocument } from "../../../components/aws/policyDocument";
 import { runInMockEngine } from "../../../harness/mockEngine";
 import {

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { Network, NetworkConfig } from "../../../components/config";
+import { NetworkConfig } from "../../../components/config";
+import { Network } from "../../../components/network";
 import { KmsService, KmsServiceArgs } from "../../../components/services/kmsService";
 import { MockRun, RecordedResource, runInMockEngine } from "../../../harness/mockEngine";
 import { networkConfigFor } from "../../../harness/networkConfig";

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { Network, NetworkConfig } from "../../../components/config";
+import { NetworkConfig } from "../../../components/config";
+import { Network } from "../../../components/network";
 import { RelayService, RelayServiceArgs, relayRpcUrl, relaySettings } from "../../../components/services/relay";
 import { MockRun, RecordedResource, registeredBeforeFailure, runInMockEngine } from "../../../harness/mockEngine";
 import { networkConfigFor } from "../../../harness/networkConfig";

@@ -1,8 +1,28 @@
 /**
- * Names, AWS tags and Kubernetes labels: computed in one place, in one merge order, so that
- * selectors, PDBs and network policies reuse exactly the labels the pods carry.
+ * The networks this program deploys and the naming rules every layer may import: the project
+ * name, physical AWS names, AWS tags and Kubernetes labels, computed in one place and in one merge
+ * order, so that selectors, PDBs and network policies reuse exactly the labels the pods carry.
+ * Nothing here reads config (the config loader imports this module, never the other way round).
  */
-import { Network, PROJECT } from "./config";
+
+/** The Pulumi project name; config keys are `messaging-infra:<key>`. */
+export const PROJECT = "messaging-infra";
+
+/** The networks this program deploys, one Pulumi stack each. */
+export const NETWORKS = ["devnet", "testnet", "mainnet"] as const;
+/** One of {@link NETWORKS}. */
+export type Network = (typeof NETWORKS)[number];
+
+/** Whether a value is one of {@link NETWORKS}. */
+export function isNetwork(value: unknown): value is Network {
+    return (NETWORKS as readonly unknown[]).includes(value);
+}
+
+/** The other networks a value must never name (a testnet stack pointing at a mainnet endpoint). */
+export function otherNetworkNamed(value: string, network: Network): Network | undefined {
+    const lower = value.toLowerCase();
+    return NETWORKS.find((other) => other !== network && new RegExp(`(^|[^a-z0-9])${other}([^a-z0-9]|$)`).test(lower));
+}
 
 /** Who and what a resource belongs to; every tag and label derives from it. */
 export interface Ownership {
