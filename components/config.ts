@@ -1,18 +1,21 @@
 /**
  * The typed, validated stack config. One zod schema describes a whole network; per-network
  * floors (replicas, deletion windows, protection) come from {@link NETWORK_FLOORS}. A bad
- * config throws {@link StackConfigError} listing every problem at once, before any resource
+ * config throws {@link ArgumentsError} listing every problem at once, before any resource
  * is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { z } from "zod";
-import { ArgumentProblem, formatProblemReport, ProblemList } from "./errors";
+import { ArgumentProblem, ArgumentsError, ProblemList } from "./errors";
 import {
     checkCronSchedule,
     checkEvmAddress,
     checkNetworkCidr,
     checkPinnedImage,
+    DNS_LABEL_ALLOWED,
+    intRangeAllowed,
+    isDnsLabel,
     parseByteQuantity,
     parseCpuMillis,
     parseHostPort,
@@ -69,8 +72,7 @@ const refined = (what: string, check: (value: string) => string | undefined) =>
         if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
     });
 const int = (min: number, max: number, what?: string) => {
-    const allowed =
-        what ?? (max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`);
+    const allowed = what ?? intRangeAllowed(min, max);
     return z
         .number({ error: allowed })
         .int({ error: allowed })
@@ -109,9 +111,9 @@ const labels = z
     .refine((m) => Object.keys(m).length > 0, {
         error: "at least one label that selects the namespace, e.g. kubernetes.io/metadata.name: ingress-nginx",
     });
-const dnsLabel = z.string({ error: "a DNS-1123 label" }).regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-    error: "a DNS-1123 label: lower-case letters, digits and '-', at most 63 characters",
-});
+const dnsLabel = z
+    .string({ error: DNS_LABEL_ALLOWED })
+    .refine((value) => isDnsLabel(value), { error: DNS_LABEL_ALLOWED });
 
 const resourcesSchema = z.strictObject({
     requests: z.strictObject({ cpu, memory: bytes }),
@@ -350,16 +352,8 @@ export interface NetworkConfig extends StackConfig {
 // ---------------------------------------------------------------------------------------------
 // Problem reports
 
-/** Thrown before any resource registers when stack config is invalid; lists every problem and the file to edit. */
-export class StackConfigError extends Error {
-    constructor(
-        readonly stackFile: string,
-        readonly problems: ArgumentProblem[],
-    ) {
-        super(formatProblemReport("Invalid stack config", problems, `Edit ${stackFile}`));
-        this.name = "StackConfigError";
-    }
-}
+/** The subject of a stack config problem report: `Invalid stack config: <n> problems. Edit Pulumi.<stack>.yaml:`. */
+export const STACK_CONFIG = "stack config";
 
 function configPath(path: PropertyKey[]): string {
     const [top, ...rest] = path.map(String);
@@ -544,7 +538,7 @@ export type OperatorSecretsPresence = Partial<Record<OperatorSecretKey, "secret"
 export type RawStackConfig = Record<string, unknown>;
 
 /**
- * Validates raw stack config. Returns the typed config, or throws {@link StackConfigError} with
+ * Validates raw stack config. Returns the typed config, or throws {@link ArgumentsError} with
  * every problem: schema problems, cross-field rules, values naming another network and missing
  * or plain operator secrets (`operatorSecrets` says how each one is set).
  */
@@ -572,7 +566,7 @@ export function parseStackConfig(
             allowed: `a secret set with \`pulumi config set --secret ${key} <value> --stack ${stack}\``,
         });
     }
-    if (problems.length > 0 || !result.success) throw new StackConfigError(stackFile, problems);
+    if (problems.length > 0 || !result.success) throw new ArgumentsError(STACK_CONFIG, problems, `Edit ${stackFile}`);
     return result.data;
 }
 

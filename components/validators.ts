@@ -1,10 +1,49 @@
 /**
- * Pure checks for the values stack config carries. Each returns `undefined` when the value is
- * fine, or a short description of what is allowed, which the config loader reports with the
- * config path and the value given.
+ * Pure checks shared by the config loader and every component's argument checks, so a value is
+ * judged by one rule wherever it is checked. `check*` functions return `undefined` when the value
+ * is fine, or a short description of what is allowed, which the caller reports with the path and
+ * the value given; `is*` functions are plain predicates.
  */
 import { CronExpressionParser } from "cron-parser";
 import * as ipaddr from "ipaddr.js";
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** What a DNS-1123 label is, as problem reports say it. */
+export const DNS_LABEL_ALLOWED =
+    "a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
+/** What a DNS-1123 subdomain is, as problem reports say it. */
+export const DNS_SUBDOMAIN_ALLOWED =
+    "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit";
+/** What a Kubernetes Secret or ConfigMap key is, as problem reports say it. */
+export const SECRET_KEY_ALLOWED = "a Secret key: letters, digits, '-', '_' and '.'";
+
+/** A Kubernetes DNS-1123 label (namespace, Service and container names): lower-case alphanumerics and '-', at most 63. */
+export function isDnsLabel(value: unknown): value is string {
+    return typeof value === "string" && value.length <= 63 && DNS_LABEL.test(value);
+}
+
+/** A Kubernetes DNS-1123 subdomain (Secret and service-account names): labels joined by '.', at most 253. */
+export function isDnsSubdomain(value: unknown): value is string {
+    return typeof value === "string" && value.length <= 253 && DNS_SUBDOMAIN.test(value);
+}
+
+/** A key of a Kubernetes Secret or ConfigMap. */
+export function isSecretKey(value: unknown): value is string {
+    return typeof value === "string" && value.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(value);
+}
+
+/** An integer within `[min, max]`. */
+export function isIntInRange(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
+    return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/** What {@link isIntInRange} allows, as problem reports say it. */
+export function intRangeAllowed(min: number, max = Number.MAX_SAFE_INTEGER, unit?: string): string {
+    const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+    return unit === undefined ? range : `${range} (${unit})`;
+}
 
 /** Parts of a container image reference. */
 export interface ImageReference {

@@ -5,39 +5,19 @@
  * list and fixes it in one go.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ProblemList as SharedProblemList } from "../errors";
+import { ProblemList } from "../errors";
 import { Network, NETWORKS } from "../network";
+import { intRangeAllowed, isIntInRange } from "../validators";
 
+// Stack config is validated before any block runs, so a problem found here is in the code that
+// calls the block: blocks throw with FIX_THE_CALLER.
 export type { ArgumentProblem } from "../errors";
-export { ArgumentsError } from "../errors";
-
-/**
- * Collects problems with an AWS block's arguments and throws them all at once as an
- * {@link ArgumentsError}. Stack config is validated before any block runs, so a problem here is in
- * the code that calls the block, and the report says so.
- */
-export class ProblemList extends SharedProblemList {
-    constructor() {
-        super("Fix the caller");
-    }
-}
+export { ArgumentsError, FIX_THE_CALLER, ProblemList } from "../errors";
+export { isDnsLabel, isDnsSubdomain } from "../validators";
 
 /** A value that is known now (a plain string), or `undefined` for an Output resolved later. */
 export function known(value: pulumi.Input<string> | undefined): string | undefined {
     return typeof value === "string" ? value : undefined;
-}
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** A Kubernetes DNS-1123 label (namespace names): lower-case alphanumerics and '-', at most 63. */
-export function isDnsLabel(value: unknown): value is string {
-    return typeof value === "string" && value.length <= 63 && DNS_LABEL.test(value);
-}
-
-/** A Kubernetes DNS-1123 subdomain (service-account names): labels joined by '.', at most 253. */
-export function isDnsSubdomain(value: unknown): value is string {
-    return typeof value === "string" && value.length <= 253 && DNS_SUBDOMAIN.test(value);
 }
 
 /** Checks `args.network` is one of the networks this program deploys. */
@@ -60,8 +40,8 @@ export function checkAccountId(
 
 /** Checks an integer number of days within `[min, max]`. */
 export function checkDays(problems: ProblemList, days: unknown, path: string, min: number, max: number): boolean {
-    if (typeof days === "number" && Number.isInteger(days) && days >= min && days <= max) return true;
-    problems.add(path, days, `an integer from ${min} to ${max} (days)`);
+    if (isIntInRange(days, min, max)) return true;
+    problems.add(path, days, intRangeAllowed(min, max, "days"));
     return false;
 }
 

@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentArguments } from "../errors";
 import { awsTags, Network, physicalName } from "../network";
 import {
     checkAccountId,
@@ -14,6 +15,7 @@ import {
     checkNetwork,
     checkOwner,
     checkTags,
+    FIX_THE_CALLER,
     known,
     ProblemList,
 } from "./arguments";
@@ -73,7 +75,7 @@ export function backupBucketPolicy(bucketArn: string, kmsKeyArn: string): Policy
     const problems = new ProblemList();
     checkNamedArn(problems, bucketArn, "bucketArn", "s3", "arn:aws:s3:::messaging-infra-devnet-backups-123456789012");
     checkNamedArn(problems, kmsKeyArn, "kmsKeyArn", "kms", "arn:aws:kms:us-east-1:123456789012:key/<key id>");
-    problems.throwIfAny("the backup bucket policy");
+    problems.throwIfAny("arguments to the backup bucket policy", FIX_THE_CALLER);
     const objects = `${bucketArn}/*`;
     return {
         Version: "2012-10-17",
@@ -155,7 +157,8 @@ export function backupLifecycleRules(
 }
 
 /** Validates {@link BackupBucketArgs}; throws every problem at once. */
-export function checkBackupBucketArgs(args: BackupBucketArgs, subject: string): void {
+export function checkBackupBucketArgs(args: BackupBucketArgs, name: string): void {
+    const subject = componentArguments("messaging:aws:BackupBucket", name);
     const problems = new ProblemList();
     const networkOk = checkNetwork(problems, args.network);
     checkOwner(problems, args.owner);
@@ -185,7 +188,7 @@ export function checkBackupBucketArgs(args: BackupBucketArgs, subject: string): 
     if (args.abortIncompleteMultipartUploadDays !== undefined)
         checkDays(problems, args.abortIncompleteMultipartUploadDays, "args.abortIncompleteMultipartUploadDays", 1, 30);
     checkTags(problems, args.tags);
-    problems.throwIfAny(subject);
+    problems.throwIfAny(subject, FIX_THE_CALLER);
 }
 
 /** The network's S3 backup bucket. */
@@ -196,8 +199,9 @@ export class BackupBucket extends pulumi.ComponentResource {
     public readonly name: pulumi.Output<string>;
 
     constructor(name: string, args: BackupBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate before registering anything, so bad input leaves no half-built component behind.
+        checkBackupBucketArgs(args, name);
         super("messaging:aws:BackupBucket", name, {}, opts);
-        checkBackupBucketArgs(args, `messaging:aws:BackupBucket "${name}"`);
         const protect = args.protect ?? true;
         const child = { parent: this };
 

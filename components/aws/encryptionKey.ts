@@ -5,8 +5,17 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentArguments } from "../errors";
 import { awsTags, Network, PROJECT } from "../network";
-import { checkAccountId, checkDays, checkNetwork, checkOwner, checkTags, ProblemList } from "./arguments";
+import {
+    checkAccountId,
+    checkDays,
+    checkNetwork,
+    checkOwner,
+    checkTags,
+    FIX_THE_CALLER,
+    ProblemList,
+} from "./arguments";
 import { PolicyDocument } from "./policyDocument";
 
 /** The AWS partitions an account root ARN can live in. */
@@ -57,7 +66,7 @@ export function defaultKeyDescription(network: Network): string {
 export function encryptionKeyPolicy(accountId: string, partition: AwsPartition = "aws"): PolicyDocument {
     const problems = new ProblemList();
     checkAccountId(problems, accountId, "accountId");
-    problems.throwIfAny("the encryption key policy");
+    problems.throwIfAny("arguments to the encryption key policy", FIX_THE_CALLER);
     return {
         Version: "2012-10-17",
         Statement: [
@@ -74,7 +83,8 @@ export function encryptionKeyPolicy(accountId: string, partition: AwsPartition =
 }
 
 /** Validates {@link EncryptionKeyArgs}; throws every problem at once. */
-export function checkEncryptionKeyArgs(args: EncryptionKeyArgs, subject: string): void {
+export function checkEncryptionKeyArgs(args: EncryptionKeyArgs, name: string): void {
+    const subject = componentArguments("messaging:aws:EncryptionKey", name);
     const problems = new ProblemList();
     checkNetwork(problems, args.network);
     checkOwner(problems, args.owner);
@@ -91,7 +101,7 @@ export function checkEncryptionKeyArgs(args: EncryptionKeyArgs, subject: string)
         problems.add("args.description", args.description, "a non-empty description of at most 8192 characters");
     }
     checkTags(problems, args.tags);
-    problems.throwIfAny(subject);
+    problems.throwIfAny(subject, FIX_THE_CALLER);
 }
 
 /** The network's customer-managed KMS key and alias. */
@@ -104,8 +114,9 @@ export class EncryptionKey extends pulumi.ComponentResource {
     public readonly aliasName: pulumi.Output<string>;
 
     constructor(name: string, args: EncryptionKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate before registering anything, so bad input leaves no half-built component behind.
+        checkEncryptionKeyArgs(args, name);
         super("messaging:aws:EncryptionKey", name, {}, opts);
-        checkEncryptionKeyArgs(args, `messaging:aws:EncryptionKey "${name}"`);
         const protect = args.protect ?? true;
 
         const key = new aws.kms.Key(

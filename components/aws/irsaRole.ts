@@ -7,13 +7,15 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentArguments } from "../errors";
 import { awsTags, Network, physicalName } from "../network";
-import { parseOidcProviderArn } from "../validators";
+import { DNS_LABEL_ALLOWED, DNS_SUBDOMAIN_ALLOWED, parseOidcProviderArn } from "../validators";
 import {
     checkNamedArn,
     checkNetwork,
     checkOwner,
     checkTags,
+    FIX_THE_CALLER,
     isDnsLabel,
     isDnsSubdomain,
     known,
@@ -290,23 +292,16 @@ export function trustProblems(
         );
     }
     if (!isDnsLabel(spec.namespace)) {
-        problems.add(
-            paths.namespace,
-            spec.namespace,
-            "a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
-        );
+        problems.add(paths.namespace, spec.namespace, DNS_LABEL_ALLOWED);
     }
     if (!isDnsSubdomain(spec.serviceAccountName)) {
-        problems.add(
-            paths.serviceAccountName,
-            spec.serviceAccountName,
-            "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
-        );
+        problems.add(paths.serviceAccountName, spec.serviceAccountName, DNS_SUBDOMAIN_ALLOWED);
     }
 }
 
 /** Validates what {@link IrsaRoleArgs} holds now; Outputs are checked once resolved. */
-export function checkIrsaRoleArgs(args: IrsaRoleArgs, subject: string): void {
+export function checkIrsaRoleArgs(args: IrsaRoleArgs, name: string): void {
+    const subject = componentArguments("messaging:aws:IrsaRole", name);
     const problems = new ProblemList();
     const networkOk = checkNetwork(problems, args.network);
     checkOwner(problems, args.owner);
@@ -347,7 +342,7 @@ export function checkIrsaRoleArgs(args: IrsaRoleArgs, subject: string): void {
         problems.add("args.description", args.description, "a non-empty description of at most 1000 characters");
     }
     checkTags(problems, args.tags);
-    problems.throwIfAny(subject);
+    problems.throwIfAny(subject, FIX_THE_CALLER);
 }
 
 function knownGrant(grant: Grant): MaybeKnownGrant {
@@ -380,7 +375,7 @@ export function renderTrustPolicy(spec: TrustSpec): PolicyDocument {
         namespace: "namespace",
         serviceAccountName: "serviceAccountName",
     });
-    problems.throwIfAny("the IRSA trust policy");
+    problems.throwIfAny("arguments to the IRSA trust policy", FIX_THE_CALLER);
     return {
         Version: "2012-10-17",
         Statement: [
@@ -456,7 +451,7 @@ function grantStatement(grant: ResolvedGrant): Omit<PolicyStatement, "Sid"> {
 export function renderPermissionsPolicy(grants: readonly ResolvedGrant[]): PolicyDocument {
     const problems = new ProblemList();
     grantProblems(problems, grants, "grants");
-    problems.throwIfAny("the IRSA permissions policy");
+    problems.throwIfAny("arguments to the IRSA permissions policy", FIX_THE_CALLER);
     const counts = new Map<string, number>();
     for (const grant of grants) counts.set(grant.kind, (counts.get(grant.kind) ?? 0) + 1);
     const seen = new Map<string, number>();
@@ -484,9 +479,9 @@ export class IrsaRole extends pulumi.ComponentResource {
     public readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate before registering anything, so bad input leaves no half-built component behind.
+        checkIrsaRoleArgs(args, name);
         super("messaging:aws:IrsaRole", name, {}, opts);
-        const subject = `messaging:aws:IrsaRole "${name}"`;
-        checkIrsaRoleArgs(args, subject);
         const { namespace, serviceAccountName } = args;
 
         const trustPolicy = pulumi

@@ -7,9 +7,19 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentArguments } from "../errors";
 import * as random from "@pulumi/random";
 import { awsTags, Network, otherNetworkNamed, PROJECT } from "../network";
-import { checkDays, checkNamedArn, checkNetwork, checkOwner, checkTags, known, ProblemList } from "./arguments";
+import {
+    checkDays,
+    checkNamedArn,
+    checkNetwork,
+    checkOwner,
+    checkTags,
+    FIX_THE_CALLER,
+    known,
+    ProblemList,
+} from "./arguments";
 
 /** A random password (`random.RandomPassword`). */
 export interface GeneratedPassword {
@@ -100,7 +110,8 @@ export function renderKeyList(keys: readonly string[]): string {
 }
 
 /** Validates {@link ManagedSecretArgs}; throws every problem at once. */
-export function checkManagedSecretArgs(args: ManagedSecretArgs, subject: string): void {
+export function checkManagedSecretArgs(args: ManagedSecretArgs, name: string): void {
+    const subject = componentArguments("messaging:aws:ManagedSecret", name);
     const problems = new ProblemList();
     checkNetwork(problems, args.network);
     checkOwner(problems, args.owner);
@@ -145,7 +156,7 @@ export function checkManagedSecretArgs(args: ManagedSecretArgs, subject: string)
         problems.add("args.description", args.description, "a non-empty description of at most 2048 characters");
     }
     checkTags(problems, args.tags);
-    problems.throwIfAny(subject);
+    problems.throwIfAny(subject, FIX_THE_CALLER);
 }
 
 function checkValueSource(problems: ProblemList, value: SecretValueSource | undefined): void {
@@ -213,8 +224,9 @@ export class ManagedSecret extends pulumi.ComponentResource {
     public readonly value: pulumi.Output<string>;
 
     constructor(name: string, args: ManagedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate before registering anything, so bad input leaves no half-built component behind.
+        checkManagedSecretArgs(args, name);
         super("messaging:aws:ManagedSecret", name, {}, opts);
-        checkManagedSecretArgs(args, `messaging:aws:ManagedSecret "${name}"`);
         const protect = args.protect ?? true;
         // Generators hold the value in state: replacing one regenerates the credential, so they
         // are protected like the secret. No `keepers`: nothing but their own shape replaces them.

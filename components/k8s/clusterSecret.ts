@@ -19,9 +19,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Network } from "../network";
-import { ArgumentProblem, ProblemList } from "../errors";
+import { ArgumentProblem, ArgumentsError, componentArguments, FIX_THE_CALLER, ProblemList } from "../errors";
 import { serviceLabels } from "../network";
-import { ComponentArgsError } from "./argsProblems";
+import { DNS_SUBDOMAIN_ALLOWED, isDnsSubdomain, isSecretKey, SECRET_KEY_ALLOWED } from "../validators";
 import { SecretKeyRef } from "./workload";
 
 /** Arguments of {@link ClusterSecret}. */
@@ -40,9 +40,6 @@ export interface ClusterSecretArgs {
     readonly values: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
 /** The Secret's name: the given one, or `<service>-secrets`. */
 export function clusterSecretName(args: Pick<ClusterSecretArgs, "service" | "secretName">): string {
     return args.secretName ?? `${args.service}-secrets`;
@@ -53,16 +50,11 @@ export function clusterSecretProblems(args: ClusterSecretArgs): ArgumentProblem[
     const problems = new ProblemList();
     const add = problems.add.bind(problems);
     const name = clusterSecretName(args);
-    if (!DNS_SUBDOMAIN.test(name) || name.length > 253)
-        add(
-            args.secretName === undefined ? "service" : "secretName",
-            name,
-            "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'",
-        );
+    if (!isDnsSubdomain(name))
+        add(args.secretName === undefined ? "service" : "secretName", name, DNS_SUBDOMAIN_ALLOWED);
     const keys = Object.keys(args.values);
     if (keys.length === 0) add("values", [], "at least one key");
-    for (const key of keys)
-        if (!SECRET_KEY.test(key)) add("values", key, "a Secret key: letters, digits, '-', '_' and '.'");
+    for (const key of keys) if (!isSecretKey(key)) add("values", key, SECRET_KEY_ALLOWED);
     return problems.problems;
 }
 
@@ -75,7 +67,8 @@ export class ClusterSecret extends pulumi.ComponentResource {
 
     constructor(name: string, args: ClusterSecretArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = clusterSecretProblems(args);
-        if (problems.length > 0) throw new ComponentArgsError("ClusterSecret", name, problems);
+        if (problems.length > 0)
+            throw new ArgumentsError(componentArguments("messaging:k8s:ClusterSecret", name), problems, FIX_THE_CALLER);
         super("messaging:k8s:ClusterSecret", name, {}, opts);
         this.keys = Object.keys(args.values).sort();
         const stringData = Object.fromEntries(this.keys.map((key) => [key, pulumi.secret(args.values[key])]));

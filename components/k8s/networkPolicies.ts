@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentProblem, ProblemList, throwIfProblems } from "../errors";
+import { ArgumentProblem, ArgumentsError, ProblemList } from "../errors";
 import { Network, PROJECT, selectorLabels } from "../network";
 import { checkNetworkCidr } from "../validators";
 
@@ -150,7 +150,8 @@ export function networkPolicyDefinitions(
     services: readonly string[],
     network: Network,
 ): PolicyDefinition[] {
-    throwIfProblems("the traffic matrix", matrixProblems(edges, services));
+    const problems = matrixProblems(edges, services);
+    if (problems.length > 0) throw new ArgumentsError("arguments to the traffic matrix", problems);
     const definitions: PolicyDefinition[] = [
         {
             name: "default-deny",

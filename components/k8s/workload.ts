@@ -24,10 +24,9 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentProblem, ProblemList } from "../errors";
+import { ArgumentProblem, ArgumentsError, componentArguments, FIX_THE_CALLER, ProblemList } from "../errors";
 import { Network, selectorLabels, serviceLabels } from "../network";
 import { checkPinnedImage, parseByteQuantity, parseCpuMillis } from "../validators";
-import { ComponentArgsError } from "./argsProblems";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;
@@ -453,10 +452,12 @@ export function workloadProblems(args: WorkloadArgs): ArgumentProblem[] {
     return problems.problems;
 }
 
-/** Throws {@link ComponentArgsError} listing every problem when a Workload's arguments are bad. */
+/** Throws {@link ArgumentsError} listing every problem when a Workload's arguments are bad. */
 export function assertWorkloadArgs(name: string, args: WorkloadArgs): void {
     const problems = workloadProblems(args);
-    if (problems.length > 0) throw new ComponentArgsError("Workload", name, problems, args.configSource);
+    if (problems.length === 0) return;
+    const fix = args.configSource === undefined ? FIX_THE_CALLER : `Edit ${args.configSource}`;
+    throw new ArgumentsError(componentArguments("messaging:k8s:Workload", name), problems, fix);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { NETWORK_FLOORS, OperatorSecretsPresence, parseStackConfig, StackConfigError } from "../../components/config";
+import { NETWORK_FLOORS, OperatorSecretsPresence, parseStackConfig } from "../../components/config";
+import { ArgumentsError } from "../../components/errors";
 import {
     checkCronSchedule,
     checkNetworkCidr,
@@ -13,7 +14,7 @@ import { rawStackConfig, runStack } from "../../harness/stack";
 
 const ALL_SECRETS: OperatorSecretsPresence = { covenantSqlCredentials: "secret", jwtPublicKey: "secret" };
 
-/** The lines of a StackConfigError after the header, or a failure if the config was accepted. */
+/** The lines of a ArgumentsError after the header, or a failure if the config was accepted. */
 function problemLines(
     stack: string,
     raw: Record<string, unknown>,
@@ -22,7 +23,7 @@ function problemLines(
     try {
         parseStackConfig(raw, stack, secrets);
     } catch (error) {
-        assert.ok(error instanceof StackConfigError, `expected StackConfigError, got ${String(error)}`);
+        assert.ok(error instanceof ArgumentsError, `expected ArgumentsError, got ${String(error)}`);
         const [header, ...lines] = error.message.split("\n");
         assert.equal(
             header,
@@ -481,7 +482,7 @@ describe("stack config", () => {
         } catch (error) {
             failure = error;
         }
-        assert.ok(failure instanceof StackConfigError);
+        assert.ok(failure instanceof ArgumentsError);
         assert.equal(
             failure.message,
             [
@@ -496,7 +497,7 @@ describe("stack config", () => {
 
     it("rejects missing operator secrets in the real program", async () => {
         await assert.rejects(runStack("devnet", { operatorSecretPlaceholders: false }), (error: unknown) => {
-            assert.ok(error instanceof StackConfigError);
+            assert.ok(error instanceof ArgumentsError);
             assert.deepEqual(
                 error.problems.map((p) => p.path),
                 ["messaging-infra:covenantSqlCredentials", "messaging-infra:jwtPublicKey"],
@@ -512,7 +513,7 @@ describe("stack config", () => {
         await assert.rejects(
             runInMockEngine(program, { project: "messaging-infra", stack: "devnet", config, secretKeys: [] }),
             (error: unknown) =>
-                error instanceof StackConfigError &&
+                error instanceof ArgumentsError &&
                 error.problems.every((p) => p.given === "[a plain, unencrypted value]") &&
                 error.problems.length === 2,
         );

@@ -102,7 +102,7 @@ describe("IrsaRole", () => {
                         namespace: "Messaging",
                         serviceAccountName: "relay_sa",
                     }),
-                "the IRSA trust policy",
+                "arguments to the IRSA trust policy",
                 [
                     {
                         path: "cluster.oidcProviderArn",
@@ -142,7 +142,7 @@ describe("IrsaRole", () => {
                         namespace: "ns",
                         serviceAccountName: "sa",
                     }),
-                "the IRSA trust policy",
+                "arguments to the IRSA trust policy",
                 [
                     {
                         path: "cluster.oidcIssuerHostPath",
@@ -162,7 +162,7 @@ describe("IrsaRole", () => {
                         namespace: "ns",
                         serviceAccountName: "*",
                     }),
-                "the IRSA trust policy",
+                "arguments to the IRSA trust policy",
                 [
                     {
                         path: "serviceAccountName",
@@ -354,7 +354,7 @@ describe("IrsaRole", () => {
 
         describe("bad grants: every problem at once", () => {
             it("an empty grant list", () => {
-                expectProblems(() => renderPermissionsPolicy([]), "the IRSA permissions policy", [
+                expectProblems(() => renderPermissionsPolicy([]), "arguments to the IRSA permissions policy", [
                     {
                         path: "grants",
                         given: "[]",
@@ -388,7 +388,7 @@ describe("IrsaRole", () => {
                             { kind: "listBucket", bucketArn: "", prefix: "a/../b" },
                             { kind: "deleteObjects" } as unknown as ResolvedGrant,
                         ]),
-                    "the IRSA permissions policy",
+                    "arguments to the IRSA permissions policy",
                     [
                         {
                             path: "grants[0].secretArns",
@@ -959,7 +959,7 @@ describe("IrsaRole", () => {
         });
         const construct = (args: IrsaRoleArgs) =>
             runInMockEngine(() => void new IrsaRole("relay", args), { project: PROJECT, stack: args.network });
-        const subject = 'messaging:aws:IrsaRole "relay"';
+        const subject = 'arguments to messaging:aws:IrsaRole "relay"';
 
         it("lists every bad argument at once: malformed OIDC ARN, bad names, no grants", async () => {
             const devnet = NETWORK_CASES[0];

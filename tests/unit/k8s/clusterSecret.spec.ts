@@ -98,10 +98,11 @@ describe("k8s ClusterSecret", () => {
         assert.throws(
             () => new ClusterSecret("x", validArgs({ secretName: "Relay_Secrets", values: { "bad key": "hunter2" } })),
             {
-                name: "ComponentArgsError",
+                name: "ArgumentsError",
                 message: [
-                    'Invalid ClusterSecret "x" arguments: 2 problems. Fix the component\'s arguments:',
-                    "  - secretName: got \"Relay_Secrets\"; allowed: a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'",
+                    'Invalid arguments to messaging:k8s:ClusterSecret "x": 2 problems. Fix the caller:',
+                    "  - secretName: got \"Relay_Secrets\"; allowed: a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', " +
+                        "starting and ending with a letter or digit",
                     "  - values: got \"bad key\"; allowed: a Secret key: letters, digits, '-', '_' and '.'",
                 ].join("\n"),
             },

@@ -312,7 +312,7 @@ describe("k8s Workload: pure derivations", () => {
 
 describe("k8s Workload: bad input", () => {
     const header = (n: number) =>
-        `Invalid Workload "api" arguments: ${n} problem${n === 1 ? "" : "s"}. Fix the component's arguments:`;
+        `Invalid arguments to messaging:k8s:Workload "api": ${n} problem${n === 1 ? "" : "s"}. Fix the caller:`;
     const pinned =
         "an image pinned to a version tag or a sha256 digest, e.g. registry.example.org/team/app:1.4.2 or …@sha256:<64 hex> (never latest or untagged)";
     const cases: [string, Partial<WorkloadArgs>, string][] = [
@@ -465,7 +465,7 @@ describe("k8s Workload: bad input", () => {
     for (const [what, overrides, line] of cases) {
         it(`rejects ${what}`, () => {
             assert.throws(() => new Workload("api", validArgs(overrides)), {
-                name: "ComponentArgsError",
+                name: "ArgumentsError",
                 message: `${header(1)}\n${line}`,
             });
         });
@@ -491,7 +491,7 @@ describe("k8s Workload: bad input", () => {
         });
         assert.throws(() => new Workload("api", args), {
             message: [
-                'Invalid Workload "api" arguments: 6 problems. Edit Pulumi.testnet.yaml (messaging-infra:services.api):',
+                'Invalid arguments to messaging:k8s:Workload "api": 6 problems. Edit Pulumi.testnet.yaml (messaging-infra:services.api):',
                 `  - image: got "registry.example.org/team/api:latest"; allowed: ${pinned}`,
                 "  - replicas: got 0; allowed: an integer >= 1",
                 "  - autoscaling.minReplicas: got 4; allowed: an integer <= autoscaling.maxReplicas (2)",

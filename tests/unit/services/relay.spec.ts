@@ -325,7 +325,7 @@ describe("services RelayService", () => {
             },
             {
                 message: [
-                    'Invalid Workload "relay-workload" arguments: 1 problem. Edit Pulumi.devnet.yaml (messaging-infra:services.relay):',
+                    'Invalid arguments to messaging:k8s:Workload "relay-workload": 1 problem. Edit Pulumi.devnet.yaml (messaging-infra:services.relay):',
                     '  - image: got "registry.example.org/messaging/relay:latest"; allowed: an image pinned to ' +
                         "a version tag or a sha256 digest, e.g. registry.example.org/team/app:1.4.2 or …@sha256:<64 " +
                         "hex> (never latest or untagged)",
