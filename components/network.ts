@@ -38,6 +38,15 @@ export function awsTags(ownership: Ownership, extra: Record<string, string> = {}
     return { ...extra, project: PROJECT, network: ownership.network, owner: ownership.owner };
 }
 
+/** The labels of objects that belong to the network's platform as a whole (namespace policies, quotas). */
+export function platformLabels(network: Network): Record<string, string> {
+    return {
+        "app.kubernetes.io/part-of": PROJECT,
+        "app.kubernetes.io/instance": network,
+        "app.kubernetes.io/managed-by": "pulumi",
+    };
+}
+
 /** The labels that select one service's pods (`app.kubernetes.io/name` and `instance`). */
 export function selectorLabels(service: string, network: Network): Record<string, string> {
     return { "app.kubernetes.io/name": service, "app.kubernetes.io/instance": network };

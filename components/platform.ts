@@ -210,13 +210,13 @@ export class MessagingPlatform extends pulumi.ComponentResource {
                 settings: config.services.kmsService,
                 region: config.region,
                 keyArn: key.arn,
-                roleArn: kmsRole.arn,
+                role: kmsRole,
                 masterKey: secrets["kms-master-key"].value,
                 stackFile: config.stackFile,
             },
             inNamespace,
         );
-        new RelayService(
+        const relay = new RelayService(
             `${name}-relay`,
             {
                 network,
@@ -225,30 +225,34 @@ export class MessagingPlatform extends pulumi.ComponentResource {
                 chain: config.chain,
                 covenantSql: config.externalStores.covenantSql,
                 kmsServiceUrl: kmsService.url,
-                roleArn: relayRole.arn,
+                role: relayRole,
                 operatorKeys: secrets["relay-operator-keys"].value,
                 covenantSqlCredentials: secrets["covenantsql-credentials"].value,
                 stackFile: config.stackFile,
             },
             inNamespace,
         );
-        new FarcasterSync(
-            `${name}-farcaster-sync`,
-            {
-                network,
-                namespace: namespace.name,
-                settings: config.services.farcasterSync,
-                stackFile: config.stackFile,
-            },
-            inNamespace,
-        );
+        // A disabled sync is not created at all: no objects to secure, no edges in the matrix.
+        const farcasterSync = config.services.farcasterSync.enabled
+            ? new FarcasterSync(
+                  `${name}-farcaster-sync`,
+                  {
+                      network,
+                      namespace: namespace.name,
+                      settings: config.services.farcasterSync,
+                      stackFile: config.stackFile,
+                  },
+                  inNamespace,
+              )
+            : undefined;
+        const services = { relay, kmsService, farcasterSync };
         new TrafficPolicies(
             `${name}-traffic`,
             {
                 namespace: namespace.name,
                 network,
-                edges: platformTrafficMatrix(config),
-                services: deployedServices(config),
+                edges: platformTrafficMatrix(config, services),
+                services: deployedServices(services),
             },
             inNamespace,
         );

@@ -477,12 +477,18 @@ export class IrsaRole extends pulumi.ComponentResource {
     public readonly name: pulumi.Output<string>;
     /** The annotations the Kubernetes ServiceAccount carries: `{"eks.amazonaws.com/role-arn": arn}`. */
     public readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
+    /**
+     * The service account the trust admits, exactly. A Workload bound to this role takes its
+     * ServiceAccount's name from here, so the pair can never drift apart.
+     */
+    public readonly serviceAccount: { readonly namespace: string; readonly name: string };
 
     constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything, so bad input leaves no half-built component behind.
         checkIrsaRoleArgs(args, name);
         super("messaging:aws:IrsaRole", name, {}, opts);
         const { namespace, serviceAccountName } = args;
+        this.serviceAccount = { namespace, name: serviceAccountName };
 
         const trustPolicy = pulumi
             .all([args.cluster.oidcProviderArn, args.cluster.oidcIssuerHostPath])

@@ -6,13 +6,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentProblem, ArgumentsError, ProblemList } from "../errors";
-import { Network, PROJECT, selectorLabels } from "../network";
+import { Network, platformLabels } from "../network";
 import { checkNetworkCidr } from "../validators";
 
-/** Pods of one platform service in the network's namespace, selected by the shared labels. */
+/**
+ * Pods of one platform service in the network's namespace, selected by the labels the service's
+ * pods carry (pass the service's own `selector` output, never a re-derived one).
+ */
 export interface ServicePeer {
     readonly kind: "service";
-    readonly service: string;
+    /** The service's `app.kubernetes.io/name`, for policy names and reports. */
+    readonly name: string;
+    readonly selector: Readonly<Record<string, string>>;
 }
 
 /** Every pod in another namespace, selected by that namespace's labels (ingress controller, monitoring). */
@@ -56,7 +61,7 @@ export const KUBE_DNS = {
 
 /** The name a peer goes by in policy names and reports. */
 export function peerName(peer: TrafficPeer): string {
-    return peer.kind === "service" ? peer.service : peer.name;
+    return peer.name;
 }
 
 /** The id of an edge: `<from>-to-<to>`, unique within a matrix. */
@@ -81,8 +86,15 @@ export function matrixProblems(edges: readonly TrafficEdge[], services: readonly
             ["from", edge.from],
             ["to", edge.to],
         ] as const) {
-            if (peer.kind === "service" && !services.includes(peer.service)) {
-                problems.add(`${at}.${side}`, peer.service, `a deployed service: ${services.join(", ")}`);
+            if (peer.kind === "service" && !services.includes(peer.name)) {
+                problems.add(`${at}.${side}`, peer.name, `a deployed service: ${services.join(", ")}`);
+            }
+            if (peer.kind === "service" && Object.keys(peer.selector).length === 0) {
+                problems.add(
+                    `${at}.${side}.selector`,
+                    peer.selector,
+                    "the service's pod selector (its selector output)",
+                );
             }
             if (peer.kind === "external") {
                 if (peer.cidrs.length === 0) problems.add(`${at}.${side}.cidrs`, [], "at least one network CIDR");
@@ -124,11 +136,11 @@ export interface PolicyDefinition {
     why: string;
 }
 
-function policyPeers(peer: TrafficPeer, network: Network): NetworkPolicyPeer[] {
+function policyPeers(peer: TrafficPeer): NetworkPolicyPeer[] {
     switch (peer.kind) {
         case "service":
             // No namespaceSelector: the policy's own namespace.
-            return [{ podSelector: { matchLabels: selectorLabels(peer.service, network) } }];
+            return [{ podSelector: { matchLabels: { ...peer.selector } } }];
         case "namespace":
             return [{ namespaceSelector: { matchLabels: { ...peer.namespaceLabels } } }];
         case "external":
@@ -148,7 +160,6 @@ function policyPorts(ports: readonly EdgePort[]) {
 export function networkPolicyDefinitions(
     edges: readonly TrafficEdge[],
     services: readonly string[],
-    network: Network,
 ): PolicyDefinition[] {
     const problems = matrixProblems(edges, services);
     if (problems.length > 0) throw new ArgumentsError("arguments to the traffic matrix", problems);
@@ -187,9 +198,9 @@ export function networkPolicyDefinitions(
             definitions.push({
                 name: `${id}-ingress`,
                 spec: {
-                    podSelector: { matchLabels: selectorLabels(edge.to.service, network) },
+                    podSelector: { matchLabels: { ...edge.to.selector } },
                     policyTypes: ["Ingress"],
-                    ingress: [{ from: policyPeers(edge.from, network), ports: policyPorts(edge.ports) }],
+                    ingress: [{ from: policyPeers(edge.from), ports: policyPorts(edge.ports) }],
                 },
                 why: edge.why,
             });
@@ -198,9 +209,9 @@ export function networkPolicyDefinitions(
             definitions.push({
                 name: `${id}-egress`,
                 spec: {
-                    podSelector: { matchLabels: selectorLabels(edge.from.service, network) },
+                    podSelector: { matchLabels: { ...edge.from.selector } },
                     policyTypes: ["Egress"],
-                    egress: [{ to: policyPeers(edge.to, network), ports: policyPorts(edge.ports) }],
+                    egress: [{ to: policyPeers(edge.to), ports: policyPorts(edge.ports) }],
                 },
                 why: edge.why,
             });
@@ -226,8 +237,9 @@ export class TrafficPolicies extends pulumi.ComponentResource {
     public readonly policyNames: string[];
 
     constructor(name: string, args: TrafficPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Derived (and the matrix checked) before registering anything.
+        const definitions = networkPolicyDefinitions(args.edges, args.services);
         super("messaging:k8s:TrafficPolicies", name, {}, opts);
-        const definitions = networkPolicyDefinitions(args.edges, args.services, args.network);
         for (const definition of definitions) {
             new k8s.networking.v1.NetworkPolicy(
                 `${name}-${definition.name}`,
@@ -235,11 +247,7 @@ export class TrafficPolicies extends pulumi.ComponentResource {
                     metadata: {
                         name: definition.name,
                         namespace: args.namespace,
-                        labels: {
-                            "app.kubernetes.io/part-of": PROJECT,
-                            "app.kubernetes.io/instance": args.network,
-                            "app.kubernetes.io/managed-by": "pulumi",
-                        },
+                        labels: platformLabels(args.network),
                         annotations: { "messaging-infra/why": definition.why },
                     },
                     spec: definition.spec,

@@ -8,11 +8,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../config";
-import { Network } from "../network";
-import { ClusterSecret, clusterSecretName } from "../k8s/clusterSecret";
-import { assertWorkloadArgs, SecretKeyRef, Workload, WorkloadArgs } from "../k8s/workload";
-import { SERVICE_NAMES } from "../network";
-import { configuredWorkloadArgs } from "./configuredWorkload";
+import { IrsaBinding } from "../k8s/workload";
+import { Network, SERVICE_NAMES } from "../network";
+import { configuredWorkloadArgs, ownSecret, PlatformService, ServiceDefinition } from "./platformService";
 
 /** The key of the master key in the KMS service's Kubernetes Secret. */
 export const KMS_MASTER_KEY_SECRET_KEY = "master-key";
@@ -30,8 +28,8 @@ export interface KmsServiceArgs {
     readonly region: string;
     /** The network's KMS key ARN, for the `aws-kms` provider. */
     readonly keyArn: pulumi.Input<string>;
-    /** Its IRSA role ARN (the role may use the network key). */
-    readonly roleArn: pulumi.Input<string>;
+    /** Its IRSA role (the role may use the network key); its ServiceAccount is the one the role trusts. */
+    readonly role: IrsaBinding;
     /** The `local` provider's master key, as a Pulumi secret (the Secrets Manager entry's value). */
     readonly masterKey: pulumi.Input<string>;
     /** The stack file an operator edits, named in errors. Default `Pulumi.<network>.yaml`. */
@@ -52,76 +50,34 @@ export function kmsServiceSettings(
     };
 }
 
-/** The KMS service's Workload arguments, given where its master key lives. */
-export function kmsServiceWorkloadArgs(args: KmsServiceArgs, masterKey: SecretKeyRef): WorkloadArgs {
+/** The key service's one description: its Workload (Deployment, PDB when replicated) and its Secret. */
+export function kmsServiceDefinition(args: KmsServiceArgs): ServiceDefinition {
     const { settings } = args;
+    const service = SERVICE_NAMES.kmsService;
     return {
-        ...configuredWorkloadArgs(SERVICE_NAMES.kmsService, "kmsService", args, settings, "http"),
-        replicas: settings.replicas,
-        ports: [
-            { name: "http", containerPort: settings.ports.http },
-            { name: "metrics", containerPort: settings.ports.metrics },
-        ],
-        settings: kmsServiceSettings(args),
-        secretEnv: [{ envName: "KMS_MASTER_KEY", secret: masterKey }],
-        roleArn: args.roleArn,
+        workload: {
+            ...configuredWorkloadArgs(service, "kmsService", args, settings, "http"),
+            replicas: settings.replicas,
+            ports: [
+                { name: "http", containerPort: settings.ports.http },
+                { name: "metrics", containerPort: settings.ports.metrics },
+            ],
+            settings: kmsServiceSettings(args),
+            secretEnv: [{ envName: "KMS_MASTER_KEY", secret: ownSecret(service, KMS_MASTER_KEY_SECRET_KEY) }],
+            role: args.role,
+        },
+        secrets: { [KMS_MASTER_KEY_SECRET_KEY]: args.masterKey },
     };
 }
 
 /** The key service of one network. */
-export class KmsService extends pulumi.ComponentResource {
-    /** The labels that select its pods. */
-    public readonly selector: Readonly<Record<string, string>>;
-    /** Container ports by name: `http`, `metrics`. */
-    public readonly ports: Readonly<Record<string, number>>;
-    /** Its ClusterIP Service name. */
-    public readonly serviceName: pulumi.Output<string>;
-    /** Its ServiceAccount name (its IRSA role trusts it). */
-    public readonly serviceAccountName: pulumi.Output<string>;
-    /** The Kubernetes Secret holding the master key. */
-    public readonly secretName: pulumi.Output<string>;
+export class KmsService extends PlatformService {
     /** The in-cluster URL the relay calls: `http://kms-service.<namespace>.svc.cluster.local:<http>`. */
     public readonly url: pulumi.Output<string>;
-    public readonly workload: Workload;
 
     constructor(name: string, args: KmsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Check the workload's arguments before registering anything (the Secret's name is fixed).
-        assertWorkloadArgs(
-            `${name}-workload`,
-            kmsServiceWorkloadArgs(args, {
-                name: clusterSecretName({ service: SERVICE_NAMES.kmsService }),
-                key: KMS_MASTER_KEY_SECRET_KEY,
-            }),
-        );
-        super("messaging:services:KmsService", name, {}, opts);
-        const secret = new ClusterSecret(
-            `${name}-secrets`,
-            {
-                namespace: args.namespace,
-                network: args.network,
-                service: SERVICE_NAMES.kmsService,
-                values: { [KMS_MASTER_KEY_SECRET_KEY]: args.masterKey },
-            },
-            { parent: this },
-        );
-        this.workload = new Workload(
-            `${name}-workload`,
-            kmsServiceWorkloadArgs(args, secret.ref(KMS_MASTER_KEY_SECRET_KEY)),
-            { parent: this },
-        );
-        this.selector = this.workload.selector;
-        this.ports = this.workload.ports;
-        this.serviceName = this.workload.serviceName;
-        this.serviceAccountName = this.workload.serviceAccountName;
-        this.secretName = secret.secretName;
-        this.url = pulumi.interpolate`http://${this.serviceName}.${args.namespace}.svc.cluster.local:${args.settings.ports.http}`;
-        this.registerOutputs({
-            selector: this.selector,
-            ports: this.ports,
-            serviceName: this.serviceName,
-            serviceAccountName: this.serviceAccountName,
-            secretName: this.secretName,
-            url: this.url,
-        });
+        super("messaging:services:KmsService", name, kmsServiceDefinition(args), opts);
+        this.url = this.clusterUrl(args.namespace, "http");
+        this.registerOutputs({ ...this.serviceOutputs(), url: this.url });
     }
 }

@@ -7,11 +7,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../config";
-import { Network } from "../network";
-import { ClusterSecret, clusterSecretName } from "../k8s/clusterSecret";
-import { assertWorkloadArgs, SecretKeyRef, Workload, WorkloadArgs } from "../k8s/workload";
-import { SERVICE_NAMES } from "../network";
-import { configuredWorkloadArgs } from "./configuredWorkload";
+import { IrsaBinding } from "../k8s/workload";
+import { Network, SERVICE_NAMES } from "../network";
+import { configuredWorkloadArgs, ownSecret, PlatformService, ServiceDefinition } from "./platformService";
 
 /** Keys of the relay's Kubernetes Secret. */
 export const RELAY_SECRET_KEYS = {
@@ -36,8 +34,8 @@ export interface RelayServiceArgs {
     readonly covenantSql: NetworkConfig["externalStores"]["covenantSql"];
     /** The KMS service's in-cluster URL (KmsService's `url`). */
     readonly kmsServiceUrl: pulumi.Input<string>;
-    /** The relay's IRSA role ARN; its ServiceAccount carries it and mounts a token. */
-    readonly roleArn: pulumi.Input<string>;
+    /** The relay's IRSA role; its ServiceAccount is the one the role trusts and mounts a token. */
+    readonly role: IrsaBinding;
     /** The operator keys, one JSON array, as a Pulumi secret (the Secrets Manager entry's value). */
     readonly operatorKeys: pulumi.Input<string>;
     /** The CovenantSQL credentials, as a Pulumi secret (the Secrets Manager entry's value). */
@@ -80,88 +78,42 @@ export function relaySettings(
     };
 }
 
-/** The relay's Workload arguments, given where its secrets live. */
-export function relayWorkloadArgs(
-    args: RelayServiceArgs,
-    secrets: { operatorKeys: SecretKeyRef; covenantSqlCredentials: SecretKeyRef },
-): WorkloadArgs {
+/** The relay's one description: its Workload (Deployment, HPA and PDB per config) and its Secret. */
+export function relayDefinition(args: RelayServiceArgs): ServiceDefinition {
     const { settings } = args;
+    const service = SERVICE_NAMES.relay;
     return {
-        ...configuredWorkloadArgs(SERVICE_NAMES.relay, "relay", args, settings, "http"),
-        replicas: settings.replicas,
-        autoscaling: settings.autoscaling,
-        ports: [
-            { name: "http", containerPort: settings.ports.http },
-            { name: "ws", containerPort: settings.ports.ws },
-            { name: "metrics", containerPort: settings.ports.metrics },
-        ],
-        settings: relaySettings(args),
-        secretEnv: [
-            { envName: "RELAY_OPERATOR_KEYS", secret: secrets.operatorKeys },
-            { envName: "COVENANTSQL_CREDENTIALS", secret: secrets.covenantSqlCredentials },
-        ],
-        roleArn: args.roleArn,
-        terminationGracePeriodSeconds: RELAY_TERMINATION_GRACE_SECONDS,
+        workload: {
+            ...configuredWorkloadArgs(service, "relay", args, settings, "http"),
+            replicas: settings.replicas,
+            autoscaling: settings.autoscaling,
+            ports: [
+                { name: "http", containerPort: settings.ports.http },
+                { name: "ws", containerPort: settings.ports.ws },
+                { name: "metrics", containerPort: settings.ports.metrics },
+            ],
+            settings: relaySettings(args),
+            secretEnv: [
+                { envName: "RELAY_OPERATOR_KEYS", secret: ownSecret(service, RELAY_SECRET_KEYS.operatorKeys) },
+                {
+                    envName: "COVENANTSQL_CREDENTIALS",
+                    secret: ownSecret(service, RELAY_SECRET_KEYS.covenantSqlCredentials),
+                },
+            ],
+            role: args.role,
+            terminationGracePeriodSeconds: RELAY_TERMINATION_GRACE_SECONDS,
+        },
+        secrets: {
+            [RELAY_SECRET_KEYS.operatorKeys]: args.operatorKeys,
+            [RELAY_SECRET_KEYS.covenantSqlCredentials]: args.covenantSqlCredentials,
+        },
     };
 }
 
 /** The relay nodes of one network. */
-export class RelayService extends pulumi.ComponentResource {
-    /** The labels that select relay pods. */
-    public readonly selector: Readonly<Record<string, string>>;
-    /** Container ports by name: `http`, `ws`, `metrics`. */
-    public readonly ports: Readonly<Record<string, number>>;
-    /** The relay's ClusterIP Service name. */
-    public readonly serviceName: pulumi.Output<string>;
-    /** The relay's ServiceAccount name (its IRSA role trusts it). */
-    public readonly serviceAccountName: pulumi.Output<string>;
-    /** The Kubernetes Secret holding the operator keys and the CovenantSQL credentials. */
-    public readonly secretName: pulumi.Output<string>;
-    public readonly workload: Workload;
-
+export class RelayService extends PlatformService {
     constructor(name: string, args: RelayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Check the workload's arguments before registering anything (the Secret's name is fixed).
-        const secretName = clusterSecretName({ service: SERVICE_NAMES.relay });
-        assertWorkloadArgs(
-            `${name}-workload`,
-            relayWorkloadArgs(args, {
-                operatorKeys: { name: secretName, key: RELAY_SECRET_KEYS.operatorKeys },
-                covenantSqlCredentials: { name: secretName, key: RELAY_SECRET_KEYS.covenantSqlCredentials },
-            }),
-        );
-        super("messaging:services:RelayService", name, {}, opts);
-        const secret = new ClusterSecret(
-            `${name}-secrets`,
-            {
-                namespace: args.namespace,
-                network: args.network,
-                service: SERVICE_NAMES.relay,
-                values: {
-                    [RELAY_SECRET_KEYS.operatorKeys]: args.operatorKeys,
-                    [RELAY_SECRET_KEYS.covenantSqlCredentials]: args.covenantSqlCredentials,
-                },
-            },
-            { parent: this },
-        );
-        this.workload = new Workload(
-            `${name}-workload`,
-            relayWorkloadArgs(args, {
-                operatorKeys: secret.ref(RELAY_SECRET_KEYS.operatorKeys),
-                covenantSqlCredentials: secret.ref(RELAY_SECRET_KEYS.covenantSqlCredentials),
-            }),
-            { parent: this },
-        );
-        this.selector = this.workload.selector;
-        this.ports = this.workload.ports;
-        this.serviceName = this.workload.serviceName;
-        this.serviceAccountName = this.workload.serviceAccountName;
-        this.secretName = secret.secretName;
-        this.registerOutputs({
-            selector: this.selector,
-            ports: this.ports,
-            serviceName: this.serviceName,
-            serviceAccountName: this.serviceAccountName,
-            secretName: this.secretName,
-        });
+        super("messaging:services:RelayService", name, relayDefinition(args), opts);
+        this.registerOutputs(this.serviceOutputs());
     }
 }

@@ -2,8 +2,9 @@ import * as assert from "node:assert/strict";
 import { ArgumentsError } from "../../../components/errors";
 import { matrixProblems, networkPolicyDefinitions, TrafficEdge } from "../../../components/k8s/networkPolicies";
 
-const relay = { kind: "service", service: "relay" } as const;
-const kms = { kind: "service", service: "kms-service" } as const;
+const selectorOf = (name: string) => ({ "app.kubernetes.io/name": name, "app.kubernetes.io/instance": "testnet" });
+const relay = { kind: "service", name: "relay", selector: selectorOf("relay") } as const;
+const kms = { kind: "service", name: "kms-service", selector: selectorOf("kms-service") } as const;
 const ingress = {
     kind: "namespace",
     name: "ingress-controller",
@@ -24,7 +25,7 @@ const kmsSelector = {
 
 describe("network policies from a traffic matrix", () => {
     it("renders default deny, DNS, and one policy per service end of every edge", () => {
-        assert.deepEqual(networkPolicyDefinitions(EDGES, ["relay", "kms-service"], "testnet"), [
+        assert.deepEqual(networkPolicyDefinitions(EDGES, ["relay", "kms-service"]), [
             {
                 name: "default-deny",
                 spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
@@ -111,7 +112,12 @@ describe("network policies from a traffic matrix", () => {
 
     it("lists every matrix problem together", () => {
         const bad: TrafficEdge[] = [
-            { from: relay, to: { kind: "service", service: "ghost" }, ports: [{ port: 80 }], why: "unknown service" },
+            {
+                from: relay,
+                to: { kind: "service", name: "ghost", selector: selectorOf("ghost") },
+                ports: [{ port: 80 }],
+                why: "unknown service",
+            },
             {
                 from: relay,
                 to: { kind: "external", name: "db", cidrs: ["10.0.0.5/16"] },
@@ -129,7 +135,7 @@ describe("network policies from a traffic matrix", () => {
             { from: ingress, to: rpc, ports: [{ port: 443 }], why: "two outsiders" },
         ];
         assert.throws(
-            () => networkPolicyDefinitions(bad, ["relay", "kms-service"], "devnet"),
+            () => networkPolicyDefinitions(bad, ["relay", "kms-service"]),
             (error: unknown) => {
                 assert.ok(error instanceof ArgumentsError);
                 assert.equal(

@@ -288,7 +288,10 @@ describe("k8s Workload: pure derivations", () => {
             writablePaths: ["/tmp", "/var/cache"],
             writableSizeLimit: "1Gi",
             terminationGracePeriodSeconds: 90,
-            roleArn: "arn:aws:iam::444455556666:role/api",
+            role: {
+                arn: "arn:aws:iam::444455556666:role/api",
+                serviceAccount: { namespace: "messaging-testnet", name: "api" },
+            },
         });
         const spec = workloadPodSpec(args, { serviceAccountName: "api" }) as Json;
         const container = spec.containers[0] as Json;
@@ -575,7 +578,14 @@ describe("k8s Workload: resources under the mock engine", () => {
     });
 
     it("gives the ServiceAccount an IRSA role and a token only when a role ARN is given", async () => {
-        const withRole = await run(validArgs({ roleArn: "arn:aws:iam::444455556666:role/api" }));
+        const withRole = await run(
+            validArgs({
+                role: {
+                    arn: "arn:aws:iam::444455556666:role/api",
+                    serviceAccount: { namespace: "messaging-testnet", name: "api" },
+                },
+            }),
+        );
         const sa = only(withRole.resources, "kubernetes:core/v1:ServiceAccount").inputs as Json;
         assert.deepEqual(sa.metadata.annotations, {
             "eks.amazonaws.com/role-arn": "arn:aws:iam::444455556666:role/api",

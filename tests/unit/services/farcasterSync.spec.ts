@@ -3,6 +3,7 @@ import { NetworkConfig } from "../../../components/config";
 import { FarcasterSync, farcasterSyncSettings } from "../../../components/services/farcasterSync";
 import { MockRun, RecordedResource, runInMockEngine } from "../../../harness/mockEngine";
 import { networkConfigFor } from "../../../harness/networkConfig";
+import { rawStackConfig, runStack } from "../../../harness/stack";
 
 // Navigating recorded inputs, which are plain JSON.
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -17,11 +18,10 @@ async function runSync(config: NetworkConfig) {
                 stackFile: config.stackFile,
             });
             return {
-                enabled: sync.enabled,
                 selector: sync.selector,
                 ports: sync.ports,
-                ...(sync.serviceName ? { serviceName: sync.serviceName } : {}),
-                ...(sync.serviceAccountName ? { serviceAccountName: sync.serviceAccountName } : {}),
+                serviceName: sync.serviceName,
+                serviceAccountName: sync.serviceAccountName,
             };
         },
         { project: "messaging-infra", stack: config.stack },
@@ -116,22 +116,19 @@ describe("services FarcasterSync", () => {
         });
     }
 
-    it("creates nothing but the empty component when disabled", async () => {
-        const config = networkConfigFor("testnet");
-        const disabled: NetworkConfig = {
-            ...config,
-            services: { ...config.services, farcasterSync: { ...config.services.farcasterSync, enabled: false } },
-        };
-        const run = await runSync(disabled);
-        assert.deepEqual(
-            run.resources.map((r) => r.type),
-            ["messaging:services:FarcasterSync"],
-        );
-        assert.deepEqual(run.outputs, {
-            enabled: false,
-            selector: { "app.kubernetes.io/name": "farcaster-sync", "app.kubernetes.io/instance": "testnet" },
-            ports: { metrics: 9104 },
+    it("is not created at all when disabled: no object, no network policy edge", async () => {
+        const services = rawStackConfig("testnet").services as Json;
+        const disabled = { ...services, farcasterSync: { ...services.farcasterSync, enabled: false } };
+        const run = await runStack("testnet", {
+            configOverrides: { "messaging-infra:services": JSON.stringify(disabled) },
         });
+        assert.deepEqual(
+            run.resources.filter((r) => r.name.includes("farcaster")).map((r) => `${r.type} ${r.name}`),
+            [],
+        );
+        const policies = run.resources.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+        assert.ok(policies.length > 0);
+        assert.doesNotMatch(JSON.stringify(policies.map((p) => p.inputs)), /farcaster/);
     });
 
     it("rolls its pods when the sync interval changes", async () => {

@@ -19,7 +19,10 @@ function kmsArgs(config: NetworkConfig, overrides: Partial<KmsServiceArgs> = {})
         settings: config.services.kmsService,
         region: config.region,
         keyArn: pulumi.output(keyArn(config.network)),
-        roleArn: roleArn(config.network),
+        role: {
+            arn: roleArn(config.network),
+            serviceAccount: { namespace: config.namespace.name, name: "kms-service" },
+        },
         masterKey: pulumi.secret("master-key-material"),
         stackFile: config.stackFile,
         ...overrides,

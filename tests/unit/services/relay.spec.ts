@@ -19,7 +19,7 @@ function relayArgs(config: NetworkConfig, overrides: Partial<RelayServiceArgs> =
         chain: config.chain,
         covenantSql: config.externalStores.covenantSql,
         kmsServiceUrl: `http://kms-service.${config.namespace.name}.svc.cluster.local:3300`,
-        roleArn: roleArn(config.network),
+        role: { arn: roleArn(config.network), serviceAccount: { namespace: config.namespace.name, name: "relay" } },
         operatorKeys: pulumi.secret('["operator-key-1"]'),
         covenantSqlCredentials: pulumi.secret("covenant-user:covenant-pass"),
         stackFile: config.stackFile,

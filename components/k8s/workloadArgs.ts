@@ -1,0 +1,209 @@
+/**
+ * The arguments of a Workload (see workload.ts), their documented defaults, and the constants the
+ * pod spec is built with. Checks live in workloadChecks.ts, the pure spec builders in
+ * workloadSpec.ts.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Network } from "../network";
+
+/** The user and group id pods run as unless `runAsId` says otherwise (non-zero, outside system ranges). */
+export const DEFAULT_RUN_AS_ID = 10001;
+/** Seconds a pod gets between SIGTERM and SIGKILL unless `terminationGracePeriodSeconds` says otherwise. */
+export const DEFAULT_TERMINATION_GRACE_SECONDS = 30;
+/** Directories the container may write to unless `writablePaths` says otherwise. */
+export const DEFAULT_WRITABLE_PATHS: readonly string[] = ["/tmp"];
+/** Size limit of each writable emptyDir unless `writableSizeLimit` says otherwise. */
+export const DEFAULT_WRITABLE_SIZE_LIMIT = "256Mi";
+/** The annotation IRSA's pod identity webhook reads. */
+export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+/** The node label replicas spread across zones by. */
+export const ZONE_TOPOLOGY_KEY = "topology.kubernetes.io/zone";
+/** The node label replicas spread across nodes by. */
+export const HOSTNAME_TOPOLOGY_KEY = "kubernetes.io/hostname";
+
+/** Timings of one probe; each falls back to {@link DEFAULT_PROBE_TIMINGS} for its kind. */
+export interface ProbeTimings {
+    /** Seconds before the first check (0 to 3600). */
+    readonly initialDelaySeconds?: number;
+    /** Seconds between checks (1 to 3600). */
+    readonly periodSeconds?: number;
+    /** Seconds one check may take (1 to 3600). */
+    readonly timeoutSeconds?: number;
+    /** Consecutive failures that count as failed (1 to 3600). */
+    readonly failureThreshold?: number;
+}
+
+/**
+ * Default probe timings. Startup gates the others and allows two minutes to boot (24 x 5 s), so
+ * liveness never kills a slow starter; readiness reacts within 30 s; liveness restarts a hung
+ * container after about 45 s.
+ */
+export const DEFAULT_PROBE_TIMINGS: Readonly<Record<"startup" | "readiness" | "liveness", Required<ProbeTimings>>> = {
+    startup: { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 24 },
+    readiness: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+    liveness: { initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 3 },
+};
+
+/** One HTTP GET probe. */
+export interface HttpProbe extends ProbeTimings {
+    /** The HTTP path; must start with `/`. */
+    readonly path: string;
+    /** The name of the container port it calls. Default: the probes' `port`. */
+    readonly port?: string;
+}
+
+/** The container's three probes. */
+export interface WorkloadProbes {
+    /** The named container port the probes call unless a probe names its own. */
+    readonly port: string;
+    /** Gates readiness and liveness until the app has started. */
+    readonly startup: HttpProbe;
+    /** Takes the pod out of the Service while it cannot serve. */
+    readonly readiness: HttpProbe;
+    /** Restarts a hung container. */
+    readonly liveness: HttpProbe;
+}
+
+/** One named container port; every port is also a port of the Service. */
+export interface WorkloadPort {
+    /** An IANA service name (lower-case, at most 15 characters), e.g. `http`, `ws`, `metrics`. */
+    readonly name: string;
+    readonly containerPort: number;
+    /** Default `TCP`. */
+    readonly protocol?: "TCP" | "UDP";
+}
+
+/** Container requests and limits, as Kubernetes quantities. */
+export interface WorkloadResources {
+    /** What the scheduler reserves. */
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    /** The most the container may use; each at least its request. */
+    readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/** HPA bounds: an autoscaling/v2 HPA on CPU utilisation. */
+export interface WorkloadAutoscaling {
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+    /** Average CPU utilisation (percent of requests) the HPA aims for. Default 70. */
+    readonly targetCpuUtilization?: number;
+}
+
+/** A reference to one key of a Kubernetes Secret (see ClusterSecret's `ref`). */
+export interface SecretKeyRef {
+    readonly name: pulumi.Input<string>;
+    readonly key: string;
+}
+
+/** A secret environment variable: always a `secretKeyRef`, never a value. */
+export interface SecretEnv {
+    readonly envName: string;
+    readonly secret: SecretKeyRef;
+}
+
+/** A persistent volume per StatefulSet pod. */
+export interface WorkloadVolumeClaim {
+    /** The claim template's name (a DNS-1123 label); also the volume name. */
+    readonly name: string;
+    readonly mountPath: string;
+    /** A storage quantity such as 10Gi. */
+    readonly size: string;
+    /** Default: the cluster's default storage class. */
+    readonly storageClassName?: string;
+}
+
+/** Where the monitoring namespace scrapes metrics. */
+export interface WorkloadMetrics {
+    /** The name of the container port serving metrics. Default `metrics`. */
+    readonly port?: string;
+    /** Default `/metrics`. */
+    readonly path?: string;
+}
+
+/** The service account an IRSA role trusts, exactly (namespace and name). */
+export interface TrustedServiceAccount {
+    readonly namespace: string;
+    readonly name: string;
+}
+
+/**
+ * An IRSA role as a workload binds to it: its ARN for the ServiceAccount's annotation and the
+ * service account its trust names. Passing the role itself pairs the two by reference, so the
+ * ServiceAccount's name can never drift from the role's trust.
+ */
+export interface IrsaBinding {
+    readonly arn: pulumi.Input<string>;
+    readonly serviceAccount: TrustedServiceAccount;
+}
+
+/** The kinds of pod controller a Workload can be. */
+export type WorkloadKind = "Deployment" | "StatefulSet";
+
+/** Arguments of {@link Workload}. */
+export interface WorkloadArgs {
+    /**
+     * The service's name (a DNS-1123 label). It is `app.kubernetes.io/name` and the name of the
+     * Deployment/StatefulSet, ServiceAccount, Service, PDB and HPA, and of the container.
+     */
+    readonly service: string;
+    /** The network; it is `app.kubernetes.io/instance`. */
+    readonly network: Network;
+    /** The namespace every object lives in. */
+    readonly namespace: pulumi.Input<string>;
+    /** Optional `app.kubernetes.io/component` label. Default: none. */
+    readonly component?: string;
+    /** Default `Deployment`. */
+    readonly kind?: WorkloadKind;
+    /** An image pinned to a version tag or a sha256 digest. */
+    readonly image: string;
+    /** Overrides the image's entrypoint. Default: the image's. */
+    readonly command?: readonly string[];
+    /** Overrides the image's arguments. Default: the image's. */
+    readonly containerArgs?: readonly string[];
+    /**
+     * Pods to run (>= 1). With `autoscaling` the HPA owns the count and the Deployment carries no
+     * `spec.replicas` (the Kubernetes-documented way: otherwise every apply fights the HPA over
+     * the field); it must then lie within the HPA's bounds.
+     */
+    readonly replicas: number;
+    /** Creates an autoscaling/v2 HPA on CPU. Default: none. */
+    readonly autoscaling?: WorkloadAutoscaling;
+    /** Requests and limits of the container (required: there is no unbounded default). */
+    readonly resources: WorkloadResources;
+    /** Named container ports; one of them serves metrics (see `metrics`). */
+    readonly ports: readonly WorkloadPort[];
+    /** Startup, readiness and liveness probes (required: every pod is probed). */
+    readonly probes: WorkloadProbes;
+    /** Default `{ port: "metrics", path: "/metrics" }`; the port must be one of `ports`. */
+    readonly metrics?: WorkloadMetrics;
+    /**
+     * Non-secret settings: environment variable names (upper-case) to values. They live in the
+     * immutable ConfigMap and reach the container as `configMapKeyRef`s. Names that look secret
+     * (PASSWORD, SECRET, TOKEN, PRIVATE, CREDENTIAL, API_KEY, ...) are rejected: use `secretEnv`.
+     * Default: none (no ConfigMap).
+     */
+    readonly settings?: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Secret environment variables, each a `secretKeyRef`. Default: none. */
+    readonly secretEnv?: readonly SecretEnv[];
+    /**
+     * The IRSA role the pods assume (an `IrsaRole` fits). The ServiceAccount takes its name from
+     * the service account the role trusts, carries `eks.amazonaws.com/role-arn`, and the
+     * service-account token is mounted; without a role no token is mounted at all. Default: none.
+     */
+    readonly role?: IrsaBinding;
+    /** Absolute paths that get a writable emptyDir (the root filesystem is read-only). Default `["/tmp"]`. */
+    readonly writablePaths?: readonly string[];
+    /** Size limit of each writable emptyDir. Default `256Mi`. */
+    readonly writableSizeLimit?: string;
+    /** One PVC per pod; StatefulSet only. Default: none. */
+    readonly volumeClaims?: readonly WorkloadVolumeClaim[];
+    /** Default 30. */
+    readonly terminationGracePeriodSeconds?: number;
+    /** Non-zero uid, gid and fsGroup of the pod. Default 10001. */
+    readonly runAsId?: number;
+    /**
+     * Where the arguments come from, named in errors so an operator knows what to edit, e.g.
+     * `Pulumi.devnet.yaml (messaging-infra:services.relay)`. Default: none.
+     */
+    readonly configSource?: string;
+}

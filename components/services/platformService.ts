@@ -1,0 +1,144 @@
+/**
+ * The one way a platform service is built: it describes its Workload arguments and its credentials
+ * once (a {@link ServiceDefinition}); {@link PlatformService} checks them once, before anything
+ * registers, then creates the service's Kubernetes Secret and its Workload. Every service component
+ * extends it and adds only what is its own (settings, ports, URLs).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ArgumentProblem } from "../errors";
+import { ClusterSecret, ClusterSecretArgs, clusterSecretName, clusterSecretProblems } from "../k8s/clusterSecret";
+import { checkWorkloadArgs, SecretKeyRef, withSecretNames, Workload, WorkloadArgs } from "../k8s/workload";
+import { Network, PROJECT } from "../network";
+
+/** The slice of a service's validated config every Workload is built from. */
+export interface ServiceSettings {
+    readonly image: string;
+    readonly resources: WorkloadArgs["resources"];
+    readonly probes: { readonly health: string; readonly ready: string };
+}
+
+/** Where a service runs and which stack file describes it. */
+export interface ServicePlacement {
+    readonly network: Network;
+    readonly namespace: pulumi.Input<string>;
+    /** The stack file named in errors. Default `Pulumi.<network>.yaml`. */
+    readonly stackFile?: string;
+}
+
+/**
+ * The common Workload arguments of a service: startup and liveness probe its health path,
+ * readiness its ready path, all on `probePort`; problems name `messaging-infra:services.<configKey>`
+ * in the stack file.
+ */
+export function configuredWorkloadArgs(
+    service: string,
+    configKey: string,
+    placement: ServicePlacement,
+    settings: ServiceSettings,
+    probePort: string,
+): Pick<WorkloadArgs, "service" | "network" | "namespace" | "image" | "resources" | "probes" | "configSource"> {
+    return {
+        service,
+        network: placement.network,
+        namespace: placement.namespace,
+        image: settings.image,
+        resources: settings.resources,
+        probes: {
+            port: probePort,
+            startup: { path: settings.probes.health },
+            readiness: { path: settings.probes.ready },
+            liveness: { path: settings.probes.health },
+        },
+        configSource: `${placement.stackFile ?? `Pulumi.${placement.network}.yaml`} (${PROJECT}:services.${configKey})`,
+    };
+}
+
+/** A `secretKeyRef` to one key of a service's own Secret (`<service>-secrets`). */
+export function ownSecret(service: string, key: string): SecretKeyRef {
+    return { name: clusterSecretName({ service }), key };
+}
+
+/** What one platform service is, described once. */
+export interface ServiceDefinition {
+    /**
+     * Its Workload. `secretEnv` refers to keys of `secrets` through {@link ownSecret}; the refs are
+     * bound to the created Secret, so the pods depend on it.
+     */
+    readonly workload: WorkloadArgs;
+    /** Its credentials by Secret key, as Pulumi secrets (Secrets Manager values). Default: no Secret. */
+    readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+function secretArgsOf(definition: ServiceDefinition): ClusterSecretArgs | undefined {
+    const { workload, secrets } = definition;
+    if (secrets === undefined) return undefined;
+    return { namespace: workload.namespace, network: workload.network, service: workload.service, values: secrets };
+}
+
+/** Problems of the service's Secret, and secret env vars naming keys it does not hold. */
+function secretProblems(definition: ServiceDefinition, secretArgs: ClusterSecretArgs | undefined): ArgumentProblem[] {
+    const problems = secretArgs
+        ? clusterSecretProblems(secretArgs).map((p) => ({ ...p, path: `secrets.${p.path}` }))
+        : [];
+    const keys = Object.keys(definition.secrets ?? {});
+    const expected = clusterSecretName({ service: definition.workload.service });
+    (definition.workload.secretEnv ?? []).forEach((env, i) => {
+        if (env.secret.name === expected && keys.includes(env.secret.key)) return;
+        problems.push({
+            path: `secretEnv[${i}].secret`,
+            given: JSON.stringify({ name: env.secret.name, key: env.secret.key }),
+            allowed: `a key of the service's own Secret ${expected}: ${keys.join(", ") || "(it has none)"}`,
+        });
+    });
+    return problems;
+}
+
+/** A platform service: its Kubernetes Secret (when it has credentials) and its Workload. */
+export class PlatformService extends pulumi.ComponentResource {
+    /** The labels that select its pods (network policies select it by exactly these). */
+    public readonly selector: Readonly<Record<string, string>>;
+    /** Container ports by name. */
+    public readonly ports: Readonly<Record<string, number>>;
+    /** Its ClusterIP Service name. */
+    public readonly serviceName: pulumi.Output<string>;
+    /** Its ServiceAccount name (an IRSA role trusts it when the service has one). */
+    public readonly serviceAccountName: pulumi.Output<string>;
+    /** Its Kubernetes Secret, when it has credentials. */
+    public readonly secretName: pulumi.Output<string> | undefined;
+    /** Whether its pods have an IRSA role, i.e. talk to AWS APIs. */
+    public readonly hasAwsRole: boolean;
+    public readonly workload: Workload;
+
+    constructor(type: string, name: string, definition: ServiceDefinition, opts?: pulumi.ComponentResourceOptions) {
+        // Checked once, before anything registers: the Workload does not check these arguments again.
+        const secretArgs = secretArgsOf(definition);
+        const workloadName = `${name}-workload`;
+        const checked = checkWorkloadArgs(workloadName, definition.workload, secretProblems(definition, secretArgs));
+        super(type, name, {}, opts);
+        const secret = secretArgs ? new ClusterSecret(`${name}-secrets`, secretArgs, { parent: this }) : undefined;
+        const workloadArgs = secret ? withSecretNames(checked, secret.secretName) : checked;
+        this.workload = new Workload(workloadName, workloadArgs, { parent: this });
+        this.selector = this.workload.selector;
+        this.ports = this.workload.ports;
+        this.serviceName = this.workload.serviceName;
+        this.serviceAccountName = this.workload.serviceAccountName;
+        this.hasAwsRole = this.workload.hasAwsRole;
+        this.secretName = secret?.secretName;
+    }
+
+    /** The outputs every service registers; a subclass adds its own and calls `registerOutputs` last. */
+    protected serviceOutputs(): pulumi.Inputs {
+        return {
+            selector: this.selector,
+            ports: this.ports,
+            serviceName: this.serviceName,
+            serviceAccountName: this.serviceAccountName,
+            ...(this.secretName ? { secretName: this.secretName } : {}),
+        };
+    }
+
+    /** The in-cluster URL of one of its ports: `http://<service>.<namespace>.svc.cluster.local:<port>`. */
+    protected clusterUrl(namespace: pulumi.Input<string>, port: string): pulumi.Output<string> {
+        return pulumi.interpolate`http://${this.serviceName}.${namespace}.svc.cluster.local:${this.ports[port]}`;
+    }
+}
