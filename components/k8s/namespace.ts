@@ -5,7 +5,16 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Network, PROJECT } from "../network";
+import { ArgumentProblem, ArgumentsError, componentArguments, FIX_THE_CALLER, ProblemList } from "../errors";
+import { isNetwork, Network, NETWORKS, PROJECT } from "../network";
+import {
+    DNS_LABEL_ALLOWED,
+    intRangeAllowed,
+    isDnsLabel,
+    isIntInRange,
+    parseByteQuantity,
+    parseCpuMillis,
+} from "../validators";
 
 /**
  * The Pod Security Standards version the namespace's labels pin, the version the policy pack's
@@ -69,12 +78,48 @@ export function quotaHard(quota: NamespaceQuota): Record<string, string> {
     };
 }
 
+/** Every problem with the namespace's arguments: its name, and the quantities of quota and defaults. */
+export function namespaceProblems(args: PlatformNamespaceArgs): ArgumentProblem[] {
+    const problems = new ProblemList();
+    if (!isDnsLabel(args.name)) problems.add("name", args.name, DNS_LABEL_ALLOWED);
+    if (!isNetwork(args.network)) problems.add("network", args.network, `one of ${NETWORKS.join(", ")}`);
+    const cpu = "a CPU quantity such as 250m or 1";
+    const bytes = "a memory or storage quantity such as 256Mi or 10Gi";
+    const { quota, containerDefaults } = args;
+    for (const key of ["requestsCpu", "limitsCpu"] as const) {
+        if (parseCpuMillis(quota[key]) === undefined) problems.add(`quota.${key}`, quota[key], cpu);
+    }
+    for (const key of ["requestsMemory", "limitsMemory", "requestsStorage"] as const) {
+        if (parseByteQuantity(quota[key]) === undefined) problems.add(`quota.${key}`, quota[key], bytes);
+    }
+    for (const key of ["pods", "persistentVolumeClaims"] as const) {
+        if (!isIntInRange(quota[key], 0)) problems.add(`quota.${key}`, quota[key], intRangeAllowed(0));
+    }
+    for (const kind of ["requests", "limits"] as const) {
+        const value = containerDefaults[kind];
+        if (parseCpuMillis(value.cpu) === undefined) problems.add(`containerDefaults.${kind}.cpu`, value.cpu, cpu);
+        if (parseByteQuantity(value.memory) === undefined) {
+            problems.add(`containerDefaults.${kind}.memory`, value.memory, bytes);
+        }
+    }
+    return problems.problems;
+}
+
 /** The network's namespace, quota and container defaults. */
 export class PlatformNamespace extends pulumi.ComponentResource {
     /** The namespace name, known once the namespace exists. */
     public readonly name: pulumi.Output<string>;
 
     constructor(name: string, args: PlatformNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate before registering anything, so bad input leaves no half-built component behind.
+        const problems = namespaceProblems(args);
+        if (problems.length > 0) {
+            throw new ArgumentsError(
+                componentArguments("messaging:k8s:PlatformNamespace", name),
+                problems,
+                FIX_THE_CALLER,
+            );
+        }
         super("messaging:k8s:PlatformNamespace", name, {}, opts);
         const namespace = new k8s.core.v1.Namespace(
             name,

@@ -1,5 +1,12 @@
 import * as assert from "node:assert/strict";
-import { namespaceLabels, quotaHard } from "../../../components/k8s/namespace";
+import {
+    namespaceLabels,
+    namespaceProblems,
+    PlatformNamespace,
+    PlatformNamespaceArgs,
+    quotaHard,
+} from "../../../components/k8s/namespace";
+import { registeredBeforeFailure, runInMockEngine } from "../../../harness/mockEngine";
 import { committedStackRun } from "../../support/stackRuns";
 
 describe("PlatformNamespace", () => {
@@ -73,4 +80,50 @@ describe("PlatformNamespace", () => {
             });
         });
     }
+
+    const valid: PlatformNamespaceArgs = {
+        name: "messaging-devnet",
+        network: "devnet",
+        owner: "platform-team",
+        quota: {
+            requestsCpu: "8",
+            requestsMemory: "16Gi",
+            limitsCpu: "16",
+            limitsMemory: "32Gi",
+            pods: 60,
+            persistentVolumeClaims: 10,
+            requestsStorage: "200Gi",
+        },
+        containerDefaults: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+    };
+
+    it("lists every bad argument at once and registers nothing", async () => {
+        assert.deepEqual(namespaceProblems(valid), []);
+        const bad: PlatformNamespaceArgs = {
+            ...valid,
+            name: "Messaging_Devnet",
+            quota: { ...valid.quota, limitsCpu: "lots", pods: -1 },
+            containerDefaults: { ...valid.containerDefaults, limits: { cpu: "500m", memory: "half a gig" } },
+        };
+        await assert.rejects(
+            runInMockEngine(() => new PlatformNamespace("ns", bad), { project: "messaging-infra", stack: "devnet" }),
+            (error: unknown) => {
+                assert.ok(error instanceof Error);
+                assert.equal(
+                    error.message,
+                    [
+                        'Invalid arguments to messaging:k8s:PlatformNamespace "ns": 4 problems. Fix the caller:',
+                        '  - name: got "Messaging_Devnet"; allowed: a DNS-1123 label: lower-case letters, digits and ' +
+                            "'-', starting and ending with a letter or digit, at most 63 characters",
+                        '  - quota.limitsCpu: got "lots"; allowed: a CPU quantity such as 250m or 1',
+                        "  - quota.pods: got -1; allowed: an integer >= 0",
+                        '  - containerDefaults.limits.memory: got "half a gig"; allowed: a memory or storage quantity ' +
+                            "such as 256Mi or 10Gi",
+                    ].join("\n"),
+                );
+                assert.equal(registeredBeforeFailure(error), 0);
+                return true;
+            },
+        );
+    });
 });
