@@ -1,0 +1,79 @@
+/**
+ * The field schemas every area of the stack config is built from. Every message is the "allowed"
+ * half of a problem report.
+ */
+import { z } from "zod";
+import {
+    checkEvmAddress,
+    checkNetworkCidr,
+    checkPinnedImage,
+    DNS_LABEL_ALLOWED,
+    intRangeAllowed,
+    isDnsLabel,
+    parseByteQuantity,
+    parseCpuMillis,
+    parseHostPort,
+} from "../validators";
+
+export const text = (what: string) => z.string({ error: what }).min(1, { error: what });
+export const refined = (what: string, check: (value: string) => string | undefined) =>
+    z.string({ error: what }).superRefine((value, ctx) => {
+        const problem = check(value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
+    });
+export const int = (min: number, max: number, what?: string) => {
+    const allowed = what ?? intRangeAllowed(min, max);
+    return z
+        .number({ error: allowed })
+        .int({ error: allowed })
+        .min(min, { error: allowed })
+        .max(max, { error: allowed });
+};
+export const port = int(1, 65535, "a port number from 1 to 65535");
+export const hostname = z
+    .hostname({ error: "a DNS hostname such as db.devnet.example.org" })
+    .refine((h) => h.includes("."), { error: "a fully qualified DNS hostname such as db.devnet.example.org" });
+export const cidr = refined("a network CIDR such as 10.20.0.0/16", checkNetworkCidr);
+export const cidrs = z.array(cidr, { error: "a list of network CIDRs" }).min(1, { error: "at least one network CIDR" });
+export const image = refined("a container image reference", checkPinnedImage);
+export const evmAddress = refined("an EVM address: 0x followed by 40 hex digits", checkEvmAddress);
+export const httpUrl = z.url({
+    protocol: /^https?$/,
+    hostname: z.regexes.domain,
+    error: "an http(s) URL with a DNS hostname, e.g. https://rpc.devnet.example.org",
+});
+export const endpoint = refined("a host:port endpoint such as kafka-1.devnet.example.org:9092", (v) =>
+    parseHostPort(v) ? undefined : "a host:port endpoint such as kafka-1.devnet.example.org:9092",
+);
+export const cpu = refined("a CPU quantity such as 250m or 1", (v) =>
+    parseCpuMillis(v) === undefined ? "a CPU quantity such as 250m or 1" : undefined,
+);
+export const bytes = refined("a memory or storage quantity such as 256Mi or 10Gi", (v) =>
+    parseByteQuantity(v) === undefined ? "a memory or storage quantity such as 256Mi or 10Gi" : undefined,
+);
+export const probePath = z
+    .string({ error: "an HTTP path starting with /" })
+    .regex(/^\/[A-Za-z0-9._~\/-]*$/, { error: "an HTTP path starting with /, e.g. /health" });
+export const labels = z
+    .record(z.string(), z.string().min(1, { error: "a non-empty label value" }), {
+        error: "a map of label names to values",
+    })
+    .refine((m) => Object.keys(m).length > 0, {
+        error: "at least one label that selects the namespace, e.g. kubernetes.io/metadata.name: ingress-nginx",
+    });
+export const dnsLabel = z
+    .string({ error: DNS_LABEL_ALLOWED })
+    .refine((value) => isDnsLabel(value), { error: DNS_LABEL_ALLOWED });
+
+export const resourcesSchema = z.strictObject({
+    requests: z.strictObject({ cpu, memory: bytes }),
+    limits: z.strictObject({ cpu, memory: bytes }),
+});
+
+export const autoscalingSchema = z.strictObject({
+    minReplicas: int(1, 1000),
+    maxReplicas: int(1, 1000),
+    targetCpuUtilization: int(1, 100, "a CPU utilisation percentage from 1 to 100").default(70),
+});
+
+export const probesSchema = z.strictObject({ health: probePath, ready: probePath });

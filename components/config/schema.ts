@@ -1,0 +1,187 @@
+/**
+ * The schema of one whole stack: cloud, cluster, namespace, ingress, monitoring, chain, services,
+ * external stores and backups, with the network's floors applied.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { Network, NETWORKS } from "../network";
+import { checkCronSchedule } from "../validators";
+import {
+    bytes,
+    cidrs,
+    cpu,
+    dnsLabel,
+    endpoint,
+    evmAddress,
+    hostname,
+    httpUrl,
+    int,
+    labels,
+    port,
+    refined,
+    text,
+} from "./fields";
+import { NETWORK_FLOORS, NetworkFloors, OperatorSecretKey } from "./floors";
+import { farcasterSyncSchema, kmsServiceSchema, messagingApiSchema, objectStoreSchema, relaySchema } from "./services";
+
+const externalStoreSchema = z.strictObject({ host: hostname, port, cidrs });
+
+const clusterSchema = z.union(
+    [
+        z.strictObject({
+            name: dnsLabel,
+            oidcProviderArn: z.string({ error: "an EKS OIDC provider ARN" }),
+            oidcIssuerUrl: z.string({ error: "the cluster's OIDC issuer URL" }),
+            kubeContext: text("a kubeconfig context name").optional(),
+        }),
+        z.strictObject({
+            stackReference: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+                error: "a fully qualified stack name <org>/<project>/<stack>",
+            }),
+            outputs: z
+                .strictObject({
+                    name: text("an output name"),
+                    oidcProviderArn: text("an output name"),
+                    oidcIssuerUrl: text("an output name"),
+                    kubeconfig: text("an output name"),
+                })
+                .default({
+                    name: "clusterName",
+                    oidcProviderArn: "oidcProviderArn",
+                    oidcIssuerUrl: "oidcIssuerUrl",
+                    kubeconfig: "kubeconfig",
+                }),
+        }),
+    ],
+    { error: "either {name, oidcProviderArn, oidcIssuerUrl} or {stackReference: <org>/<project>/<stack>}" },
+);
+
+const chainSchema = z.discriminatedUnion(
+    "mode",
+    [
+        z.strictObject({
+            mode: z.literal("in-cluster"),
+            chainId: int(1, Number.MAX_SAFE_INTEGER),
+            keyRegistryAddress: evmAddress,
+            messageNodeRegistryAddress: evmAddress,
+        }),
+        z.strictObject({
+            mode: z.literal("external"),
+            chainId: int(1, Number.MAX_SAFE_INTEGER),
+            rpcUrl: httpUrl,
+            rpcCidrs: cidrs,
+            rpcPort: port.default(443),
+            keyRegistryAddress: evmAddress,
+            messageNodeRegistryAddress: evmAddress,
+        }),
+    ],
+    { error: "mode: in-cluster (devnet runs its own chain) or external (an L2 RPC URL and its CIDRs)" },
+);
+
+/** The schema of a stack of `network` (floors applied), or of an unknown network (no floors). */
+export function stackSchema(network: Network | undefined) {
+    const floors = network ? NETWORK_FLOORS[network] : undefined;
+    const minReplicas = (service: keyof NetworkFloors["minReplicas"]) => (floors ? floors.minReplicas[service] : 1);
+    const replicasFloor = (service: keyof NetworkFloors["minReplicas"]) =>
+        int(
+            minReplicas(service),
+            100,
+            `an integer from ${minReplicas(service)} to 100${network ? ` (the ${network} minimum is ${minReplicas(service)})` : ""}`,
+        );
+    return z.strictObject({
+        network: z.enum(NETWORKS, { error: `one of ${NETWORKS.join(", ")}` }),
+        owner: text("the owning team's name, used in tags"),
+        aws: z.strictObject({
+            accountId: z
+                .string({ error: "a 12-digit AWS account id" })
+                .regex(/^[0-9]{12}$/, { error: "a 12-digit AWS account id" }),
+            kmsDeletionWindowDays: int(
+                floors?.minKmsDeletionWindowDays ?? 7,
+                30,
+                `an integer from ${floors?.minKmsDeletionWindowDays ?? 7} to 30 (days)`,
+            ),
+            secretRecoveryWindowDays: int(
+                floors?.minSecretRecoveryWindowDays ?? 7,
+                30,
+                `an integer from ${floors?.minSecretRecoveryWindowDays ?? 7} to 30 (days)`,
+            ),
+            apiCidrs: cidrs.default(["0.0.0.0/0"]),
+        }),
+        region: z
+            .string({ error: "an AWS region such as us-east-1" })
+            .regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { error: "an AWS region such as us-east-1" }),
+        cluster: clusterSchema,
+        domain: hostname,
+        namespace: z.strictObject({
+            name: dnsLabel,
+            quota: z.strictObject({
+                requestsCpu: cpu,
+                requestsMemory: bytes,
+                limitsCpu: cpu,
+                limitsMemory: bytes,
+                pods: int(1, 10_000),
+                persistentVolumeClaims: int(0, 1000),
+                requestsStorage: bytes,
+            }),
+            containerDefaults: z.strictObject({
+                requests: z.strictObject({ cpu, memory: bytes }),
+                limits: z.strictObject({ cpu, memory: bytes }),
+            }),
+        }),
+        ingress: z.strictObject({
+            namespace: dnsLabel,
+            namespaceLabels: labels,
+            className: dnsLabel,
+            clusterIssuer: dnsLabel,
+        }),
+        monitoring: z.strictObject({
+            enabled: z.boolean({ error: "true or false" }),
+            namespace: dnsLabel,
+            namespaceLabels: labels,
+        }),
+        chain: chainSchema,
+        services: z.strictObject({
+            relay: relaySchema.extend({ replicas: replicasFloor("relay") }),
+            kmsService: kmsServiceSchema.extend({ replicas: replicasFloor("kmsService") }),
+            farcasterSync: farcasterSyncSchema,
+            messagingApi: messagingApiSchema.extend({ replicas: replicasFloor("messagingApi") }),
+            objectStore: objectStoreSchema,
+        }),
+        externalStores: z.strictObject({
+            postgres: externalStoreSchema.extend({
+                database: dnsLabel.or(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/)),
+                user: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "a Postgres role name" }),
+            }),
+            redis: externalStoreSchema,
+            kafka: z.strictObject({
+                brokers: z.array(endpoint).min(1, { error: "at least one host:port broker" }),
+                cidrs,
+            }),
+            covenantSql: z.strictObject({
+                endpoints: z.array(endpoint).min(1, { error: "at least one host:port endpoint" }),
+                cidrs,
+            }),
+        }),
+        backups: z.strictObject({
+            schedule: refined("a cron schedule", checkCronSchedule),
+            retentionDays: int(1, 3650, "an integer from 1 to 3650 (days)"),
+            noncurrentRetentionDays: int(1, 3650, "an integer from 1 to 3650 (days)"),
+        }),
+        protectStatefulResources: z.boolean({ error: "true or false" }),
+    });
+}
+
+/** The whole validated config of one network, as the platform consumes it. */
+export type StackConfig = z.output<ReturnType<typeof stackSchema>>;
+
+/** Validated config plus what the loader derived: the stack file and operator secrets. */
+export interface NetworkConfig extends StackConfig {
+    /** The stack name (`pulumi stack select <stack>`). */
+    stack: string;
+    /** The file an operator edits to change this config. */
+    stackFile: string;
+    /** The network's floors, for components that size per network. */
+    floors: NetworkFloors;
+    /** Operator-supplied secrets, always Pulumi secrets. */
+    operatorSecrets: Record<OperatorSecretKey, pulumi.Output<string>>;
+}

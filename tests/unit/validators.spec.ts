@@ -1,0 +1,62 @@
+import * as assert from "node:assert/strict";
+import { otherNetworkNamed } from "../../components/network";
+import {
+    checkCronSchedule,
+    checkNetworkCidr,
+    checkPinnedImage,
+    parseImageReference,
+} from "../../components/validators";
+
+describe("config value checks", () => {
+    const table: [string, string | undefined][] = [
+        ["registry.example.org/team/app:1.4.2", undefined],
+        ["registry.example.org:5000/team/app:1.4.2", undefined],
+        [`registry.example.org/team/app@sha256:${"a".repeat(64)}`, undefined],
+        [`app:1.0@sha256:${"b".repeat(64)}`, undefined],
+        ["app:latest", "tag"],
+        ["app", "tag"],
+        ["registry.example.org:5000/team/app", "tag"],
+        ["App:1.0", "tag"],
+        [`app@sha256:${"a".repeat(63)}`, "tag"],
+    ];
+    for (const [image, problem] of table) {
+        it(`image ${image} is ${problem ? "rejected" : "accepted"}`, () =>
+            assert.equal(checkPinnedImage(image) === undefined, problem === undefined));
+    }
+    it("parses image references into repository, tag and digest", () => {
+        assert.deepEqual(parseImageReference("registry.example.org:5000/team/app:1.4.2"), {
+            repository: "registry.example.org:5000/team/app",
+            tag: "1.4.2",
+            digest: undefined,
+        });
+    });
+    it("accepts five-field cron and macros only", () => {
+        assert.deepEqual(
+            ["0 */6 * * *", "@daily", "*/15 1-5 * * MON-FRI", "0 0 * * * *", "61 * * * *", "", "@often"].map(
+                (s) => checkCronSchedule(s) === undefined,
+            ),
+            [true, true, true, false, false, false, false],
+        );
+    });
+    it("accepts only network CIDRs", () => {
+        assert.deepEqual(
+            ["10.0.0.0/8", "0.0.0.0/0", "2001:db8::/32", "10.0.0.1/8", "10.0.0.0/33", "10.0.0.0", "2001:db8::1/32"].map(
+                (c) => checkNetworkCidr(c) === undefined,
+            ),
+            [true, true, true, false, false, false, false],
+        );
+    });
+    it("finds other networks' names as whole tokens only", () => {
+        assert.deepEqual(
+            [
+                "rpc.mainnet.example.org",
+                "mainnet-db",
+                "MAINNET",
+                "mainnetwork.example.org",
+                "testnet.example.org",
+                "arn:aws:s3:::bucket-devnet",
+            ].map((v) => otherNetworkNamed(v, "testnet")),
+            ["mainnet", "mainnet", "mainnet", undefined, undefined, "devnet"],
+        );
+    });
+});
