@@ -1,0 +1,65 @@
+/** A valid Workload's arguments and helpers shared by the Workload specs. */
+import * as assert from "node:assert/strict";
+import { Workload, WorkloadArgs } from "../../components/k8s/workload";
+import { MockRun, RecordedResource, runInMockEngine } from "../../harness/mockEngine";
+
+/** A valid Workload's arguments; each bad-input case mutates one thing. */
+export function validArgs(overrides: Partial<WorkloadArgs> = {}): WorkloadArgs {
+    return {
+        service: "api",
+        network: "testnet",
+        namespace: "messaging-testnet",
+        image: "registry.example.org/team/api:1.2.3",
+        replicas: 3,
+        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+        ports: [
+            { name: "http", containerPort: 8080 },
+            { name: "metrics", containerPort: 9090 },
+        ],
+        probes: {
+            port: "http",
+            startup: { path: "/health" },
+            readiness: { path: "/ready" },
+            liveness: { path: "/health" },
+        },
+        settings: { LOG_LEVEL: "info", UPSTREAM_URL: "http://upstream.example.org" },
+        secretEnv: [{ envName: "DB_PASSWORD", secret: { name: "api-secrets", key: "db-password" } }],
+        ...overrides,
+    };
+}
+
+/** The selector of the fixture's pods. */
+export const selector = { "app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "testnet" };
+/** Every label of the fixture's objects. */
+export const labels = {
+    ...selector,
+    "app.kubernetes.io/part-of": "messaging-infra",
+    "app.kubernetes.io/managed-by": "pulumi",
+};
+
+/** Runs one Workload under the mock engine. */
+export async function run(args: WorkloadArgs): Promise<MockRun<unknown>> {
+    return runInMockEngine(
+        () => {
+            const workload = new Workload("api", args);
+            return {
+                serviceName: workload.serviceName,
+                serviceAccountName: workload.serviceAccountName,
+                workloadName: workload.workloadName,
+                ...(workload.configMapName ? { configMapName: workload.configMapName } : {}),
+            };
+        },
+        { project: "messaging-infra", stack: "testnet" },
+    );
+}
+
+/** The one recorded resource of a type. */
+export function only(resources: RecordedResource[], type: string): RecordedResource {
+    const found = resources.filter((r) => r.type === type);
+    assert.equal(found.length, 1, `expected exactly one ${type}, got ${found.map((r) => r.name).join(", ")}`);
+    return found[0];
+}
+
+// Navigating recorded inputs, which are plain JSON.
+/** Recorded inputs, navigated as plain JSON. */
+export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
