@@ -34,6 +34,7 @@ import {
     needsDisruptionBudget,
     pdbSpec,
     portsByName,
+    serviceSpec,
     servicePorts,
     settingsConfigMapName,
     statefulSetUpdateStrategy,
@@ -160,7 +161,7 @@ export class Workload extends pulumi.ComponentResource {
                         serviceName: headless.metadata.name,
                         selector: { matchLabels: selector },
                         updateStrategy: statefulSetUpdateStrategy(),
-                        podManagementPolicy: "OrderedReady",
+                        podManagementPolicy: args.podManagementPolicy ?? "OrderedReady",
                         // Deleting or scaling down the StatefulSet never deletes its data.
                         persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
                         revisionHistoryLimit: 5,
@@ -177,7 +178,8 @@ export class Workload extends pulumi.ComponentResource {
                         })),
                     },
                 },
-                { parent: this },
+                // What owns the volume claims is never deleted or replaced by an update when protected.
+                { parent: this, protect: args.protectVolumes ?? false },
             );
         }
         this.workloadName = workload.metadata.name;
@@ -186,7 +188,7 @@ export class Workload extends pulumi.ComponentResource {
             `${name}-service`,
             {
                 metadata: metadata(args.service),
-                spec: { type: "ClusterIP", selector, ports: servicePorts(args.ports) },
+                spec: serviceSpec(selector, args.ports, args.clientIpAffinitySeconds),
             },
             { parent: this },
         );
@@ -195,7 +197,7 @@ export class Workload extends pulumi.ComponentResource {
         if (needsDisruptionBudget(args)) {
             new k8s.policy.v1.PodDisruptionBudget(
                 `${name}-pdb`,
-                { metadata: metadata(args.service), spec: pdbSpec(selector) },
+                { metadata: metadata(args.service), spec: pdbSpec(selector, args.minAvailable) },
                 { parent: this },
             );
         }

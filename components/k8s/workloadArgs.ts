@@ -81,12 +81,32 @@ export interface WorkloadResources {
     readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-/** HPA bounds: an autoscaling/v2 HPA on CPU utilisation. */
+/** HPA bounds: an autoscaling/v2 HPA on CPU utilisation and, when given, memory utilisation. */
 export interface WorkloadAutoscaling {
     readonly minReplicas: number;
     readonly maxReplicas: number;
     /** Average CPU utilisation (percent of requests) the HPA aims for. Default 70. */
     readonly targetCpuUtilization?: number;
+    /** Average memory utilisation (percent of requests) the HPA aims for. Default: no memory metric. */
+    readonly targetMemoryUtilization?: number;
+}
+
+/**
+ * A container that runs to completion before the service starts (e.g. database migrations). It
+ * runs the workload's image with the same hardened security context and its own resources, and
+ * reads secrets only through `secretKeyRef`s.
+ */
+export interface WorkloadInitContainer {
+    /** A DNS-1123 label, unique in the pod. */
+    readonly name: string;
+    /** The entrypoint; Kubernetes expands `$(VAR)` from the container's env, so a secret never enters the spec. */
+    readonly command: readonly string[];
+    /** Default: none. */
+    readonly args?: readonly string[];
+    /** Its own requests and limits (required: there is no unbounded default). */
+    readonly resources: WorkloadResources;
+    /** Its secret environment variables. Default: none. */
+    readonly secretEnv?: readonly SecretEnv[];
 }
 
 /** A reference to one key of a Kubernetes Secret (see ClusterSecret's `ref`). */
@@ -191,6 +211,28 @@ export interface WorkloadArgs {
      * service-account token is mounted; without a role no token is mounted at all. Default: none.
      */
     readonly role?: IrsaBinding;
+    /** Containers that run to completion, in order, before the service container starts. Default: none. */
+    readonly initContainers?: readonly WorkloadInitContainer[];
+    /**
+     * Pods that must stay up during voluntary disruptions (the PDB's `minAvailable`), below the
+     * fewest pods the workload runs. Default: the PDB allows one pod down at a time (`maxUnavailable: 1`).
+     */
+    readonly minAvailable?: number;
+    /**
+     * Client-IP session affinity on the Service, for this many seconds (1 to 86400): a client keeps
+     * reaching the same pod (WebSocket reconnects, per-replica stores). Default: none.
+     */
+    readonly clientIpAffinitySeconds?: number;
+    /**
+     * StatefulSet only: `Parallel` starts and stops pods together (replicas that do not depend on
+     * each other), `OrderedReady` one ordinal at a time. Default `OrderedReady`.
+     */
+    readonly podManagementPolicy?: "OrderedReady" | "Parallel";
+    /**
+     * StatefulSet only: `protect` the StatefulSet, so no `pulumi up` can delete or replace what owns
+     * the volume claims (a changed claim template forces a replacement). Default false.
+     */
+    readonly protectVolumes?: boolean;
     /** Absolute paths that get a writable emptyDir (the root filesystem is read-only). Default `["/tmp"]`. */
     readonly writablePaths?: readonly string[];
     /** Size limit of each writable emptyDir. Default `256Mi`. */

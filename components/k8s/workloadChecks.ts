@@ -1,6 +1,7 @@
 /**
- * Every check of a Workload's arguments, as named steps (identity, scaling, resources, ports,
- * probes, environment, mounts), each adding to one {@link ProblemList}. {@link checkWorkloadArgs}
+ * Every check of a Workload's arguments, as named steps (identity, scaling, disruption, pod here;
+ * resources, ports, probes, environment, mounts and init containers in containerChecks.ts), each
+ * adding to one {@link ProblemList}. {@link checkWorkloadArgs}
  * runs them once, before anything registers; the Workload and the service builder rely on that.
  */
 import { ArgumentProblem, ArgumentsError, componentArguments, FIX_THE_CALLER, ProblemList } from "../errors";
@@ -12,52 +13,19 @@ import {
     isDnsLabel,
     isDnsSubdomain,
     isIntInRange,
-    isSecretKey,
-    parseByteQuantity,
-    parseCpuMillis,
-    SECRET_KEY_ALLOWED,
 } from "../validators";
-import { DEFAULT_WRITABLE_PATHS, WorkloadArgs } from "./workloadArgs";
-import { writableVolumeName } from "./workloadSpec";
+import {
+    environmentProblems,
+    initContainerProblems,
+    mountProblems,
+    portProblems,
+    probeProblems,
+    resourceProblems,
+} from "./containerChecks";
+import { WorkloadArgs } from "./workloadArgs";
+import { minPods } from "./workloadSpec";
 
-const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
-const ENV_NAME_ALLOWED = "an environment variable name: upper-case letters, digits and '_', not starting with a digit";
-const SECRET_WORDS = ["PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "PRIVATE", "CREDENTIAL"];
-// A KEY word names the key itself when it ends the name or is followed by one of these.
-const KEY_VALUE_QUALIFIERS = new Set([
-    "ID",
-    "FILE",
-    "PEM",
-    "DATA",
-    "VALUE",
-    "B64",
-    "BASE64",
-    "HEX",
-    "MATERIAL",
-    "JSON",
-    "BYTES",
-]);
-const PROBE_PATH = /^\/[A-Za-z0-9._~/-]*$/;
-
-/**
- * Whether an environment variable name looks like it carries a secret: it contains PASSWORD,
- * PASSWD, PASSPHRASE, SECRET, TOKEN, PRIVATE or CREDENTIAL, or it names a key (API_KEY,
- * OPERATOR_KEYS, ACCESS_KEY_ID, MASTERKEY). A KEY word that qualifies something else is not a key
- * (KEY_REGISTRY_ADDRESS, AWS_KMS_KEY_ARN).
- */
-export function looksSecret(envName: string): boolean {
-    const upper = envName.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
-    if (SECRET_WORDS.some((word) => upper.includes(word))) return true;
-    const words = upper.split(/[^A-Z0-9]+/).filter((w) => w.length > 0);
-    return words.some(
-        (word, i) => /KEYS?$/.test(word) && (i === words.length - 1 || KEY_VALUE_QUALIFIERS.has(words[i + 1])),
-    );
-}
-
-/** A valid IANA service name, as container and Service port names must be. */
-export function isPortName(name: string): boolean {
-    return /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes("--");
-}
+export { isPortName, looksSecret } from "./containerChecks";
 
 /** The service's name, image and IRSA binding. */
 function identityProblems(problems: ProblemList, args: WorkloadArgs): void {
@@ -94,6 +62,10 @@ function scalingProblems(problems: ProblemList, args: WorkloadArgs): void {
         const allowed = "a CPU utilisation percentage from 1 to 100";
         problems.add("autoscaling.targetCpuUtilization", hpa.targetCpuUtilization, allowed);
     }
+    if (hpa.targetMemoryUtilization !== undefined && !isIntInRange(hpa.targetMemoryUtilization, 1, 100)) {
+        const allowed = "a memory utilisation percentage from 1 to 100";
+        problems.add("autoscaling.targetMemoryUtilization", hpa.targetMemoryUtilization, allowed);
+    }
     const outside = args.replicas < hpa.minReplicas || args.replicas > hpa.maxReplicas;
     if (isIntInRange(args.replicas, 1) && hpa.minReplicas <= hpa.maxReplicas && outside) {
         const allowed = `an integer from autoscaling.minReplicas (${hpa.minReplicas}) to autoscaling.maxReplicas (${hpa.maxReplicas})`;
@@ -101,153 +73,33 @@ function scalingProblems(problems: ProblemList, args: WorkloadArgs): void {
     }
 }
 
-/** Requests and limits: valid quantities, each limit at least its request. */
-function resourceProblems(problems: ProblemList, args: WorkloadArgs): void {
-    const { requests, limits } = args.resources;
-    for (const [path, value] of [
-        ["resources.requests.cpu", requests.cpu],
-        ["resources.limits.cpu", limits.cpu],
-    ] as const) {
-        if (parseCpuMillis(value) === undefined) problems.add(path, value, "a CPU quantity such as 250m or 1");
-    }
-    for (const [path, value] of [
-        ["resources.requests.memory", requests.memory],
-        ["resources.limits.memory", limits.memory],
-    ] as const) {
-        if (parseByteQuantity(value) === undefined) problems.add(path, value, "a memory quantity such as 256Mi or 1Gi");
-    }
-    if ((parseCpuMillis(limits.cpu) ?? Infinity) < (parseCpuMillis(requests.cpu) ?? 0)) {
-        problems.add("resources.limits.cpu", limits.cpu, `a CPU quantity >= requests.cpu (${requests.cpu})`);
-    }
-    if ((parseByteQuantity(limits.memory) ?? Infinity) < (parseByteQuantity(requests.memory) ?? 0)) {
-        const allowed = `a memory quantity >= requests.memory (${requests.memory})`;
-        problems.add("resources.limits.memory", limits.memory, allowed);
+/** The disruption budget: a floor that still lets one pod go, and only where a PDB exists. */
+function disruptionProblems(problems: ProblemList, args: WorkloadArgs): void {
+    if (args.minAvailable === undefined) return;
+    const fewest = minPods(args);
+    if (fewest <= 1) {
+        const allowed = "no minAvailable: a workload that may run one pod gets no PodDisruptionBudget";
+        problems.add("minAvailable", args.minAvailable, allowed);
+    } else if (!isIntInRange(args.minAvailable, 1, fewest - 1)) {
+        const allowed = `${intRangeAllowed(1, fewest - 1)} (below the ${fewest} pods it always runs, so a node can drain)`;
+        problems.add("minAvailable", args.minAvailable, allowed);
     }
 }
 
-/** Port names and numbers, unique within the pod. Returns the valid names, for the probe and metrics checks. */
-function portProblems(problems: ProblemList, args: WorkloadArgs): Set<string> {
-    if (args.ports.length === 0) problems.add("ports", [], "at least one named container port");
-    const byName = new Map<string, number>();
-    const byNumber = new Map<string, number>();
-    args.ports.forEach((port, i) => {
-        if (!isPortName(port.name)) {
-            const allowed =
-                "an IANA service name: lower-case letters, digits and '-', at most 15 characters, at least one letter";
-            problems.add(`ports[${i}].name`, port.name, allowed);
-        }
-        const sameName = byName.get(port.name);
-        if (sameName !== undefined) {
-            problems.add(
-                `ports[${i}].name`,
-                port.name,
-                `a name not already used by ports[${sameName}] in the same pod`,
-            );
-        } else byName.set(port.name, i);
-        if (!isIntInRange(port.containerPort, 1, 65535)) {
-            problems.add(`ports[${i}].containerPort`, port.containerPort, "a port number from 1 to 65535");
-        }
-        const numberKey = `${port.containerPort}/${port.protocol ?? "TCP"}`;
-        const sameNumber = byNumber.get(numberKey);
-        if (sameNumber !== undefined) {
-            const allowed = `a port not already used by ports[${sameNumber}] (${args.ports[sameNumber].name}) in the same pod`;
-            problems.add(`ports[${i}].containerPort`, port.containerPort, allowed);
-        } else byNumber.set(numberKey, i);
-    });
-    return new Set(byName.keys());
-}
-
-/** Probe paths, ports and timings; the metrics port and path. */
-function probeProblems(problems: ProblemList, args: WorkloadArgs, portNames: Set<string>): void {
-    const onePort = `the name of one of the ports (${args.ports.map((p) => p.name).join(", ")})`;
-    if (!portNames.has(args.probes.port)) problems.add("probes.port", args.probes.port, onePort);
-    for (const probe of ["startup", "readiness", "liveness"] as const) {
-        const spec = args.probes[probe];
-        if (!PROBE_PATH.test(spec.path)) {
-            problems.add(`probes.${probe}.path`, spec.path, "an HTTP path starting with /, e.g. /health");
-        }
-        if (spec.port !== undefined && !portNames.has(spec.port))
-            problems.add(`probes.${probe}.port`, spec.port, onePort);
-        for (const timing of ["initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"] as const) {
-            const value = spec[timing];
-            const min = timing === "initialDelaySeconds" ? 0 : 1;
-            if (value !== undefined && !isIntInRange(value, min, 3600)) {
-                problems.add(`probes.${probe}.${timing}`, value, intRangeAllowed(min, 3600));
-            }
-        }
-    }
-    const metricsPort = args.metrics?.port ?? "metrics";
-    if (!portNames.has(metricsPort)) {
-        problems.add("metrics.port", metricsPort, `${onePort}; the monitoring namespace scrapes it`);
-    }
-    const metricsPath = args.metrics?.path ?? "/metrics";
-    if (!metricsPath.startsWith("/")) {
-        problems.add("metrics.path", metricsPath, "an HTTP path starting with /, e.g. /metrics");
-    }
-}
-
-/** Settings (never secret-looking) and secret env vars (always Secret keys), no name twice. */
-function environmentProblems(problems: ProblemList, args: WorkloadArgs): void {
-    const envNames = new Map<string, string>();
-    for (const name of Object.keys(args.settings ?? {})) {
-        if (!ENV_NAME.test(name)) problems.add("settings", name, ENV_NAME_ALLOWED);
-        else if (looksSecret(name)) {
-            const allowed =
-                "a non-secret setting name; a name with PASSWORD, SECRET, TOKEN, PRIVATE, CREDENTIAL or a " +
-                "key in it must come from a Kubernetes Secret through secretEnv";
-            problems.add("settings", name, allowed);
-        }
-        envNames.set(name, "settings");
-    }
-    (args.secretEnv ?? []).forEach((env, i) => {
-        if (!ENV_NAME.test(env.envName)) problems.add(`secretEnv[${i}].envName`, env.envName, ENV_NAME_ALLOWED);
-        const clash = envNames.get(env.envName);
-        if (clash !== undefined) {
-            problems.add(`secretEnv[${i}].envName`, env.envName, `a name not already set by ${clash}`);
-        } else envNames.set(env.envName, `secretEnv[${i}]`);
-        if (!isSecretKey(env.secret.key))
-            problems.add(`secretEnv[${i}].secret.key`, env.secret.key, SECRET_KEY_ALLOWED);
-    });
-}
-
-/** Writable paths and volume claims: absolute, unique paths and volume names; claims on StatefulSets only. */
-function mountProblems(problems: ProblemList, args: WorkloadArgs): void {
-    const mountPaths = new Map<string, string>();
-    const volumeNames = new Map<string, string>();
-    const addMount = (path: string, volume: string, where: string) => {
-        if (!/^\/[^\0]*$/.test(path) || path === "/") {
-            problems.add(where, path, "an absolute path other than /, e.g. /tmp");
-        } else if (mountPaths.has(path)) {
-            problems.add(where, path, `a path not already mounted by ${mountPaths.get(path)}`);
-        } else if (volumeNames.has(volume)) {
-            const allowed = `a path whose volume name (${volume}) is not already used by ${volumeNames.get(volume)}`;
-            problems.add(where, path, allowed);
-        } else {
-            mountPaths.set(path, where);
-            volumeNames.set(volume, where);
-        }
-    };
-    (args.writablePaths ?? DEFAULT_WRITABLE_PATHS).forEach((path, i) =>
-        addMount(path, writableVolumeName(path), `writablePaths[${i}]`),
-    );
-    if (args.writableSizeLimit !== undefined && parseByteQuantity(args.writableSizeLimit) === undefined) {
-        problems.add("writableSizeLimit", args.writableSizeLimit, "a storage quantity such as 256Mi");
-    }
-    (args.volumeClaims ?? []).forEach((claim, i) => {
-        if ((args.kind ?? "Deployment") !== "StatefulSet") {
-            const allowed = "volume claims only on kind: StatefulSet (a Deployment's replicas would share one volume)";
-            problems.add(`volumeClaims[${i}]`, claim.name, allowed);
-        }
-        if (!isDnsLabel(claim.name)) problems.add(`volumeClaims[${i}].name`, claim.name, DNS_LABEL_ALLOWED);
-        if (parseByteQuantity(claim.size) === undefined) {
-            problems.add(`volumeClaims[${i}].size`, claim.size, "a storage quantity such as 10Gi");
-        }
-        addMount(claim.mountPath, claim.name, `volumeClaims[${i}].mountPath`);
-    });
-}
-
-/** Grace period and the pod's uid/gid. */
+/** Grace period, the pod's uid/gid, session affinity and the StatefulSet-only options. */
 function podProblems(problems: ProblemList, args: WorkloadArgs): void {
+    const affinity = args.clientIpAffinitySeconds;
+    if (affinity !== undefined && !isIntInRange(affinity, 1, 86400)) {
+        problems.add("clientIpAffinitySeconds", affinity, intRangeAllowed(1, 86400, "seconds"));
+    }
+    if ((args.kind ?? "Deployment") !== "StatefulSet") {
+        if (args.podManagementPolicy !== undefined) {
+            problems.add("podManagementPolicy", args.podManagementPolicy, "nothing: only a StatefulSet has one");
+        }
+        if (args.protectVolumes !== undefined) {
+            problems.add("protectVolumes", args.protectVolumes, "nothing: only a StatefulSet owns volume claims");
+        }
+    }
     const grace = args.terminationGracePeriodSeconds;
     if (grace !== undefined && !isIntInRange(grace, 1, 3600)) {
         problems.add("terminationGracePeriodSeconds", grace, intRangeAllowed(1, 3600, "seconds"));
@@ -266,12 +118,14 @@ export function workloadProblems(args: WorkloadArgs): ArgumentProblem[] {
     const problems = new ProblemList();
     identityProblems(problems, args);
     scalingProblems(problems, args);
-    resourceProblems(problems, args);
+    resourceProblems(problems, args.resources);
+    initContainerProblems(problems, args);
     const portNames = portProblems(problems, args);
     probeProblems(problems, args, portNames);
     environmentProblems(problems, args);
     mountProblems(problems, args);
     podProblems(problems, args);
+    disruptionProblems(problems, args);
     return problems.problems;
 }
 

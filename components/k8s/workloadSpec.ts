@@ -233,6 +233,22 @@ export function workloadPodSpec(args: WorkloadArgs, refs: PodSpecRefs): PodSpec 
         terminationMessagePolicy: "FallbackToLogsOnError",
     };
     const spread = topologySpread(selectorLabels(args.service, args.network), kind, maxPods(args));
+    const scratch = writable.map((w) => ({ name: w.volume, mountPath: w.path }));
+    const initContainers = (args.initContainers ?? []).map((init): Container => ({
+        name: init.name,
+        image: args.image,
+        imagePullPolicy: "IfNotPresent",
+        command: [...init.command],
+        ...(init.args ? { args: [...init.args] } : {}),
+        env: containerEnv([], undefined, init.secretEnv ?? []),
+        resources: {
+            requests: { cpu: init.resources.requests.cpu, memory: init.resources.requests.memory },
+            limits: { cpu: init.resources.limits.cpu, memory: init.resources.limits.memory },
+        },
+        securityContext: containerSecurityContext(),
+        volumeMounts: scratch,
+        terminationMessagePolicy: "FallbackToLogsOnError",
+    }));
     return {
         serviceAccountName: refs.serviceAccountName,
         automountServiceAccountToken: args.role !== undefined,
@@ -241,6 +257,7 @@ export function workloadPodSpec(args: WorkloadArgs, refs: PodSpecRefs): PodSpec 
         terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_SECONDS,
         securityContext: podSecurityContext(args.runAsId ?? DEFAULT_RUN_AS_ID),
         ...(spread ? { topologySpreadConstraints: spread } : {}),
+        ...(initContainers.length > 0 ? { initContainers } : {}),
         containers: [container],
         volumes: writable.map((w) => ({
             name: w.volume,
@@ -255,26 +272,49 @@ export function hpaSpec(
     targetName: pulumi.Input<string>,
     autoscaling: WorkloadAutoscaling,
 ): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
+    const utilization = (name: "cpu" | "memory", averageUtilization: number) => ({
+        type: "Resource",
+        resource: { name, target: { type: "Utilization", averageUtilization } },
+    });
     return {
         scaleTargetRef: { apiVersion: "apps/v1", kind, name: targetName },
         minReplicas: autoscaling.minReplicas,
         maxReplicas: autoscaling.maxReplicas,
+        // With several metrics the HPA scales to the largest replica count any of them asks for.
         metrics: [
-            {
-                type: "Resource",
-                resource: {
-                    name: "cpu",
-                    target: { type: "Utilization", averageUtilization: autoscaling.targetCpuUtilization ?? 70 },
-                },
-            },
+            utilization("cpu", autoscaling.targetCpuUtilization ?? 70),
+            ...(autoscaling.targetMemoryUtilization === undefined
+                ? []
+                : [utilization("memory", autoscaling.targetMemoryUtilization)]),
         ],
     };
 }
 
 /**
- * The PDB's spec: at most one pod voluntarily disrupted at a time. Crash-looping pods may be
- * evicted regardless, so a broken pod never blocks a node drain.
+ * The PDB's spec: at most one pod voluntarily disrupted at a time, or at least `minAvailable` pods
+ * up when given. Crash-looping pods may be evicted regardless, so a broken pod never blocks a node
+ * drain.
  */
-export function pdbSpec(selector: Readonly<Record<string, string>>): k8s.types.input.policy.v1.PodDisruptionBudgetSpec {
-    return { maxUnavailable: 1, selector: { matchLabels: { ...selector } }, unhealthyPodEvictionPolicy: "AlwaysAllow" };
+export function pdbSpec(
+    selector: Readonly<Record<string, string>>,
+    minAvailable?: number,
+): k8s.types.input.policy.v1.PodDisruptionBudgetSpec {
+    const budget = minAvailable === undefined ? { maxUnavailable: 1 } : { minAvailable };
+    return { ...budget, selector: { matchLabels: { ...selector } }, unhealthyPodEvictionPolicy: "AlwaysAllow" };
+}
+
+/** The ClusterIP Service's spec: every port by name and, when asked, client-IP session affinity. */
+export function serviceSpec(
+    selector: Readonly<Record<string, string>>,
+    ports: readonly WorkloadPort[],
+    clientIpAffinitySeconds?: number,
+): k8s.types.input.core.v1.ServiceSpec {
+    const affinity =
+        clientIpAffinitySeconds === undefined
+            ? {}
+            : {
+                  sessionAffinity: "ClientIP",
+                  sessionAffinityConfig: { clientIP: { timeoutSeconds: clientIpAffinitySeconds } },
+              };
+    return { type: "ClusterIP", selector: { ...selector }, ports: servicePorts(ports), ...affinity };
 }

@@ -20,6 +20,62 @@ describe("k8s Workload: bad input", () => {
             `  - image: got "registry.example.org/team/api"; allowed: ${pinned}`,
         ],
         ["zero replicas", { replicas: 0 }, "  - replicas: got 0; allowed: an integer >= 1"],
+        [
+            "a memory target above 100 %",
+            { autoscaling: { minReplicas: 3, maxReplicas: 5, targetMemoryUtilization: 120 } },
+            "  - autoscaling.targetMemoryUtilization: got 120; allowed: a memory utilisation percentage from 1 to 100",
+        ],
+        [
+            "a PDB floor that blocks every drain",
+            { minAvailable: 3 },
+            "  - minAvailable: got 3; allowed: an integer from 1 to 2 (below the 3 pods it always runs, so a node can drain)",
+        ],
+        [
+            "a PDB floor on a single pod",
+            { replicas: 1, minAvailable: 1 },
+            "  - minAvailable: got 1; allowed: no minAvailable: a workload that may run one pod gets no PodDisruptionBudget",
+        ],
+        [
+            "an init container named like the service",
+            { initContainers: [{ name: "api", command: ["migrate"], resources: validArgs().resources }] },
+            '  - initContainers[0].name: got "api"; allowed: a container name not already used in the pod',
+        ],
+        [
+            "an init container without an entrypoint",
+            { initContainers: [{ name: "db-migrate", command: [], resources: validArgs().resources }] },
+            '  - initContainers[0].command: got []; allowed: an entrypoint, e.g. ["migrate"]',
+        ],
+        [
+            "an init container whose limit is below its request",
+            {
+                initContainers: [
+                    {
+                        name: "db-migrate",
+                        command: ["migrate"],
+                        resources: {
+                            requests: { cpu: "500m", memory: "64Mi" },
+                            limits: { cpu: "100m", memory: "64Mi" },
+                        },
+                    },
+                ],
+            },
+            '  - initContainers[0].resources.limits.cpu: got "100m"; allowed: a CPU quantity >= requests.cpu (500m)',
+        ],
+        [
+            "session affinity of two days",
+            { clientIpAffinitySeconds: 172800 },
+            "  - clientIpAffinitySeconds: got 172800; allowed: an integer from 1 to 86400 (seconds)",
+        ],
+        [
+            "a pod management policy on a Deployment",
+            { podManagementPolicy: "Parallel" },
+            '  - podManagementPolicy: got "Parallel"; allowed: nothing: only a StatefulSet has one',
+        ],
+        [
+            "volume protection on a Deployment",
+            { protectVolumes: true },
+            "  - protectVolumes: got true; allowed: nothing: only a StatefulSet owns volume claims",
+        ],
         ["fractional replicas", { replicas: 1.5 }, "  - replicas: got 1.5; allowed: an integer >= 1"],
         [
             "an HPA whose min exceeds its max",

@@ -1,5 +1,8 @@
 import * as assert from "node:assert/strict";
 import {
+    hpaSpec,
+    pdbSpec,
+    serviceSpec,
     containerEnv,
     deploymentStrategy,
     looksSecret,
@@ -252,5 +255,85 @@ describe("k8s Workload: pure derivations", () => {
             (container.env as Json[]).map((e) => e.name),
             ["DB_PASSWORD"],
         );
+    });
+
+    it("scales on CPU and, when asked, memory; budgets by minAvailable when given", () => {
+        assert.deepEqual(
+            hpaSpec("Deployment", "api", { minReplicas: 3, maxReplicas: 10, targetMemoryUtilization: 80 }).metrics,
+            [
+                {
+                    type: "Resource",
+                    resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } },
+                },
+                {
+                    type: "Resource",
+                    resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } },
+                },
+            ],
+        );
+        assert.equal((hpaSpec("Deployment", "api", { minReplicas: 3, maxReplicas: 10 }) as Json).metrics.length, 1);
+        assert.deepEqual(pdbSpec(selector, 2), {
+            minAvailable: 2,
+            selector: { matchLabels: selector },
+            unhealthyPodEvictionPolicy: "AlwaysAllow",
+        });
+        assert.deepEqual(pdbSpec(selector), {
+            maxUnavailable: 1,
+            selector: { matchLabels: selector },
+            unhealthyPodEvictionPolicy: "AlwaysAllow",
+        });
+    });
+
+    it("gives the Service client-IP affinity only when asked", () => {
+        const ports = [{ name: "http", containerPort: 3000 }];
+        assert.deepEqual(serviceSpec(selector, ports, 10800), {
+            type: "ClusterIP",
+            selector,
+            ports: [{ name: "http", port: 3000, targetPort: "http", protocol: "TCP" }],
+            sessionAffinity: "ClientIP",
+            sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } },
+        });
+        assert.equal((serviceSpec(selector, ports) as Json).sessionAffinity, undefined);
+    });
+
+    it("runs init containers with the workload's image, the hardened context and secretKeyRefs only", () => {
+        const spec = workloadPodSpec(
+            validArgs({
+                initContainers: [
+                    {
+                        name: "db-migrate",
+                        command: ["migrate"],
+                        args: ["-database", "$(DATABASE_URL)", "up"],
+                        resources: {
+                            requests: { cpu: "50m", memory: "64Mi" },
+                            limits: { cpu: "250m", memory: "256Mi" },
+                        },
+                        secretEnv: [{ envName: "DATABASE_URL", secret: { name: "api-secrets", key: "database-url" } }],
+                    },
+                ],
+            }),
+            { serviceAccountName: "api" },
+        ) as Json;
+        assert.deepEqual(spec.initContainers, [
+            {
+                name: "db-migrate",
+                image: "registry.example.org/team/api:1.2.3",
+                imagePullPolicy: "IfNotPresent",
+                command: ["migrate"],
+                args: ["-database", "$(DATABASE_URL)", "up"],
+                env: [
+                    {
+                        name: "DATABASE_URL",
+                        valueFrom: { secretKeyRef: { name: "api-secrets", key: "database-url", optional: false } },
+                    },
+                ],
+                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
+                securityContext: spec.containers[0].securityContext,
+                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                terminationMessagePolicy: "FallbackToLogsOnError",
+            },
+        ]);
+        assert.equal(spec.containers[0].securityContext.readOnlyRootFilesystem, true);
+        assert.equal(workloadPodSpec(validArgs(), { serviceAccountName: "api" }).initContainers, undefined);
     });
 });
