@@ -29,6 +29,22 @@ export function isDnsSubdomain(value: unknown): value is string {
     return typeof value === "string" && value.length <= 253 && DNS_SUBDOMAIN.test(value);
 }
 
+/** What {@link isFqdn} allows, as problem reports say it. */
+export const FQDN_ALLOWED =
+    "a fully qualified DNS name: lower-case DNS-1123 labels joined by '.', at least one dot, a top-level label that is " +
+    "not all digits, at most 253 characters, no wildcard or trailing dot (e.g. api.messaging.example.org)";
+
+/**
+ * A fully qualified host name as an Ingress rule and a certificate name it: DNS-1123 labels, at
+ * least two, at most 253 characters. No wildcard, no trailing dot, and not an IP address (a
+ * top-level label is never all digits).
+ */
+export function isFqdn(value: unknown): value is string {
+    if (typeof value !== "string" || value.length > 253) return false;
+    const labels = value.split(".");
+    return labels.length >= 2 && labels.every(isDnsLabel) && !/^[0-9]+$/.test(labels[labels.length - 1]);
+}
+
 /** A key of a Kubernetes Secret or ConfigMap. */
 export function isSecretKey(value: unknown): value is string {
     return typeof value === "string" && value.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(value);

@@ -4,6 +4,7 @@ import {
     checkCronSchedule,
     checkNetworkCidr,
     checkPinnedImage,
+    isFqdn,
     parseImageReference,
 } from "../../components/validators";
 
@@ -44,6 +45,33 @@ describe("config value checks", () => {
                 (c) => checkNetworkCidr(c) === undefined,
             ),
             [true, true, true, false, false, false, false],
+        );
+    });
+    it("accepts fully qualified lower-case host names only", () => {
+        const table: [unknown, boolean][] = [
+            ["api.messaging.example.org", true],
+            ["relay.devnet.example.org", true],
+            ["a.b", true],
+            [`${"a".repeat(63)}.example.org`, true],
+            // 4 x 61 + 9 = 253 characters, the most a DNS name may have; one more is too long.
+            [`${"a".repeat(60)}.`.repeat(4) + "t".repeat(9), true],
+            [`${"a".repeat(60)}.`.repeat(4) + "t".repeat(10), false],
+            [`${"a".repeat(64)}.example.org`, false],
+            ["localhost", false],
+            ["API.example.org", false],
+            ["api.example.org.", false],
+            ["*.example.org", false],
+            ["api..example.org", false],
+            ["-api.example.org", false],
+            ["api_v1.example.org", false],
+            ["10.0.0.1", false],
+            ["api.example.org:443", false],
+            ["", false],
+            [42, false],
+        ];
+        assert.deepEqual(
+            table.filter(([host, ok]) => isFqdn(host) !== ok).map(([host]) => host),
+            [],
         );
     });
     it("finds other networks' names as whole tokens only", () => {
