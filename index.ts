@@ -19,5 +19,6 @@ export = async () => {
         secretNames: platform.secretNames,
         roleArns: platform.roleArns,
         backupBucketName: platform.backupBucketName,
+        endpoints: platform.endpoints,
     };
 };

@@ -1,97 +1,37 @@
 /**
  * MessagingPlatform: everything one network runs, composed from the building blocks.
- * Cloud side first (key, secrets, bucket, IRSA roles), then the namespace, the services and the
- * network policies their traffic matrix allows.
+ * Cloud side first (key, secrets, bucket, IRSA roles), then the namespace, the services, their
+ * public endpoints and the network policies their traffic matrix allows.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { BackupBucket } from "./aws/backupBucket";
 import { EncryptionKey } from "./aws/encryptionKey";
-import { Grant, IrsaRole } from "./aws/irsaRole";
-import { ManagedSecret, SecretValueSource } from "./aws/managedSecret";
+import { readExistingSecret } from "./aws/existingSecret";
+import { IrsaRole } from "./aws/irsaRole";
+import { ManagedSecret } from "./aws/managedSecret";
 import { NetworkConfig } from "./config";
 import { PlatformNamespace } from "./k8s/namespace";
 import { TrafficPolicies } from "./k8s/networkPolicies";
 import { SERVICE_NAMES } from "./network";
+import {
+    ExternalStore,
+    RoleAccount,
+    SecretPurpose,
+    secretSources,
+    serviceGrants,
+    StorePasswordSource,
+    storePasswordSources,
+} from "./platformSecrets";
 import { PlatformProviders } from "./providers";
 import { FarcasterSync } from "./services/farcasterSync";
 import { KmsService } from "./services/kmsService";
+import { publicEndpoints } from "./publicEndpoints";
+import { MessagingApi } from "./services/messagingApi";
+import { ObjectStore } from "./services/objectStore";
 import { RelayService } from "./services/relay";
 import { deployedServices, platformTrafficMatrix } from "./trafficMatrix";
 
-/** The credentials the platform keeps in Secrets Manager, by purpose. */
-export type SecretPurpose =
-    | "relay-operator-keys"
-    | "kms-master-key"
-    | "covenantsql-credentials"
-    | "postgres-password"
-    | "redis-password"
-    | "object-store-root-password"
-    | "secretbox-key"
-    | "jwt-public-key";
-
-/**
- * Where each credential's value comes from: generated when we can, operator-supplied when only
- * an operator knows it (config secrets).
- */
-export function secretSources(
-    config: Pick<NetworkConfig, "services" | "operatorSecrets">,
-): Record<SecretPurpose, SecretValueSource> {
-    return {
-        // 32-byte hex private keys, one per relay operator, stored as one JSON array.
-        "relay-operator-keys": { kind: "keyList", count: config.services.relay.operatorKeyCount },
-        "kms-master-key": { kind: "bytes", length: 32, encoding: "hex" },
-        "covenantsql-credentials": { kind: "operator", value: config.operatorSecrets.covenantSqlCredentials },
-        "postgres-password": { kind: "password", length: 32, special: false },
-        "redis-password": { kind: "password", length: 32, special: false },
-        "object-store-root-password": { kind: "password", length: 40, special: false },
-        // NaCl secretbox keys are 32 bytes; the app reads them base64-encoded.
-        "secretbox-key": { kind: "bytes", length: 32, encoding: "base64" },
-        "jwt-public-key": { kind: "operator", value: config.operatorSecrets.jwtPublicKey },
-    };
-}
-
-/** The ARNs grants are written against. */
-export interface PlatformArns<S = pulumi.Input<string>> {
-    keyArn: S;
-    bucketArn: S;
-    secretArns: Record<SecretPurpose, S>;
-}
-
-/** The prefix the backup jobs write under in the backup bucket. */
-export const BACKUP_PREFIX = "backups";
-
-/**
- * What each service account with an IRSA role may do, and nothing more. Reading a secret
- * encrypted with the network key also needs kms:Decrypt through Secrets Manager; writing to the
- * SSE-KMS bucket needs kms:GenerateDataKey through S3.
- */
-export function serviceGrants<S>(
-    arns: PlatformArns<S>,
-): Record<"relay" | "kms-service" | "messaging-api" | "backup", Grant<S>[]> {
-    const readSecrets = (...purposes: SecretPurpose[]): Grant<S>[] => [
-        { kind: "readSecrets", secretArns: purposes.map((p) => arns.secretArns[p]) },
-        { kind: "useKey", keyArn: arns.keyArn, operations: ["decrypt"], via: "secretsmanager" },
-    ];
-    return {
-        relay: readSecrets("relay-operator-keys", "covenantsql-credentials"),
-        "kms-service": [
-            ...readSecrets("kms-master-key"),
-            { kind: "useKey", keyArn: arns.keyArn, operations: ["encrypt", "decrypt", "generateDataKey", "describe"] },
-        ],
-        "messaging-api": readSecrets(
-            "postgres-password",
-            "redis-password",
-            "object-store-root-password",
-            "secretbox-key",
-            "jwt-public-key",
-        ),
-        backup: [
-            ...readSecrets("postgres-password", "object-store-root-password"),
-            { kind: "writeObjects", bucketArn: arns.bucketArn, prefix: BACKUP_PREFIX },
-            { kind: "useKey", keyArn: arns.keyArn, operations: ["generateDataKey"], via: "s3" },
-        ],
-    };
-}
+export { BACKUP_PREFIX, PlatformArns, SecretPurpose, secretSources, serviceGrants } from "./platformSecrets";
 
 /** Arguments of {@link MessagingPlatform}. */
 export interface MessagingPlatformArgs {
@@ -108,7 +48,9 @@ export class MessagingPlatform extends pulumi.ComponentResource {
     /** The network's KMS key. */
     public readonly keyArn: pulumi.Output<string>;
     /** Secrets Manager secret names by purpose (names only, never values). */
-    public readonly secretNames: Record<SecretPurpose, pulumi.Output<string>>;
+    public readonly secretNames: Partial<Record<SecretPurpose, pulumi.Output<string>>>;
+    /** The public hosts, by service. */
+    public readonly endpoints: Record<string, string>;
     /** IRSA role ARNs by service account. */
     public readonly roleArns: Record<string, pulumi.Output<string>>;
     /** The backup bucket's name. */
@@ -153,7 +95,18 @@ export class MessagingPlatform extends pulumi.ComponentResource {
                     { parent: this },
                 ),
             ]),
-        ) as Record<SecretPurpose, ManagedSecret>;
+        ) as Partial<Record<SecretPurpose, ManagedSecret>>;
+        const secretValue = (purpose: SecretPurpose): pulumi.Output<string> => {
+            const secret = secrets[purpose];
+            if (!secret) throw new Error(`the platform keeps no ${purpose} secret on ${network}`);
+            return secret.value;
+        };
+        // A store's password: the operator's, kept in Secrets Manager, or read from the store's own secret.
+        const passwordSources = storePasswordSources(config);
+        const storePassword = (source: StorePasswordSource): pulumi.Output<string> =>
+            source.kind === "managed"
+                ? secretValue(source.purpose)
+                : readExistingSecret(source.secret, { parent: this });
         const bucket = new BackupBucket(
             `${name}-backups`,
             {
@@ -169,12 +122,18 @@ export class MessagingPlatform extends pulumi.ComponentResource {
         );
 
         // Roles only for service accounts this network runs: a role nobody assumes is an open door.
+        const existingSecretArns: Partial<Record<ExternalStore, pulumi.Input<string>>> = {};
+        for (const store of ["postgres", "redis"] as const) {
+            const source = passwordSources[store];
+            if (source.kind === "existing") existingSecretArns[store] = source.secret.secretArn;
+        }
         const grants = serviceGrants({
             keyArn: key.arn,
             bucketArn: bucket.arn,
             secretArns: mapValues(secrets, (s) => s.arn),
+            existingSecretArns,
         });
-        const role = (serviceAccountName: "relay" | "kms-service") =>
+        const role = (serviceAccountName: RoleAccount) =>
             new IrsaRole(
                 `${name}-${serviceAccountName}-role`,
                 {
@@ -189,6 +148,7 @@ export class MessagingPlatform extends pulumi.ComponentResource {
             );
         const relayRole = role(SERVICE_NAMES.relay);
         const kmsRole = role(SERVICE_NAMES.kmsService);
+        const apiRole = role(SERVICE_NAMES.messagingApi);
 
         const namespace = new PlatformNamespace(
             `${name}-namespace`,
@@ -211,7 +171,7 @@ export class MessagingPlatform extends pulumi.ComponentResource {
                 region: config.region,
                 keyArn: key.arn,
                 role: kmsRole,
-                masterKey: secrets["kms-master-key"].value,
+                masterKey: secretValue("kms-master-key"),
                 stackFile: config.stackFile,
             },
             inNamespace,
@@ -226,8 +186,9 @@ export class MessagingPlatform extends pulumi.ComponentResource {
                 covenantSql: config.externalStores.covenantSql,
                 kmsServiceUrl: kmsService.url,
                 role: relayRole,
-                operatorKeys: secrets["relay-operator-keys"].value,
-                covenantSqlCredentials: secrets["covenantsql-credentials"].value,
+                operatorKeys: secretValue("relay-operator-keys"),
+                covenantSqlCredentials: secretValue("covenantsql-credentials"),
+                protect,
                 stackFile: config.stackFile,
             },
             inNamespace,
@@ -245,7 +206,52 @@ export class MessagingPlatform extends pulumi.ComponentResource {
                   inNamespace,
               )
             : undefined;
-        const services = { relay, kmsService, farcasterSync };
+        const objectStore = new ObjectStore(
+            `${name}-object-store`,
+            {
+                network,
+                namespace: namespace.name,
+                settings: config.services.objectStore,
+                rootUser: secretValue("object-store-root-user"),
+                rootPassword: secretValue("object-store-root-password"),
+                protect,
+                stackFile: config.stackFile,
+            },
+            inNamespace,
+        );
+        const messagingApi = new MessagingApi(
+            `${name}-messaging-api`,
+            {
+                network,
+                namespace: namespace.name,
+                settings: config.services.messagingApi,
+                stores: config.externalStores,
+                objectStoreEndpoint: objectStore.endpoint,
+                voiceBucket: objectStore.voiceBucket,
+                credentials: {
+                    postgresPassword: storePassword(passwordSources.postgres),
+                    redisPassword: storePassword(passwordSources.redis),
+                    secretboxKey: secretValue("secretbox-key"),
+                    jwtPublicKey: secretValue("jwt-public-key"),
+                    objectStoreAccessKeyId: secretValue("object-store-root-user"),
+                    objectStoreSecretAccessKey: secretValue("object-store-root-password"),
+                },
+                role: apiRole,
+                stackFile: config.stackFile,
+            },
+            inNamespace,
+        );
+
+        const endpoints = publicEndpoints(name, config, namespace.name, { relay, messagingApi }, inNamespace);
+
+        const services = {
+            relay,
+            kmsService,
+            farcasterSync,
+            messagingApi,
+            objectStore,
+            objectStoreBuckets: objectStore.bucketJob,
+        };
         new TrafficPolicies(
             `${name}-traffic`,
             {
@@ -260,18 +266,24 @@ export class MessagingPlatform extends pulumi.ComponentResource {
         this.namespace = namespace.name;
         this.keyArn = key.arn;
         this.secretNames = mapValues(secrets, (s) => s.name);
-        this.roleArns = { [SERVICE_NAMES.relay]: relayRole.arn, [SERVICE_NAMES.kmsService]: kmsRole.arn };
+        this.roleArns = {
+            [SERVICE_NAMES.relay]: relayRole.arn,
+            [SERVICE_NAMES.kmsService]: kmsRole.arn,
+            [SERVICE_NAMES.messagingApi]: apiRole.arn,
+        };
         this.backupBucketName = bucket.name;
+        this.endpoints = Object.fromEntries(endpoints.map((e) => [e.service, e.host]));
         this.registerOutputs({
             namespace: this.namespace,
             keyArn: this.keyArn,
             secretNames: this.secretNames,
             roleArns: this.roleArns,
             backupBucketName: this.backupBucketName,
+            endpoints: this.endpoints,
         });
     }
 }
 
-function mapValues<K extends string, A, B>(record: Record<K, A>, f: (value: A) => B): Record<K, B> {
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v as A)])) as Record<K, B>;
+function mapValues<K extends string, A, B>(record: Partial<Record<K, A>>, f: (value: A) => B): Partial<Record<K, B>> {
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v as A)])) as Partial<Record<K, B>>;
 }

@@ -14,6 +14,8 @@ import { parseHostPort } from "./validators";
 export interface MatrixService {
     readonly selector: Readonly<Record<string, string>>;
     readonly ports: Readonly<Record<string, number>>;
+    /** The port Prometheus scrapes; a task that serves nothing has none. */
+    readonly metricsPort?: number;
 }
 
 /** The services of one network, as the platform created them; an absent one has no edges. */
@@ -21,6 +23,10 @@ export interface PlatformServices {
     readonly relay: MatrixService;
     readonly kmsService: MatrixService;
     readonly farcasterSync?: MatrixService;
+    readonly messagingApi: MatrixService;
+    readonly objectStore: MatrixService;
+    /** The job that creates the object store's buckets. */
+    readonly objectStoreBuckets: MatrixService;
 }
 
 /** The config the outside ends of the matrix come from. */
@@ -41,12 +47,70 @@ const unique = (values: number[]) => [...new Set(values)].sort((a, b) => a - b);
 
 /** The services present, in matrix order. */
 function present(services: PlatformServices): MatrixService[] {
-    return [services.relay, services.kmsService, ...(services.farcasterSync ? [services.farcasterSync] : [])];
+    return [
+        services.relay,
+        services.kmsService,
+        ...(services.farcasterSync ? [services.farcasterSync] : []),
+        services.messagingApi,
+        services.objectStore,
+        services.objectStoreBuckets,
+    ];
 }
 
 /** The names of the services this network deploys, by their `app.kubernetes.io/name`. */
 export function deployedServices(services: PlatformServices): string[] {
     return present(services).map((s) => servicePeer(s).name);
+}
+
+/** The messaging API's edges: from the ingress, to its stores, to the object store, to AWS; and the bucket job's. */
+function messagingApiEdges(
+    config: MatrixConfig,
+    services: PlatformServices,
+    ingressController: NamespacePeer,
+    awsApis: ExternalPeer,
+): TrafficEdge[] {
+    const api = servicePeer(services.messagingApi);
+    const store = servicePeer(services.objectStore);
+    const { postgres, redis, kafka } = config.externalStores;
+    return [
+        {
+            from: ingressController,
+            to: api,
+            ports: tcp(services.messagingApi.ports.http),
+            why: "clients reach the messaging API (HTTP and WebSocket) through the ingress controller",
+        },
+        {
+            from: api,
+            to: store,
+            ports: tcp(services.objectStore.ports.s3),
+            why: "the API keeps voice messages and attachments in the object store",
+        },
+        {
+            from: servicePeer(services.objectStoreBuckets),
+            to: store,
+            ports: tcp(services.objectStore.ports.s3),
+            why: "the bucket job creates the attachment bucket",
+        },
+        {
+            from: api,
+            to: { kind: "external", name: "postgres", cidrs: postgres.cidrs },
+            ports: tcp(postgres.port),
+            why: "the API's database (and its migrations)",
+        },
+        {
+            from: api,
+            to: { kind: "external", name: "redis", cidrs: redis.cidrs },
+            ports: tcp(redis.port),
+            why: "the API's cache and presence store",
+        },
+        {
+            from: api,
+            to: { kind: "external", name: "kafka", cidrs: kafka.cidrs },
+            ports: tcp(...unique(kafka.brokers.map((b) => parseHostPort(b)?.port ?? 0))),
+            why: "the API's message queue",
+        },
+        { from: api, to: awsApis, ports: tcp(443), why: "the API's IRSA role reads its secrets from AWS" },
+    ];
 }
 
 /** Every allowed connection of the network, from DESIGN.md's matrix, its services and this stack's config. */
@@ -87,6 +151,7 @@ export function platformTrafficMatrix(config: MatrixConfig, services: PlatformSe
             why: "the key service uses the network's KMS key through its IRSA role",
         },
     ];
+    edges.push(...messagingApiEdges(config, services, ingressController, awsApis));
     if (config.chain.mode === "external") {
         edges.push({
             from: relay,
@@ -111,8 +176,9 @@ export function platformTrafficMatrix(config: MatrixConfig, services: PlatformSe
             namespaceLabels: config.monitoring.namespaceLabels,
         };
         for (const service of present(services)) {
+            if (service.metricsPort === undefined) continue;
             const why = "Prometheus scrapes the metrics port";
-            edges.push({ from: monitoring, to: servicePeer(service), ports: tcp(service.ports.metrics), why });
+            edges.push({ from: monitoring, to: servicePeer(service), ports: tcp(service.metricsPort), why });
         }
     }
     return edges;

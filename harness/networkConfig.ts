@@ -5,11 +5,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
     NetworkConfig,
-    OPERATOR_SECRET_KEYS,
-    OperatorSecretKey,
     parseStackConfig,
     PROJECT,
     rawConfigFromCli,
+    requiredOperatorSecrets,
     toNetworkConfig,
 } from "../components/config";
 import { stackRunConfig } from "./stack";
@@ -22,11 +21,6 @@ export function networkConfigFor(stack: string): NetworkConfig {
     const { config, secretKeys } = stackRunConfig(stack);
     const { raw, operatorSecrets } = rawConfigFromCli(config, (key) => secretKeys.includes(key));
     const parsed = parseStackConfig(raw, stack, operatorSecrets);
-    return toNetworkConfig(
-        parsed,
-        stack,
-        Object.fromEntries(
-            OPERATOR_SECRET_KEYS.map((key) => [key, pulumi.secret(config[`${PROJECT}:${key}`])]),
-        ) as Record<OperatorSecretKey, pulumi.Output<string>>,
-    );
+    const secrets = requiredOperatorSecrets(raw).map((key) => [key, pulumi.secret(config[`${PROJECT}:${key}`])]);
+    return toNetworkConfig(parsed, stack, Object.fromEntries(secrets));
 }

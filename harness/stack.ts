@@ -6,9 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { OPERATOR_SECRET_KEYS, PROJECT, rawConfigFromCli, RawStackConfig } from "../components/config";
+import { PROJECT, rawConfigFromCli, RawStackConfig, requiredOperatorSecrets } from "../components/config";
 import program from "../index";
-import { MockRun, runInMockEngine } from "./mockEngine";
+import { InvokeAnswers, MockRun, runInMockEngine } from "./mockEngine";
 
 /** The repository root (where Pulumi.yaml lives). */
 export const REPO_ROOT = path.resolve(__dirname, "..");
@@ -67,13 +67,18 @@ export interface RunStackOptions {
     transformations?: pulumi.ResourceTransformation[];
     /** Outputs of referenced stacks, by stack name (see `MockRunOptions.stackReferences`). */
     stackReferences?: Record<string, Record<string, unknown>>;
+    /** Answers to invokes, on top of {@link EXISTING_SECRET_ANSWERS}. */
+    invokes?: InvokeAnswers;
 }
 
 /** The stack's config as a run will see it, after placeholders and overrides. */
 export function stackRunConfig(stack: string, options: RunStackOptions = {}): StackConfigFile {
     const { config, secretKeys } = readStackFile(stack);
+    Object.assign(config, options.configOverrides ?? {});
+    for (const key of options.removeKeys ?? []) delete config[key];
     if (options.operatorSecretPlaceholders ?? true) {
-        for (const key of OPERATOR_SECRET_KEYS) {
+        // Only the secrets this config needs: a store that names an existing secret needs none.
+        for (const key of requiredOperatorSecrets(rawConfigFromCli(config, () => true).raw)) {
             const full = `${PROJECT}:${key}`;
             if (!(full in config)) {
                 config[full] = `offline-placeholder-for-${key}`;
@@ -81,8 +86,6 @@ export function stackRunConfig(stack: string, options: RunStackOptions = {}): St
             }
         }
     }
-    Object.assign(config, options.configOverrides ?? {});
-    for (const key of options.removeKeys ?? []) delete config[key];
     return { config, secretKeys };
 }
 
@@ -101,8 +104,29 @@ export async function runStack(stack: string, options: RunStackOptions = {}): Pr
         preview: options.preview,
         transformations: options.transformations,
         stackReferences: options.stackReferences,
+        invokes: { ...EXISTING_SECRET_ANSWERS, ...options.invokes },
     });
 }
+
+/**
+ * How offline runs answer the data sources the program reads: an existing Secrets Manager secret
+ * (a store's password) reads as a labelled stand-in, in the JSON shape RDS-managed secrets have.
+ */
+export const EXISTING_SECRET_ANSWERS: InvokeAnswers = {
+    "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs) => {
+        const arn = String(inputs.secretId);
+        const stand = `offline-placeholder-for-${arn.slice(arn.lastIndexOf(":") + 1)}`;
+        return {
+            arn,
+            id: `${arn}|AWSCURRENT`,
+            secretId: arn,
+            secretString: JSON.stringify({ username: "offline-placeholder-user", password: stand }),
+            versionId: "offline-placeholder-version",
+            versionStage: "AWSCURRENT",
+            versionStages: ["AWSCURRENT"],
+        };
+    },
+};
 
 /**
  * The raw config object `loadNetworkConfig` validates for `stack`, read from its stack file the

@@ -104,9 +104,12 @@ export function defaultSecretDescription(network: Network, purpose: string): str
     return `${purpose} of ${PROJECT} ${network}`;
 }
 
-/** Renders a key list as the secret stores it: a JSON array of hex strings. */
+/**
+ * Renders a key list as the secret stores it and the relay reads it: a JSON array of `0x`-prefixed
+ * hex private keys (32 random bytes each).
+ */
 export function renderKeyList(keys: readonly string[]): string {
-    return JSON.stringify(keys);
+    return JSON.stringify(keys.map((key) => `0x${key}`));
 }
 
 /** Validates {@link ManagedSecretArgs}; throws every problem at once. */

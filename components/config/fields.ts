@@ -70,10 +70,39 @@ export const resourcesSchema = z.strictObject({
     limits: z.strictObject({ cpu, memory: bytes }),
 });
 
-export const autoscalingSchema = z.strictObject({
-    minReplicas: int(1, 1000),
-    maxReplicas: int(1, 1000),
-    targetCpuUtilization: int(1, 100, "a CPU utilisation percentage from 1 to 100").default(70),
+/** HPA bounds and targets; `memoryDefault` makes memory a metric unless the stack file says otherwise. */
+export const autoscalingSchemaWith = (memoryDefault?: number) =>
+    z.strictObject({
+        minReplicas: int(1, 1000),
+        maxReplicas: int(1, 1000),
+        targetCpuUtilization: int(1, 100, "a CPU utilisation percentage from 1 to 100").default(70),
+        targetMemoryUtilization:
+            memoryDefault === undefined
+                ? int(1, 100, "a memory utilisation percentage from 1 to 100").optional()
+                : int(1, 100, "a memory utilisation percentage from 1 to 100").default(memoryDefault),
+    });
+export const autoscalingSchema = autoscalingSchemaWith();
+
+/** A volume of a StatefulSet's pods: its size and, optionally, its storage class. */
+export const volumeSchema = (defaultSize: string) =>
+    z.strictObject({ volumeSize: bytes.default(defaultSize), storageClass: dnsLabel.optional() });
+
+/** An S3 bucket name: 3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit. */
+export const bucketName = z.string({ error: "an S3 bucket name" }).regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    error: "an S3 bucket name: 3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit",
+});
+
+/** An existing Secrets Manager secret, by ARN, and the JSON key of the value when the secret holds JSON. */
+export const existingSecretSchema = z.strictObject({
+    secretArn: z
+        .string({ error: "a Secrets Manager secret ARN" })
+        .regex(/^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@!-]+$/, {
+            error: "a Secrets Manager secret ARN: arn:aws:secretsmanager:<region>:<account>:secret:<name>",
+        }),
+    jsonKey: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: "a JSON key such as password" })
+        .optional(),
 });
 
 export const probesSchema = z.strictObject({ health: probePath, ready: probePath });

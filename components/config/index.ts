@@ -5,7 +5,14 @@
  * read config themselves; index.ts loads it once and hands slices down.
  */
 export { Network, NETWORKS, PROJECT } from "../network";
-export { NETWORK_FLOORS, NetworkFloors, OPERATOR_SECRET_KEYS, OperatorSecretKey } from "./floors";
+export {
+    existingSecretPath,
+    NETWORK_FLOORS,
+    NetworkFloors,
+    OPERATOR_SECRET_KEYS,
+    OperatorSecretKey,
+    requiredOperatorSecrets,
+} from "./floors";
 export { STACK_CONFIG } from "./problems";
 export { NetworkConfig, StackConfig } from "./schema";
 export {

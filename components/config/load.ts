@@ -7,7 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { ArgumentsError } from "../errors";
 import { isNetwork, PROJECT } from "../network";
-import { NETWORK_FLOORS, OPERATOR_SECRET_KEYS, OperatorSecretKey } from "./floors";
+import {
+    existingSecretPath,
+    NETWORK_FLOORS,
+    OPERATOR_SECRET_KEYS,
+    OperatorSecretKey,
+    requiredOperatorSecrets,
+} from "./floors";
 import { crossFieldProblems, crossNetworkProblems, problemsFromZod, RawStackConfig, STACK_CONFIG } from "./problems";
 
 export { RawStackConfig } from "./problems";
@@ -36,13 +42,27 @@ export function parseStackConfig(
     // A stack named after a network is that network, whatever the file claims.
     const expected = isNetwork(stack) ? stack : network;
     if (expected) problems.push(...crossNetworkProblems(raw, expected));
+    const required = requiredOperatorSecrets(raw);
     for (const key of OPERATOR_SECRET_KEYS) {
         const presence = operatorSecrets[key];
+        const instead = existingSecretPath(key);
+        if (!required.includes(key)) {
+            // Two sources for one password would leave it to chance which one the API uses.
+            if (presence === undefined) continue;
+            problems.push({
+                path: `${PROJECT}:${key}`,
+                given: presence === "plain" ? "[a plain, unencrypted value]" : "[a secret]",
+                allowed: `nothing: ${PROJECT}:${instead} already names the secret (\`pulumi config rm ${key} --stack ${stack}\`)`,
+            });
+            continue;
+        }
         if (presence === "secret") continue;
+        const set = `a secret set with \`pulumi config set --secret ${key} <value> --stack ${stack}\``;
         problems.push({
             path: `${PROJECT}:${key}`,
             given: presence === "plain" ? "[a plain, unencrypted value]" : "(missing)",
-            allowed: `a secret set with \`pulumi config set --secret ${key} <value> --stack ${stack}\``,
+            allowed:
+                instead === undefined ? set : `${set}, or an existing Secrets Manager secret in ${PROJECT}:${instead}`,
         });
     }
     if (problems.length > 0 || !result.success) throw new ArgumentsError(STACK_CONFIG, problems, `Edit ${stackFile}`);
@@ -91,7 +111,7 @@ export function rawConfigFromCli(
 export function toNetworkConfig(
     config: StackConfig,
     stack: string,
-    operatorSecrets: Record<OperatorSecretKey, pulumi.Output<string>>,
+    operatorSecrets: Partial<Record<OperatorSecretKey, pulumi.Output<string>>>,
 ): NetworkConfig {
     return {
         ...config,
@@ -111,12 +131,6 @@ export function loadNetworkConfig(): NetworkConfig {
     const { raw, operatorSecrets } = rawConfigFromCli(pulumi.runtime.allConfig(), isConfigSecret);
     const config = parseStackConfig(raw, stack, operatorSecrets);
     const projectConfig = new pulumi.Config(PROJECT);
-    return toNetworkConfig(
-        config,
-        stack,
-        Object.fromEntries(OPERATOR_SECRET_KEYS.map((key) => [key, projectConfig.requireSecret(key)])) as Record<
-            OperatorSecretKey,
-            pulumi.Output<string>
-        >,
-    );
+    const secrets = requiredOperatorSecrets(raw).map((key) => [key, projectConfig.requireSecret(key)]);
+    return toNetworkConfig(config, stack, Object.fromEntries(secrets));
 }

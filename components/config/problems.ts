@@ -182,6 +182,22 @@ const limitsCoverRequests: CrossFieldRule = (raw, add) => {
     }
 };
 
+/** An existing secret a store's password comes from lives in this network's account and region. */
+const existingSecretsInThisAccount: CrossFieldRule = (raw, add) => {
+    for (const store of ["postgres", "redis"]) {
+        const path = `externalStores.${store}.password.secretArn`;
+        const arn = rawAt(raw, path);
+        const match = isString(arn) ? /^arn:[^:]+:secretsmanager:([^:]+):([0-9]{12}):secret:/.exec(arn) : null;
+        if (!match) continue;
+        const accountId = rawAt(raw, "aws.accountId");
+        if (isString(accountId) && match[2] !== accountId) {
+            add(path, `a secret in this network's account ${accountId} (aws.accountId)`);
+        } else if (isString(raw.region) && match[1] !== raw.region) {
+            add(path, `a secret in this stack's region ${raw.region} (aws:region)`);
+        }
+    }
+};
+
 /** The rules that span fields, in report order. A new area adds its rule here. */
 const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     stackIsItsNetwork,
@@ -190,6 +206,7 @@ const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     autoscalingBounds,
     distinctPorts,
     limitsCoverRequests,
+    existingSecretsInThisAccount,
 ];
 
 /**

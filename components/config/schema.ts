@@ -13,6 +13,7 @@ import {
     dnsLabel,
     endpoint,
     evmAddress,
+    existingSecretSchema,
     hostname,
     httpUrl,
     int,
@@ -21,10 +22,40 @@ import {
     refined,
     text,
 } from "./fields";
-import { NETWORK_FLOORS, NetworkFloors, OperatorSecretKey } from "./floors";
+import { NETWORK_FLOORS, NetworkFloors, OperatorSecretKey, requiredOperatorSecrets } from "./floors";
 import { farcasterSyncSchema, kmsServiceSchema, messagingApiSchema, objectStoreSchema, relaySchema } from "./services";
 
 const externalStoreSchema = z.strictObject({ host: hostname, port, cidrs });
+
+/**
+ * Postgres: where it is, the database and role the API uses, TLS, and where the password comes from:
+ * an existing Secrets Manager secret (e.g. the one RDS manages) by ARN, or else the operator secret
+ * `postgresPassword`.
+ */
+const postgresSchema = externalStoreSchema.extend({
+    database: z.string({ error: "a Postgres database name" }).regex(/^[a-z_][a-z0-9_-]{0,62}$/, {
+        error: "a Postgres database name: lower-case letters, digits, '_' and '-', at most 63",
+    }),
+    user: z
+        .string({ error: "a Postgres role name" })
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "a Postgres role name" }),
+    sslMode: z
+        .enum(["require", "verify-ca", "verify-full"], {
+            error: "one of require, verify-ca, verify-full (never plain text)",
+        })
+        .default("require"),
+    password: existingSecretSchema.optional(),
+});
+
+/** Redis: where it is, TLS, an optional ACL user, and where the password comes from (as for Postgres). */
+const redisSchema = externalStoreSchema.extend({
+    tls: z.boolean({ error: "true or false" }).default(true),
+    user: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: "a Redis ACL user name" })
+        .optional(),
+    password: existingSecretSchema.optional(),
+});
 
 const clusterSchema = z.union(
     [
@@ -148,11 +179,8 @@ export function stackSchema(network: Network | undefined) {
             objectStore: objectStoreSchema,
         }),
         externalStores: z.strictObject({
-            postgres: externalStoreSchema.extend({
-                database: dnsLabel.or(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/)),
-                user: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "a Postgres role name" }),
-            }),
-            redis: externalStoreSchema,
+            postgres: postgresSchema,
+            redis: redisSchema,
             kafka: z.strictObject({
                 brokers: z.array(endpoint).min(1, { error: "at least one host:port broker" }),
                 cidrs,
@@ -182,6 +210,9 @@ export interface NetworkConfig extends StackConfig {
     stackFile: string;
     /** The network's floors, for components that size per network. */
     floors: NetworkFloors;
-    /** Operator-supplied secrets, always Pulumi secrets. */
-    operatorSecrets: Record<OperatorSecretKey, pulumi.Output<string>>;
+    /**
+     * Operator-supplied secrets, always Pulumi secrets: every key {@link requiredOperatorSecrets}
+     * lists for this stack (a store password is absent when the store names an existing secret).
+     */
+    operatorSecrets: Partial<Record<OperatorSecretKey, pulumi.Output<string>>>;
 }

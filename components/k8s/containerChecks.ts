@@ -51,6 +51,10 @@ export function looksSecret(envName: string): boolean {
     );
 }
 
+/** What {@link isPortName} allows, as problem reports say it. */
+export const PORT_NAME_ALLOWED =
+    "an IANA service name: lower-case letters, digits and '-', at most 15 characters, at least one letter";
+
 /** A valid IANA service name, as container and Service port names must be. */
 export function isPortName(name: string): boolean {
     return /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes("--");
@@ -107,11 +111,7 @@ export function portProblems(problems: ProblemList, args: WorkloadArgs): Set<str
     const byName = new Map<string, number>();
     const byNumber = new Map<string, number>();
     args.ports.forEach((port, i) => {
-        if (!isPortName(port.name)) {
-            const allowed =
-                "an IANA service name: lower-case letters, digits and '-', at most 15 characters, at least one letter";
-            problems.add(`ports[${i}].name`, port.name, allowed);
-        }
+        if (!isPortName(port.name)) problems.add(`ports[${i}].name`, port.name, PORT_NAME_ALLOWED);
         const sameName = byName.get(port.name);
         if (sameName !== undefined) {
             problems.add(

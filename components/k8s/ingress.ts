@@ -36,9 +36,14 @@ export const COOKIE_MAX_AGE_RANGE = { min: 60, max: 31536000 } as const;
 
 /** One path of the Ingress, to one named port of the backend Service. */
 export interface IngressRoute {
-    /** An exact or prefix path: `/` then letters, digits, `/`, `_` and `-` only. */
+    /**
+     * An exact or prefix path: `/` then letters, digits, `/`, `_` and `-` only. A literal path
+     * with a `.` (Socket.IO's `/socket.io`) must be `ImplementationSpecific`, which ingress-nginx
+     * matches as a plain prefix (no regex: `use-regex` is never set) and validates against its
+     * wider literal set, which also admits `.` and `~`.
+     */
     readonly path: string;
-    readonly pathType: "Prefix" | "Exact";
+    readonly pathType: "Prefix" | "Exact" | "ImplementationSpecific";
     /** The backend Service port's NAME (an IANA service name, e.g. `http`, `ws`). */
     readonly port: string;
 }
@@ -165,6 +170,11 @@ export function ingressSpec(
 const ROUTE_PATH = /^\/[A-Za-z0-9_/-]*$/;
 const ROUTE_PATH_ALLOWED =
     "an HTTP path starting with /, of letters, digits, '/', '_' and '-' only (no spaces, wildcards or regex characters)";
+// ImplementationSpecific paths are checked against the controller's literal set `A-Za-z0-9-._~/`
+// (its `path-additional-allowed-chars` adds regex characters; this block never uses them).
+const LITERAL_PATH = /^\/[A-Za-z0-9._~/-]*$/;
+const LITERAL_PATH_ALLOWED =
+    "a literal HTTP path starting with /, of letters, digits, '/', '_', '-', '.' and '~' only (no regex characters)";
 const COOKIE_NAME = /^[A-Za-z0-9_-]+$/;
 
 /** Paths Kubernetes matches alike: a Prefix path ignores a trailing '/'. */
@@ -178,9 +188,16 @@ function routeProblems(problems: ProblemList, routes: readonly IngressRoute[]): 
     if (routes.length === 0) problems.add("routes", [], "at least one route (path, pathType, port)");
     const seen = new Map<string, number>();
     routes.forEach((route, i) => {
-        if (!ROUTE_PATH.test(route.path)) problems.add(`routes[${i}].path`, route.path, ROUTE_PATH_ALLOWED);
-        if (route.pathType !== "Prefix" && route.pathType !== "Exact") {
-            problems.add(`routes[${i}].pathType`, route.pathType, "Prefix or Exact");
+        const literal = route.pathType === "ImplementationSpecific";
+        if (!(literal ? LITERAL_PATH : ROUTE_PATH).test(route.path)) {
+            problems.add(`routes[${i}].path`, route.path, literal ? LITERAL_PATH_ALLOWED : ROUTE_PATH_ALLOWED);
+        }
+        if (!["Prefix", "Exact", "ImplementationSpecific"].includes(route.pathType)) {
+            problems.add(
+                `routes[${i}].pathType`,
+                route.pathType,
+                "Prefix, Exact or ImplementationSpecific (a literal prefix)",
+            );
         }
         const key = routeKey(route);
         const same = seen.get(key);

@@ -54,6 +54,8 @@ export class Workload extends pulumi.ComponentResource {
     public readonly labels: Readonly<Record<string, string>>;
     /** Container ports by name. */
     public readonly ports: Readonly<Record<string, number>>;
+    /** The port Prometheus scrapes (the one `metrics.port` names). */
+    public readonly metricsPort: number;
     public readonly kind: WorkloadKind;
     /** The Deployment's or StatefulSet's name. */
     public readonly workloadName: pulumi.Output<string>;
@@ -84,6 +86,7 @@ export class Workload extends pulumi.ComponentResource {
         this.selector = selector;
         this.labels = labels;
         this.ports = portsByName(args.ports);
+        this.metricsPort = this.ports[args.metrics?.port ?? "metrics"];
         this.kind = kind;
         this.hasAwsRole = args.role !== undefined;
 

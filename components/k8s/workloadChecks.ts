@@ -22,10 +22,10 @@ import {
     probeProblems,
     resourceProblems,
 } from "./containerChecks";
-import { WorkloadArgs } from "./workloadArgs";
+import { SecretEnv, WorkloadArgs } from "./workloadArgs";
 import { minPods } from "./workloadSpec";
 
-export { isPortName, looksSecret } from "./containerChecks";
+export { isPortName, looksSecret, PORT_NAME_ALLOWED } from "./containerChecks";
 
 /** The service's name, image and IRSA binding. */
 function identityProblems(problems: ProblemList, args: WorkloadArgs): void {
@@ -158,15 +158,17 @@ export function checkWorkloadArgs(
 }
 
 /**
- * Checked arguments whose `secretEnv` refer to the Secret named `secretName` (an Output, so the pods
+ * Checked arguments whose `secretEnv` (and their init containers') refer to the Secret named `secretName` (an Output, so the pods
  * depend on the Secret), still marked as checked: the name of a Secret is not something the checks
  * judge, only its keys.
  */
 export function withSecretNames(args: WorkloadArgs, secretName: WorkloadArgs["namespace"]): WorkloadArgs {
     if (!checked.has(args)) throw new Error("withSecretNames takes arguments that checkWorkloadArgs has checked");
+    const bind = (env: SecretEnv): SecretEnv => ({ ...env, secret: { ...env.secret, name: secretName } });
     const bound: WorkloadArgs = {
         ...args,
-        secretEnv: (args.secretEnv ?? []).map((env) => ({ ...env, secret: { ...env.secret, name: secretName } })),
+        secretEnv: (args.secretEnv ?? []).map(bind),
+        initContainers: args.initContainers?.map((init) => ({ ...init, secretEnv: (init.secretEnv ?? []).map(bind) })),
     };
     checked.add(bound);
     return bound;

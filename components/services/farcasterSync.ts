@@ -46,6 +46,7 @@ export function farcasterSyncWorkloadArgs(args: FarcasterSyncArgs): WorkloadArgs
     return {
         // Its only port is metrics, so the probes ask there.
         ...configuredWorkloadArgs(SERVICE_NAMES.farcasterSync, "farcasterSync", args, settings, "metrics"),
+        component: "social-graph-sync",
         replicas: 1,
         ports: farcasterSyncPorts(settings),
         settings: farcasterSyncSettings(args),

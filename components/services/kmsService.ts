@@ -57,6 +57,7 @@ export function kmsServiceDefinition(args: KmsServiceArgs): ServiceDefinition {
     return {
         workload: {
             ...configuredWorkloadArgs(service, "kmsService", args, settings, "http"),
+            component: "kms",
             replicas: settings.replicas,
             ports: [
                 { name: "http", containerPort: settings.ports.http },

@@ -26,9 +26,28 @@ export interface ServicePlacement {
 }
 
 /**
- * The common Workload arguments of a service: startup and liveness probe its health path,
- * readiness its ready path, all on `probePort`; problems name `messaging-infra:services.<configKey>`
- * in the stack file.
+ * Who a service is and where its config lives: name, network, namespace, image, resources, and the
+ * config path its problems name (`messaging-infra:services.<configKey>` in the stack file).
+ */
+export function serviceIdentity(
+    service: string,
+    configKey: string,
+    placement: ServicePlacement,
+    settings: Pick<ServiceSettings, "image" | "resources">,
+): Pick<WorkloadArgs, "service" | "network" | "namespace" | "image" | "resources" | "configSource"> {
+    return {
+        service,
+        network: placement.network,
+        namespace: placement.namespace,
+        image: settings.image,
+        resources: settings.resources,
+        configSource: `${placement.stackFile ?? `Pulumi.${placement.network}.yaml`} (${PROJECT}:services.${configKey})`,
+    };
+}
+
+/**
+ * The common Workload arguments of a service ({@link serviceIdentity}) with its three HTTP probes:
+ * startup and liveness on its health path, readiness on its ready path, all on `probePort`.
  */
 export function configuredWorkloadArgs(
     service: string,
@@ -38,18 +57,13 @@ export function configuredWorkloadArgs(
     probePort: string,
 ): Pick<WorkloadArgs, "service" | "network" | "namespace" | "image" | "resources" | "probes" | "configSource"> {
     return {
-        service,
-        network: placement.network,
-        namespace: placement.namespace,
-        image: settings.image,
-        resources: settings.resources,
+        ...serviceIdentity(service, configKey, placement, settings),
         probes: {
             port: probePort,
             startup: { path: settings.probes.health },
             readiness: { path: settings.probes.ready },
             liveness: { path: settings.probes.health },
         },
-        configSource: `${placement.stackFile ?? `Pulumi.${placement.network}.yaml`} (${PROJECT}:services.${configKey})`,
     };
 }
 
@@ -82,14 +96,20 @@ function secretProblems(definition: ServiceDefinition, secretArgs: ClusterSecret
         : [];
     const keys = Object.keys(definition.secrets ?? {});
     const expected = clusterSecretName({ service: definition.workload.service });
-    (definition.workload.secretEnv ?? []).forEach((env, i) => {
-        if (env.secret.name === expected && keys.includes(env.secret.key)) return;
+    const refs = [
+        ...(definition.workload.secretEnv ?? []).map((env, i) => [`secretEnv[${i}].secret`, env] as const),
+        ...(definition.workload.initContainers ?? []).flatMap((init, i) =>
+            (init.secretEnv ?? []).map((env, j) => [`initContainers[${i}].secretEnv[${j}].secret`, env] as const),
+        ),
+    ];
+    for (const [path, env] of refs) {
+        if (env.secret.name === expected && keys.includes(env.secret.key)) continue;
         problems.push({
-            path: `secretEnv[${i}].secret`,
+            path,
             given: JSON.stringify({ name: env.secret.name, key: env.secret.key }),
             allowed: `a key of the service's own Secret ${expected}: ${keys.join(", ") || "(it has none)"}`,
         });
-    });
+    }
     return problems;
 }
 
@@ -99,6 +119,8 @@ export class PlatformService extends pulumi.ComponentResource {
     public readonly selector: Readonly<Record<string, string>>;
     /** Container ports by name. */
     public readonly ports: Readonly<Record<string, number>>;
+    /** The port Prometheus scrapes. */
+    public readonly metricsPort: number;
     /** Its ClusterIP Service name. */
     public readonly serviceName: pulumi.Output<string>;
     /** Its ServiceAccount name (an IRSA role trusts it when the service has one). */
@@ -120,6 +142,7 @@ export class PlatformService extends pulumi.ComponentResource {
         this.workload = new Workload(workloadName, workloadArgs, { parent: this });
         this.selector = this.workload.selector;
         this.ports = this.workload.ports;
+        this.metricsPort = this.workload.metricsPort;
         this.serviceName = this.workload.serviceName;
         this.serviceAccountName = this.workload.serviceAccountName;
         this.hasAwsRole = this.workload.hasAwsRole;

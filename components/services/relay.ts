@@ -1,7 +1,10 @@
 /**
  * RelayService: the relay nodes that route and deliver messages (HTTP 3200, WebSocket 3201) and
- * run the encrypted blob relay with its limits. A Workload (Deployment, HPA and PDB per config)
- * plus a ClusterSecret with the operator keys and the CovenantSQL credentials. The IRSA role, the
+ * run the encrypted blob relay with its limits. A Workload (a StatefulSet with one blob volume per
+ * replica, HPA and PDB per config, client-IP affinity) plus a ClusterSecret with the operator keys
+ * and the CovenantSQL credentials. Scaling limit: blobs are stored by the replica that received them
+ * and not shared, so clients are pinned to a replica (Service affinity here, cookie affinity at the
+ * ingress), and a scale-down leaves the removed replicas' volumes (retained) unread until they return. The IRSA role, the
  * secret values and the KMS service's URL come from the platform; this file creates no AWS
  * resource.
  */
@@ -20,6 +23,14 @@ export const RELAY_SECRET_KEYS = {
 export const IN_CLUSTER_RPC = { service: "besu-rpc", port: 8545 } as const;
 /** Seconds a relay pod gets to drain its WebSocket connections. */
 export const RELAY_TERMINATION_GRACE_SECONDS = 60;
+/** Where each relay replica keeps its blob store (sqlite), on its own volume. */
+export const RELAY_DATA_DIR = "/data";
+/**
+ * Seconds a client keeps reaching the same relay pod through the Service. Blobs live in the store of
+ * the replica that received them and are not shared, so a client must come back to it (the ingress
+ * pins WebSocket clients by cookie for the same reason): a scaling limit of the relay.
+ */
+export const RELAY_AFFINITY_SECONDS = 10_800;
 
 /** Arguments of {@link RelayService}. */
 export interface RelayServiceArgs {
@@ -40,6 +51,8 @@ export interface RelayServiceArgs {
     readonly operatorKeys: pulumi.Input<string>;
     /** The CovenantSQL credentials, as a Pulumi secret (the Secrets Manager entry's value). */
     readonly covenantSqlCredentials: pulumi.Input<string>;
+    /** `protect` the StatefulSet that owns the replicas' blob volumes (testnet and mainnet). */
+    readonly protect: boolean;
     /** The stack file an operator edits, named in errors. Default `Pulumi.<network>.yaml`. */
     readonly stackFile?: string;
 }
@@ -52,6 +65,15 @@ export function relayRpcUrl(chain: NetworkConfig["chain"], namespace: pulumi.Inp
     if (chain.mode === "external") return chain.rpcUrl;
     return pulumi.interpolate`http://${IN_CLUSTER_RPC.service}.${namespace}.svc.cluster.local:${IN_CLUSTER_RPC.port}`;
 }
+
+/**
+ * The relay's public routes: its HTTP API at `/` and its WebSocket endpoint at `/ws` on the `ws`
+ * port (the ingress terminates TLS for both).
+ */
+export const RELAY_ROUTES = [
+    { path: "/ws", pathType: "Prefix", port: "ws" },
+    { path: "/", pathType: "Prefix", port: "http" },
+] as const;
 
 /** The relay's non-secret settings (its ConfigMap): chain, registries, store endpoints, ports and blob-relay limits. */
 export function relaySettings(
@@ -75,16 +97,33 @@ export function relaySettings(
         BLOB_TTL_DAYS: String(settings.limits.blobTtlDays),
         RATE_LIMIT_PER_CLIENT_PER_MINUTE: String(settings.limits.rateLimitPerClientPerMinute),
         CLEANUP_INTERVAL_SECONDS: String(settings.limits.cleanupIntervalSeconds),
+        RELAY_STORAGE_BACKEND: "sqlite",
+        RELAY_DATA_DIR,
     };
 }
 
-/** The relay's one description: its Workload (Deployment, HPA and PDB per config) and its Secret. */
+/** The relay's one description: its Workload (StatefulSet, HPA and PDB per config) and its Secret. */
 export function relayDefinition(args: RelayServiceArgs): ServiceDefinition {
     const { settings } = args;
     const service = SERVICE_NAMES.relay;
     return {
         workload: {
             ...configuredWorkloadArgs(service, "relay", args, settings, "http"),
+            component: "relay",
+            // Every replica keeps its own blob store, so each gets its own volume.
+            kind: "StatefulSet",
+            // Replicas do not depend on one another: start and scale them together.
+            podManagementPolicy: "Parallel",
+            volumeClaims: [
+                {
+                    name: "data",
+                    mountPath: RELAY_DATA_DIR,
+                    size: settings.storage.volumeSize,
+                    ...(settings.storage.storageClass ? { storageClassName: settings.storage.storageClass } : {}),
+                },
+            ],
+            protectVolumes: args.protect,
+            clientIpAffinitySeconds: RELAY_AFFINITY_SECONDS,
             replicas: settings.replicas,
             autoscaling: settings.autoscaling,
             ports: [

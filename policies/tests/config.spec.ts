@@ -156,10 +156,11 @@ describe("policies/config/<network>.json", () => {
                 const { byPolicy } = reconcilePolicyConfig(allPolicies, config);
                 const props = (name: string) => byPolicy.get(name)?.properties;
                 const strict = network !== "devnet";
-                // farcaster-sync is a single syncer by design (DESIGN.md gives it no PDB or HPA): a reviewed exemption.
+                // Reviewed single instances: farcaster-sync is a single syncer by design (DESIGN.md gives it no
+                // PDB or HPA) and the object store is one MinIO pod (HA would need distributed mode).
                 assert.deepEqual(props("workload-min-replicas"), {
                     minReplicas: strict ? 2 : 1,
-                    exempt: strict ? [`messaging-${network}/farcaster-sync`] : [],
+                    exempt: strict ? [`messaging-${network}/farcaster-sync`, `messaging-${network}/object-store`] : [],
                 });
                 assert.deepEqual(props("kms-key-deletion-window"), { minimumDays: strict ? 30 : 7 });
                 assert.deepEqual(props("secretsmanager-recovery-window"), { minimumDays: strict ? 30 : 7 });

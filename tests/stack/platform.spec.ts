@@ -19,6 +19,7 @@ const PURPOSES: SecretPurpose[] = [
     "covenantsql-credentials",
     "postgres-password",
     "redis-password",
+    "object-store-root-user",
     "object-store-root-password",
     "secretbox-key",
     "jwt-public-key",
@@ -33,9 +34,20 @@ const ARNS: PlatformArns<string> = {
     keyArn: KEY,
     bucketArn: BUCKET,
     secretArns: Object.fromEntries(PURPOSES.map((p) => [p, secretArn(p)])) as Record<SecretPurpose, string>,
+    existingSecretArns: {},
 };
 
 type Role = keyof ReturnType<typeof serviceGrants>;
+
+/** The secrets each stack keeps: mainnet's Postgres password lives in the secret RDS manages. */
+const purposesOf = (stack: string): SecretPurpose[] =>
+    PURPOSES.filter((p) => !(stack === "mainnet" && p === "postgres-password"));
+
+const DOMAINS: Record<string, string> = {
+    devnet: "devnet.messaging.example.org",
+    testnet: "testnet.messaging.example.org",
+    mainnet: "messaging.example.org",
+};
 
 /** Every request any role might make: each secret, each key operation, each object action. */
 function allRequests(): { action: string; resource: string; context?: Record<string, string> }[] {
@@ -128,6 +140,7 @@ describe("platform wiring", () => {
                 "kms:Decrypt key via secretsmanager",
                 "secretsmanager:GetSecretValue secret:jwt-public-key-AbCdEf",
                 "secretsmanager:GetSecretValue secret:object-store-root-password-AbCdEf",
+                "secretsmanager:GetSecretValue secret:object-store-root-user-AbCdEf",
                 "secretsmanager:GetSecretValue secret:postgres-password-AbCdEf",
                 "secretsmanager:GetSecretValue secret:redis-password-AbCdEf",
                 "secretsmanager:GetSecretValue secret:secretbox-key-AbCdEf",
@@ -137,6 +150,7 @@ describe("platform wiring", () => {
                 "kms:GenerateDataKey key via s3",
                 "s3:PutObject bucket/backups/postgres/2026-11-26.sql.gz",
                 "secretsmanager:GetSecretValue secret:object-store-root-password-AbCdEf",
+                "secretsmanager:GetSecretValue secret:object-store-root-user-AbCdEf",
                 "secretsmanager:GetSecretValue secret:postgres-password-AbCdEf",
             ],
         };
@@ -158,6 +172,7 @@ describe("platform wiring", () => {
                 const outputs = runs.get(stack)?.outputs ?? {};
                 assert.deepEqual(Object.keys(outputs).sort(), [
                     "backupBucketName",
+                    "endpoints",
                     "keyArn",
                     "namespace",
                     "network",
@@ -166,9 +181,13 @@ describe("platform wiring", () => {
                 ]);
                 assert.deepEqual(
                     outputs.secretNames,
-                    Object.fromEntries(PURPOSES.map((p) => [p, `messaging-infra/${stack}/${p}`])),
+                    Object.fromEntries(purposesOf(stack).map((p) => [p, `messaging-infra/${stack}/${p}`])),
                 );
-                assert.deepEqual(Object.keys(outputs.roleArns as object), ["relay", "kms-service"]);
+                assert.deepEqual(Object.keys(outputs.roleArns as object), ["relay", "kms-service", "messaging-api"]);
+                assert.deepEqual(outputs.endpoints, {
+                    relay: `relay.${DOMAINS[stack]}`,
+                    "messaging-api": `api.${DOMAINS[stack]}`,
+                });
                 assert.equal(
                     outputs.backupBucketName,
                     `messaging-infra-${stack}-backups-${{ devnet: "111122223333", testnet: "444455556666", mainnet: "777788889999" }[stack]}`,
@@ -176,17 +195,23 @@ describe("platform wiring", () => {
                 assert.doesNotMatch(JSON.stringify(outputs), /mock-random|offline-placeholder/);
             });
 
-            it(`${stack}: one key, eight secrets under it, one bucket, roles for relay and kms-service`, () => {
+            it(`${stack}: one key, its secrets under it, one bucket, roles for relay, kms-service and the API`, () => {
                 assert.equal(ofType(stack, "aws:kms/key:Key").length, 1);
                 const secrets = ofType(stack, "aws:secretsmanager/secret:Secret");
                 assert.deepEqual(
                     secrets.map((s) => s.inputs.name).sort(),
-                    PURPOSES.map((p) => `messaging-infra/${stack}/${p}`).sort(),
+                    purposesOf(stack)
+                        .map((p) => `messaging-infra/${stack}/${p}`)
+                        .sort(),
                 );
                 assert.ok(secrets.every((s) => s.inputs.kmsKeyId === `mock-arn-of-kms/key-messaging-${stack}-key-key`));
                 assert.deepEqual(
                     ofType(stack, "aws:iam/role:Role").map((r) => r.inputs.name),
-                    [`messaging-infra-${stack}-relay`, `messaging-infra-${stack}-kms-service`],
+                    [
+                        `messaging-infra-${stack}-relay`,
+                        `messaging-infra-${stack}-kms-service`,
+                        `messaging-infra-${stack}-messaging-api`,
+                    ],
                 );
                 assert.equal(ofType(stack, "aws:s3/bucket:Bucket").length, 1);
             });
@@ -204,7 +229,7 @@ describe("platform wiring", () => {
                 );
                 assert.deepEqual(
                     annotated.map((sa) => (sa.inputs as { metadata: { name: string } }).metadata.name).sort(),
-                    ["kms-service", "relay"],
+                    ["kms-service", "messaging-api", "relay"],
                 );
                 for (const sa of annotated) {
                     const { name, namespace, annotations } = (
@@ -240,8 +265,10 @@ describe("platform wiring", () => {
                     "aws:kms/key:Key",
                     "aws:secretsmanager/secret:Secret",
                     "aws:s3/bucket:Bucket",
+                    // The StatefulSets own the relay's and the object store's volume claims.
+                    "kubernetes:apps/v1:StatefulSet",
                 ].flatMap((type) => ofType(stack, type));
-                assert.equal(stateful.length, 10);
+                assert.equal(stateful.length, 1 + purposesOf(stack).length + 1 + 2);
                 assert.ok(stateful.every((r) => r.options.protect === (stack !== "devnet")));
             });
 

@@ -105,11 +105,17 @@ function policyName(resource: RecordedResource): string | undefined {
 /** DESIGN.md's matrix for the services a stack deploys today, written out by hand. */
 function expectedMatrix(stack: string): string[] {
     const external = surroundings(stack).externalPeers.map((p) => `external:${p.name}`);
-    const dns = ["relay", "kms-service", "farcaster-sync"].flatMap((s) => [
-        `${s} -> kube-dns:53/TCP`,
-        `${s} -> kube-dns:53/UDP`,
-    ]);
-    const awsApis = ["relay", "kms-service"].flatMap((s) => external.map((peer) => `${s} -> ${peer}:443/TCP`));
+    const dns = [
+        "relay",
+        "kms-service",
+        "farcaster-sync",
+        "messaging-api",
+        "object-store",
+        "object-store-buckets",
+    ].flatMap((s) => [`${s} -> kube-dns:53/TCP`, `${s} -> kube-dns:53/UDP`]);
+    const awsApis = ["relay", "kms-service", "messaging-api"].flatMap((s) =>
+        external.map((peer) => `${s} -> ${peer}:443/TCP`),
+    );
     return [
         ...new Set([
             "ingress-controller -> relay:3200/TCP",
@@ -120,6 +126,14 @@ function expectedMatrix(stack: string): string[] {
             "relay -> kms-service:3300/TCP",
             "relay -> external:covenantsql:4661/TCP",
             "farcaster-sync -> external:farcaster-hub:2283/TCP",
+            "ingress-controller -> messaging-api:3000/TCP",
+            "monitoring -> messaging-api:9090/TCP",
+            "monitoring -> object-store:9000/TCP",
+            "messaging-api -> object-store:9000/TCP",
+            "messaging-api -> external:postgres:5432/TCP",
+            "messaging-api -> external:redis:6379/TCP",
+            "messaging-api -> external:kafka:9092/TCP",
+            "object-store-buckets -> object-store:9000/TCP",
             ...(stack === "devnet" ? [] : ["relay -> external:l2-rpc:443/TCP"]),
             ...dns,
             ...awsApis,
@@ -137,6 +151,15 @@ describe("network reachability equals the traffic matrix", function () {
     for (const stack of ["devnet", "testnet", "mainnet"]) {
         it(`${stack}: every edge allowed, every other flow denied`, () => {
             assert.deepEqual(allowedByRole(runs.get(stack) ?? [], stack), expectedMatrix(stack));
+        });
+
+        it(`${stack}: the object store is reachable from the API and its bucket job only, on 9000`, () => {
+            const sources = allowedByRole(runs.get(stack) ?? [], stack).filter((f) => f.includes("-> object-store:"));
+            assert.deepEqual(sources, [
+                "messaging-api -> object-store:9000/TCP",
+                "monitoring -> object-store:9000/TCP",
+                "object-store-buckets -> object-store:9000/TCP",
+            ]);
         });
 
         it(`${stack}: kms-service is reachable from relay only, on 3300`, () => {

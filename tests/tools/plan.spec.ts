@@ -71,7 +71,7 @@ describe("offline plan", () => {
         assert.ok(
             lines.includes("    kubernetes:networking.k8s.io/v1:NetworkPolicy  messaging-devnet-traffic-default-deny"),
         );
-        assert.ok(lines.includes("     8  aws:secretsmanager/secret:Secret"));
+        assert.ok(lines.includes("     9  aws:secretsmanager/secret:Secret"));
     });
 
     it("--json prints every resource as JSON and nothing else", async () => {

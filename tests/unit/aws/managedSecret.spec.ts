@@ -66,8 +66,8 @@ describe("ManagedSecret", () => {
         }
     });
 
-    it("renderKeyList stores keys as a JSON array of hex strings, in order", () => {
-        assert.equal(renderKeyList(["aa", "bb", "cc"]), '["aa","bb","cc"]');
+    it("renderKeyList stores keys as a JSON array of 0x-prefixed hex strings, in order", () => {
+        assert.equal(renderKeyList(["aa", "bb", "cc"]), '["0xaa","0xbb","0xcc"]');
         assert.deepEqual(JSON.parse(renderKeyList([])), []);
     });
 
@@ -134,9 +134,9 @@ describe("ManagedSecret", () => {
                     assert.equal(key.options.protect, net.protect);
                 }
                 const value = JSON.stringify([
-                    "mock-random-hex-of-relay-keys-key-0",
-                    "mock-random-hex-of-relay-keys-key-1",
-                    "mock-random-hex-of-relay-keys-key-2",
+                    "0xmock-random-hex-of-relay-keys-key-0",
+                    "0xmock-random-hex-of-relay-keys-key-1",
+                    "0xmock-random-hex-of-relay-keys-key-2",
                 ]);
                 expectSecretAndVersion(run, "relay-operator-keys", value, net.protect);
                 assert.deepEqual(run.outputs, {

@@ -1,17 +1,24 @@
 import * as assert from "node:assert/strict";
-import { NETWORK_FLOORS, OperatorSecretsPresence, parseStackConfig } from "../../../components/config";
+import {
+    NETWORK_FLOORS,
+    OperatorSecretsPresence,
+    parseStackConfig,
+    requiredOperatorSecrets,
+} from "../../../components/config";
 import { ArgumentsError } from "../../../components/errors";
 import program from "../../../index";
 import { registeredBeforeFailure } from "../../../harness/mockEngine";
 import { rawStackConfig, runStack } from "../../../harness/stack";
 
-const ALL_SECRETS: OperatorSecretsPresence = { covenantSqlCredentials: "secret", jwtPublicKey: "secret" };
+/** Every operator secret a raw config needs, set as a secret. */
+const allSecrets = (raw: Record<string, unknown>): OperatorSecretsPresence =>
+    Object.fromEntries(requiredOperatorSecrets(raw).map((key) => [key, "secret"]));
 
 /** The lines of a ArgumentsError after the header, or a failure if the config was accepted. */
 function problemLines(
     stack: string,
     raw: Record<string, unknown>,
-    secrets: OperatorSecretsPresence = ALL_SECRETS,
+    secrets: OperatorSecretsPresence = allSecrets(raw),
 ): string[] {
     try {
         parseStackConfig(raw, stack, secrets);
@@ -349,21 +356,141 @@ const BAD_CONFIGS: BadConfigCase[] = [
                 `--secret covenantSqlCredentials <value> --stack mainnet\``,
             `${P}jwtPublicKey: got [a plain, unencrypted value]; allowed: a secret set with \`pulumi ` +
                 `config set --secret jwtPublicKey <value> --stack mainnet\``,
+            `${P}redisPassword: got (missing); allowed: a secret set with \`pulumi config set --secret ` +
+                `redisPassword <value> --stack mainnet\`, or an existing Secrets Manager secret in ` +
+                `messaging-infra:externalStores.redis.password`,
         ],
+    },
+    {
+        title: "a store password given twice: as an existing secret and as an operator secret",
+        stack: "mainnet",
+        mutate: () => undefined,
+        secrets: {
+            covenantSqlCredentials: "secret",
+            jwtPublicKey: "secret",
+            redisPassword: "secret",
+            postgresPassword: "secret",
+        },
+        expected: [
+            `${P}postgresPassword: got [a secret]; allowed: nothing: messaging-infra:externalStores.postgres.password ` +
+                "already names the secret (`pulumi config rm postgresPassword --stack mainnet`)",
+        ],
+    },
+    {
+        title: "an existing store secret in another account",
+        stack: "mainnet",
+        mutate: (raw) =>
+            (raw.externalStores.postgres.password.secretArn =
+                "arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-4f1c2b7e-EXAMPLE"),
+        expected: [
+            `${P}externalStores.postgres.password.secretArn: got "arn:aws:secretsmanager:us-east-1:111122223333:secret:` +
+                `rds!db-4f1c2b7e-EXAMPLE"; allowed: a secret in this network's account 777788889999 (aws.accountId)`,
+        ],
+    },
+    {
+        title: "an existing store secret that is not a Secrets Manager ARN",
+        stack: "testnet",
+        mutate: (raw) => (raw.externalStores.redis.password = { secretArn: "redis-password" }),
+        expected: [
+            `${P}externalStores.redis.password.secretArn: got "redis-password"; allowed: a Secrets Manager secret ARN: ` +
+                "arn:aws:secretsmanager:<region>:<account>:secret:<name>",
+        ],
+    },
+    {
+        title: "a database connection without TLS",
+        stack: "testnet",
+        mutate: (raw) => (raw.externalStores.postgres.sslMode = "disable"),
+        expected: [
+            `${P}externalStores.postgres.sslMode: got "disable"; allowed: one of require, verify-ca, verify-full (never plain text)`,
+        ],
+    },
+    {
+        title: "an API database pool of zero connections",
+        stack: "devnet",
+        mutate: (raw) => (raw.services.messagingApi.database = { maxConnections: 0 }),
+        expected: [`${P}services.messagingApi.database.maxConnections: got 0; allowed: an integer from 1 to 1000`],
+    },
+    {
+        title: "a WebSocket frame limit below 1 KiB",
+        stack: "devnet",
+        mutate: (raw) => (raw.services.messagingApi.websocket = { maxFrameBytes: 512 }),
+        expected: [
+            `${P}services.messagingApi.websocket.maxFrameBytes: got 512; allowed: an integer from 1024 to 16777216`,
+        ],
+    },
+    {
+        title: "an unknown Kafka compression and a bad consumer group",
+        stack: "devnet",
+        mutate: (raw) =>
+            (raw.services.messagingApi.kafka = { compressionType: "brotli", consumerGroup: "messaging service" }),
+        expected: [
+            `${P}services.messagingApi.kafka.compressionType: got "brotli"; allowed: one of none, gzip, snappy, lz4, zstd`,
+            `${P}services.messagingApi.kafka.consumerGroup: got "messaging service"; allowed: a Kafka consumer group id: ` +
+                "letters, digits, '.', '_' and '-'",
+        ],
+    },
+    {
+        title: "video calls of three days",
+        stack: "devnet",
+        mutate: (raw) => (raw.services.messagingApi.limits = { videoCallMaxDurationHours: 72 }),
+        expected: [
+            `${P}services.messagingApi.limits.videoCallMaxDurationHours: got 72; allowed: an integer from 1 to 48`,
+        ],
+    },
+    {
+        title: "an API memory target above 100 %",
+        stack: "testnet",
+        mutate: (raw) => (raw.services.messagingApi.autoscaling.targetMemoryUtilization = 150),
+        expected: [
+            `${P}services.messagingApi.autoscaling.targetMemoryUtilization: got 150; allowed: a memory utilisation percentage from 1 to 100`,
+        ],
+    },
+    {
+        title: "a testnet API below three pods",
+        stack: "testnet",
+        mutate: (raw) => {
+            raw.services.messagingApi.replicas = 2;
+            raw.services.messagingApi.autoscaling.minReplicas = 2;
+        },
+        expected: [
+            `${P}services.messagingApi.replicas: got 2; allowed: an integer from 3 to 100 (the testnet minimum is 3)`,
+            `${P}services.messagingApi.autoscaling.minReplicas: got 2; allowed: an integer >= 3 (the testnet minimum)`,
+        ],
+    },
+    {
+        title: "a voice bucket S3 would refuse and an unpinned client image",
+        stack: "devnet",
+        mutate: (raw) => {
+            raw.services.objectStore.voiceBucket = "Voice_Messages";
+            raw.services.objectStore.clientImage = "registry.example.org/mirror/minio-mc:latest";
+        },
+        expected: [
+            `${P}services.objectStore.clientImage: got "registry.example.org/mirror/minio-mc:latest"; allowed: an image ` +
+                "pinned to a version tag or a sha256 digest, e.g. registry.example.org/team/app:1.4.2 or …@sha256:<64 hex> " +
+                "(never latest or untagged)",
+            `${P}services.objectStore.voiceBucket: got "Voice_Messages"; allowed: an S3 bucket name: 3 to 63 lower-case ` +
+                "letters, digits, '.' and '-', starting and ending with a letter or digit",
+        ],
+    },
+    {
+        title: "a relay blob TTL over a year",
+        stack: "devnet",
+        mutate: (raw) => (raw.services.relay.limits.blobTtlDays = 400),
+        expected: [`${P}services.relay.limits.blobTtlDays: got 400; allowed: an integer from 1 to 365`],
     },
 ];
 
 describe("stack config", () => {
     for (const stack of ["devnet", "testnet", "mainnet"]) {
         it(`accepts the committed Pulumi.${stack}.yaml`, () => {
-            const config = parseStackConfig(rawStackConfig(stack), stack, ALL_SECRETS);
+            const config = parseStackConfig(rawStackConfig(stack), stack, allSecrets(rawStackConfig(stack)));
             assert.equal(config.network, stack);
         });
     }
 
     it("fills DESIGN.md's network table from the stack files", () => {
         const table = ["devnet", "testnet", "mainnet"].map((stack) => {
-            const c = parseStackConfig(rawStackConfig(stack), stack, ALL_SECRETS);
+            const c = parseStackConfig(rawStackConfig(stack), stack, allSecrets(rawStackConfig(stack)));
             return {
                 stack,
                 relay: [c.services.relay.replicas, c.services.relay.autoscaling?.maxReplicas],
@@ -417,7 +544,7 @@ describe("stack config", () => {
     });
 
     it("fills defaults for ports and probes", () => {
-        const config = parseStackConfig(rawStackConfig("devnet"), "devnet", ALL_SECRETS);
+        const config = parseStackConfig(rawStackConfig("devnet"), "devnet", allSecrets(rawStackConfig("devnet")));
         assert.deepEqual(config.services.relay.ports, { http: 3200, ws: 3201, metrics: 9102 });
         assert.deepEqual(config.services.kmsService.ports, { http: 3300, metrics: 9103 });
         assert.deepEqual(config.services.messagingApi.ports, { http: 3000, metrics: 9090 });
@@ -456,6 +583,7 @@ describe("stack config", () => {
                 `${P}externalStores.kafka.brokers[0]`,
                 `${P}covenantSqlCredentials`,
                 `${P}jwtPublicKey`,
+                `${P}redisPassword`,
             ],
         );
     });
@@ -493,7 +621,12 @@ describe("stack config", () => {
             assert.ok(error instanceof ArgumentsError);
             assert.deepEqual(
                 error.problems.map((p) => p.path),
-                ["messaging-infra:covenantSqlCredentials", "messaging-infra:jwtPublicKey"],
+                [
+                    "messaging-infra:covenantSqlCredentials",
+                    "messaging-infra:jwtPublicKey",
+                    "messaging-infra:postgresPassword",
+                    "messaging-infra:redisPassword",
+                ],
             );
             return true;
         });
@@ -508,7 +641,7 @@ describe("stack config", () => {
             (error: unknown) =>
                 error instanceof ArgumentsError &&
                 error.problems.every((p) => p.given === "[a plain, unencrypted value]") &&
-                error.problems.length === 2,
+                error.problems.length === 4,
         );
     });
 });

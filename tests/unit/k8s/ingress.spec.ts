@@ -260,9 +260,15 @@ describe("k8s PublicEndpoint: bad input", () => {
             `  - routes[0].path: got "/(v1|v2)$"; allowed: ${pathAllowed}`,
         ],
         [
-            "an ImplementationSpecific path type",
-            oneRoute({ pathType: "ImplementationSpecific" as IngressRoute["pathType"] }),
-            '  - routes[0].pathType: got "ImplementationSpecific"; allowed: Prefix or Exact',
+            "an unknown path type",
+            oneRoute({ pathType: "Regex" as IngressRoute["pathType"] }),
+            '  - routes[0].pathType: got "Regex"; allowed: Prefix, Exact or ImplementationSpecific (a literal prefix)',
+        ],
+        [
+            "a regex in an ImplementationSpecific path",
+            oneRoute({ path: "/socket.io/(.*)", pathType: "ImplementationSpecific" }),
+            '  - routes[0].path: got "/socket.io/(.*)"; allowed: a literal HTTP path starting with /, of letters, ' +
+                "digits, '/', '_', '-', '.' and '~' only (no regex characters)",
         ],
         [
             "the same path and type twice",

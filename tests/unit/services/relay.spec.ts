@@ -22,6 +22,7 @@ function relayArgs(config: NetworkConfig, overrides: Partial<RelayServiceArgs> =
         role: { arn: roleArn(config.network), serviceAccount: { namespace: config.namespace.name, name: "relay" } },
         operatorKeys: pulumi.secret('["operator-key-1"]'),
         covenantSqlCredentials: pulumi.secret("covenant-user:covenant-pass"),
+        protect: config.protectStatefulResources,
         stackFile: config.stackFile,
         ...overrides,
     };
@@ -50,7 +51,7 @@ function only(resources: RecordedResource[], type: string): RecordedResource {
 }
 
 const podSpec = (run: MockRun<unknown>) =>
-    (only(run.resources, "kubernetes:apps/v1:Deployment").inputs as Json).spec.template.spec as Json;
+    (only(run.resources, "kubernetes:apps/v1:StatefulSet").inputs as Json).spec.template.spec as Json;
 
 /** DESIGN.md's network table and the stack files, written out rather than read back from config. */
 const expected = {
@@ -108,11 +109,15 @@ describe("services RelayService", () => {
             });
 
             it("scales per the network table: HPA bounds, PDB, no fixed replica count", () => {
-                const deployment = only(run.resources, "kubernetes:apps/v1:Deployment").inputs as Json;
-                assert.equal("replicas" in deployment.spec, false, "the HPA owns the replica count");
+                const statefulSet = only(run.resources, "kubernetes:apps/v1:StatefulSet").inputs as Json;
+                assert.equal("replicas" in statefulSet.spec, false, "the HPA owns the replica count");
                 const hpa = only(run.resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs as Json;
                 assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], want.hpa);
-                assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "relay" });
+                assert.deepEqual(hpa.spec.scaleTargetRef, {
+                    apiVersion: "apps/v1",
+                    kind: "StatefulSet",
+                    name: "relay",
+                });
                 assert.equal(hpa.spec.metrics[0].resource.target.averageUtilization, 70);
                 const pdbs = run.resources
                     .filter((r) => r.type === "kubernetes:policy/v1:PodDisruptionBudget")
@@ -129,10 +134,30 @@ describe("services RelayService", () => {
                           ]
                         : [],
                 );
-                assert.deepEqual(deployment.spec.strategy, {
+                assert.deepEqual(statefulSet.spec.updateStrategy, {
                     type: "RollingUpdate",
-                    rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+                    rollingUpdate: { partition: 0 },
                 });
+                assert.equal(statefulSet.spec.podManagementPolicy, "Parallel");
+            });
+
+            it("keeps each replica's blob store on its own retained volume, protected where the network says", () => {
+                const statefulSet = only(run.resources, "kubernetes:apps/v1:StatefulSet");
+                const spec = (statefulSet.inputs as Json).spec;
+                assert.deepEqual(
+                    spec.volumeClaimTemplates.map((t: Json) => [t.metadata.name, t.spec.accessModes, t.spec.resources]),
+                    [["data", ["ReadWriteOnce"], { requests: { storage: "10Gi" } }]],
+                );
+                assert.deepEqual(spec.persistentVolumeClaimRetentionPolicy, {
+                    whenDeleted: "Retain",
+                    whenScaled: "Retain",
+                });
+                assert.deepEqual(spec.template.spec.containers[0].volumeMounts, [
+                    { name: "tmp", mountPath: "/tmp" },
+                    { name: "data", mountPath: "/data" },
+                ]);
+                assert.equal(statefulSet.options.protect, network !== "devnet");
+                assert.equal(spec.template.metadata.labels["app.kubernetes.io/component"], "relay");
             });
 
             it("spreads across zones and nodes only when it can run several pods", () => {
@@ -164,7 +189,10 @@ describe("services RelayService", () => {
                     ],
                 );
                 assert.deepEqual(run.outputs.ports, { http: 3200, ws: 3201, metrics: 9102 });
-                const service = only(run.resources, "kubernetes:core/v1:Service").inputs as Json;
+                const service = run.resources.find((r) => r.name === "relay-workload-service")?.inputs as Json;
+                // Blobs live on the replica that received them: a client keeps reaching the same pod.
+                assert.equal(service.spec.sessionAffinity, "ClientIP");
+                assert.deepEqual(service.spec.sessionAffinityConfig, { clientIP: { timeoutSeconds: 10800 } });
                 assert.deepEqual(
                     service.spec.ports.map((p: Json) => [p.name, p.port, p.targetPort]),
                     [
@@ -245,9 +273,12 @@ describe("services RelayService", () => {
                     OPERATOR_KEY_COUNT: String(config.services.relay.operatorKeyCount),
                     MAX_CONNECTIONS: "1000",
                     MAX_MESSAGE_SIZE_BYTES: "1048576",
-                    BLOB_TTL_DAYS: "7",
-                    RATE_LIMIT_PER_CLIENT_PER_MINUTE: "600",
-                    CLEANUP_INTERVAL_SECONDS: "300",
+                    // The blob relay write-up's defaults.
+                    BLOB_TTL_DAYS: "90",
+                    RATE_LIMIT_PER_CLIENT_PER_MINUTE: "60",
+                    CLEANUP_INTERVAL_SECONDS: "3600",
+                    RELAY_STORAGE_BACKEND: "sqlite",
+                    RELAY_DATA_DIR: "/data",
                 });
                 assert.equal(configMap.immutable, true);
                 assert.deepEqual(only(run.resources, "kubernetes:core/v1:ConfigMap").secretPaths, []);
@@ -276,7 +307,7 @@ describe("services RelayService", () => {
         };
         const [before, again, after] = [await runRelay(config), await runRelay(config), await runRelay(changed)];
         const template = (r: MockRun<unknown>) =>
-            (only(r.resources, "kubernetes:apps/v1:Deployment").inputs as Json).spec.template;
+            (only(r.resources, "kubernetes:apps/v1:StatefulSet").inputs as Json).spec.template;
         assert.deepEqual(template(again), template(before));
         assert.notDeepEqual(template(after), template(before));
         assert.equal(

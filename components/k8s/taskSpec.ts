@@ -1,0 +1,122 @@
+/**
+ * The pod of a task: a container that runs to completion (a one-shot Job, a backup CronJob). It is
+ * hardened like every Workload pod (non-root, read-only root with an emptyDir scratch, no
+ * escalation, all capabilities dropped, seccomp RuntimeDefault, requests and limits, a pinned
+ * image, no service-account token unless it has an IRSA role) and never restarts in place: the
+ * Job's backoff retries it.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ArgumentProblem, ProblemList } from "../errors";
+import { Network } from "../network";
+import {
+    checkPinnedImage,
+    DNS_LABEL_ALLOWED,
+    intRangeAllowed,
+    isDnsLabel,
+    isIntInRange,
+    isSecretKey,
+    SECRET_KEY_ALLOWED,
+} from "../validators";
+import { looksSecret, resourceProblems } from "./containerChecks";
+import { IrsaBinding, SecretEnv, WorkloadResources } from "./workloadArgs";
+import { containerEnv, containerSecurityContext, podSecurityContext, writableVolumeName } from "./workloadSpec";
+
+/** The arguments every task shares. */
+export interface TaskArgs {
+    /** The task's name (a DNS-1123 label): its `app.kubernetes.io/name`, container and ServiceAccount name. */
+    readonly task: string;
+    readonly network: Network;
+    readonly namespace: pulumi.Input<string>;
+    /** Its `app.kubernetes.io/component` label. */
+    readonly component: string;
+    /** An image pinned to a version tag or a sha256 digest. */
+    readonly image: string;
+    /** The entrypoint; `$(VAR)` expands from the container's env, so a secret never enters the spec. */
+    readonly command: readonly string[];
+    /** Default: none. */
+    readonly args?: readonly string[];
+    readonly resources: WorkloadResources;
+    /** Plain, non-secret environment values (names that look secret are rejected). Default: none. */
+    readonly env?: Readonly<Record<string, string>>;
+    /** Secret environment variables, each a `secretKeyRef`. Default: none. */
+    readonly secretEnv?: readonly SecretEnv[];
+    /** Its IRSA role; without one no service-account token is mounted. Default: none. */
+    readonly role?: IrsaBinding;
+    /** Seconds one run may take before it is killed (60 to 86400). */
+    readonly activeDeadlineSeconds: number;
+    /** Retries of a failed run (0 to 10). Default 3. */
+    readonly backoffLimit?: number;
+    /** Size of the `/tmp` scratch emptyDir. Default `256Mi`. */
+    readonly scratchSizeLimit?: string;
+}
+
+/** Every problem with a task's arguments. */
+export function taskProblems(args: TaskArgs): ArgumentProblem[] {
+    const problems = new ProblemList();
+    if (!isDnsLabel(args.task)) problems.add("task", args.task, DNS_LABEL_ALLOWED);
+    const imageProblem = checkPinnedImage(args.image);
+    if (imageProblem) problems.add("image", args.image, imageProblem);
+    if (args.command.length === 0) problems.add("command", [], 'an entrypoint, e.g. ["mc"]');
+    resourceProblems(problems, args.resources);
+    for (const name of Object.keys(args.env ?? {})) {
+        if (looksSecret(name)) problems.add("env", name, "a non-secret name; secrets come through secretEnv");
+    }
+    (args.secretEnv ?? []).forEach((env, i) => {
+        if (!isSecretKey(env.secret.key))
+            problems.add(`secretEnv[${i}].secret.key`, env.secret.key, SECRET_KEY_ALLOWED);
+    });
+    if (!isIntInRange(args.activeDeadlineSeconds, 60, 86_400)) {
+        problems.add("activeDeadlineSeconds", args.activeDeadlineSeconds, intRangeAllowed(60, 86_400, "seconds"));
+    }
+    if (args.backoffLimit !== undefined && !isIntInRange(args.backoffLimit, 0, 10)) {
+        problems.add("backoffLimit", args.backoffLimit, intRangeAllowed(0, 10));
+    }
+    return problems.problems;
+}
+
+/** The task's pod spec: one hardened container, a `/tmp` scratch, `restartPolicy: Never`. */
+export function taskPodSpec(args: TaskArgs, serviceAccountName: pulumi.Input<string>): k8s.types.input.core.v1.PodSpec {
+    const scratch = writableVolumeName("/tmp");
+    const plain = Object.entries(args.env ?? {})
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, value]) => ({ name, value }));
+    return {
+        serviceAccountName,
+        automountServiceAccountToken: args.role !== undefined,
+        enableServiceLinks: false,
+        restartPolicy: "Never",
+        securityContext: podSecurityContext(),
+        containers: [
+            {
+                name: args.task,
+                image: args.image,
+                imagePullPolicy: "IfNotPresent",
+                command: [...args.command],
+                ...(args.args ? { args: [...args.args] } : {}),
+                env: [...plain, ...containerEnv([], undefined, args.secretEnv ?? [])],
+                resources: {
+                    requests: { cpu: args.resources.requests.cpu, memory: args.resources.requests.memory },
+                    limits: { cpu: args.resources.limits.cpu, memory: args.resources.limits.memory },
+                },
+                securityContext: containerSecurityContext(),
+                volumeMounts: [{ name: scratch, mountPath: "/tmp" }],
+                terminationMessagePolicy: "FallbackToLogsOnError",
+            },
+        ],
+        volumes: [{ name: scratch, emptyDir: { sizeLimit: args.scratchSizeLimit ?? "256Mi" } }],
+    };
+}
+
+/** The Job spec of one run: its deadline, retries and pod. */
+export function taskJobSpec(
+    args: TaskArgs,
+    labels: Readonly<Record<string, string>>,
+    serviceAccountName: pulumi.Input<string>,
+): k8s.types.input.batch.v1.JobSpec {
+    return {
+        activeDeadlineSeconds: args.activeDeadlineSeconds,
+        backoffLimit: args.backoffLimit ?? 3,
+        template: { metadata: { labels: { ...labels } }, spec: taskPodSpec(args, serviceAccountName) },
+    };
+}

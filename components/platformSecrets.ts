@@ -1,0 +1,130 @@
+/**
+ * The platform's credentials and what each service account may do with them: where every
+ * credential comes from (generated, operator-supplied, or an existing secret a store already uses)
+ * and the least-privilege grants of each IRSA role.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ExistingSecretRef } from "./aws/existingSecret";
+import { Grant } from "./aws/irsaRole";
+import { SecretValueSource } from "./aws/managedSecret";
+import { NetworkConfig } from "./config";
+
+/** The credentials the platform keeps in Secrets Manager, by purpose. */
+export type SecretPurpose =
+    | "relay-operator-keys"
+    | "kms-master-key"
+    | "covenantsql-credentials"
+    | "postgres-password"
+    | "redis-password"
+    | "object-store-root-user"
+    | "object-store-root-password"
+    | "secretbox-key"
+    | "jwt-public-key";
+
+/** The stores whose password the operator gives, or an existing secret already holds. */
+export type ExternalStore = "postgres" | "redis";
+
+/** Where an external store's password comes from. */
+export type StorePasswordSource =
+    | { readonly kind: "managed"; readonly purpose: SecretPurpose }
+    | { readonly kind: "existing"; readonly secret: ExistingSecretRef };
+
+/** Each external store's password: an existing secret when the stack names one, else the operator's, kept in Secrets Manager. */
+export function storePasswordSources(
+    config: Pick<NetworkConfig, "externalStores">,
+): Record<ExternalStore, StorePasswordSource> {
+    const source = (store: ExternalStore, purpose: SecretPurpose): StorePasswordSource => {
+        const existing = config.externalStores[store].password;
+        return existing ? { kind: "existing", secret: existing } : { kind: "managed", purpose };
+    };
+    return { postgres: source("postgres", "postgres-password"), redis: source("redis", "redis-password") };
+}
+
+/**
+ * Where each credential kept in Secrets Manager comes from: generated when the platform itself
+ * configures it (operator keys, master key, object-store root credentials, secretbox key),
+ * operator-supplied when only an operator knows it. A store password that an existing secret holds
+ * is not copied (it has no entry here). No password is generated for a server nobody sets it on.
+ */
+export function secretSources(
+    config: Pick<NetworkConfig, "services" | "operatorSecrets" | "externalStores">,
+): Partial<Record<SecretPurpose, SecretValueSource>> {
+    const operator = (key: keyof NetworkConfig["operatorSecrets"]): SecretValueSource => {
+        const value = config.operatorSecrets[key];
+        if (value === undefined) throw new Error(`operator secret ${key} is missing (the config loader requires it)`);
+        return { kind: "operator", value };
+    };
+    const stores = storePasswordSources(config);
+    return {
+        // 32-byte hex private keys, one per relay operator, stored as one JSON array.
+        "relay-operator-keys": { kind: "keyList", count: config.services.relay.operatorKeyCount },
+        "kms-master-key": { kind: "bytes", length: 32, encoding: "hex" },
+        "covenantsql-credentials": operator("covenantSqlCredentials"),
+        ...(stores.postgres.kind === "managed" ? { "postgres-password": operator("postgresPassword") } : {}),
+        ...(stores.redis.kind === "managed" ? { "redis-password": operator("redisPassword") } : {}),
+        // MinIO access keys are at least 3 characters and secrets at least 8; these are well above.
+        "object-store-root-user": { kind: "password", length: 20, special: false },
+        "object-store-root-password": { kind: "password", length: 40, special: false },
+        // NaCl secretbox keys are 32 bytes; the app reads them base64-encoded.
+        "secretbox-key": { kind: "bytes", length: 32, encoding: "base64" },
+        "jwt-public-key": operator("jwtPublicKey"),
+    };
+}
+
+/** The ARNs grants are written against. */
+export interface PlatformArns<S = pulumi.Input<string>> {
+    keyArn: S;
+    bucketArn: S;
+    /** The Secrets Manager entries the platform keeps. */
+    secretArns: Partial<Record<SecretPurpose, S>>;
+    /** Existing secrets the stores already use, by store. */
+    existingSecretArns: Partial<Record<ExternalStore, S>>;
+}
+
+/** The prefix the backup jobs write under in the backup bucket. */
+export const BACKUP_PREFIX = "backups";
+
+/** The service accounts with an IRSA role. */
+export type RoleAccount = "relay" | "kms-service" | "messaging-api" | "backup";
+
+/**
+ * What each service account with an IRSA role may do, and nothing more. Reading a secret
+ * encrypted with the network key also needs kms:Decrypt through Secrets Manager; writing to the
+ * SSE-KMS bucket needs kms:GenerateDataKey through S3.
+ */
+export function serviceGrants<S>(arns: PlatformArns<S>): Record<RoleAccount, Grant<S>[]> {
+    const present = (values: (S | undefined)[]): S[] => values.filter((v): v is S => v !== undefined);
+    const readSecrets = (purposes: SecretPurpose[], existing: ExternalStore[] = []): Grant<S>[] => [
+        {
+            kind: "readSecrets",
+            secretArns: present([
+                ...purposes.map((p) => arns.secretArns[p]),
+                ...existing.map((s) => arns.existingSecretArns[s]),
+            ]),
+        },
+        { kind: "useKey", keyArn: arns.keyArn, operations: ["decrypt"], via: "secretsmanager" },
+    ];
+    return {
+        relay: readSecrets(["relay-operator-keys", "covenantsql-credentials"]),
+        "kms-service": [
+            ...readSecrets(["kms-master-key"]),
+            { kind: "useKey", keyArn: arns.keyArn, operations: ["encrypt", "decrypt", "generateDataKey", "describe"] },
+        ],
+        "messaging-api": readSecrets(
+            [
+                "postgres-password",
+                "redis-password",
+                "object-store-root-user",
+                "object-store-root-password",
+                "secretbox-key",
+                "jwt-public-key",
+            ],
+            ["postgres", "redis"],
+        ),
+        backup: [
+            ...readSecrets(["postgres-password", "object-store-root-user", "object-store-root-password"], ["postgres"]),
+            { kind: "writeObjects", bucketArn: arns.bucketArn, prefix: BACKUP_PREFIX },
+            { kind: "useKey", keyArn: arns.keyArn, operations: ["generateDataKey"], via: "s3" },
+        ],
+    };
+}
