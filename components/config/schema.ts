@@ -22,7 +22,7 @@ import {
     refined,
     text,
 } from "./fields";
-import { NETWORK_FLOORS, NetworkFloors, OperatorSecretKey, requiredOperatorSecrets } from "./floors";
+import { NETWORK_FLOORS, NetworkFloors, OperatorSecretKey } from "./floors";
 import { farcasterSyncSchema, kmsServiceSchema, messagingApiSchema, objectStoreSchema, relaySchema } from "./services";
 
 const externalStoreSchema = z.strictObject({ host: hostname, port, cidrs });
@@ -211,7 +211,7 @@ export interface NetworkConfig extends StackConfig {
     /** The network's floors, for components that size per network. */
     floors: NetworkFloors;
     /**
-     * Operator-supplied secrets, always Pulumi secrets: every key {@link requiredOperatorSecrets}
+     * Operator-supplied secrets, always Pulumi secrets: every key `requiredOperatorSecrets`
      * lists for this stack (a store password is absent when the store names an existing secret).
      */
     operatorSecrets: Partial<Record<OperatorSecretKey, pulumi.Output<string>>>;
