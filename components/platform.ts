@@ -29,9 +29,10 @@ import { publicEndpoints } from "./publicEndpoints";
 import { MessagingApi } from "./services/messagingApi";
 import { ObjectStore } from "./services/objectStore";
 import { RelayService } from "./services/relay";
+import { storeBackups } from "./storeBackups";
 import { deployedServices, platformTrafficMatrix } from "./trafficMatrix";
 
-export { BACKUP_PREFIX, PlatformArns, SecretPurpose, secretSources, serviceGrants } from "./platformSecrets";
+export { BACKED_UP_STORES, PlatformArns, SecretPurpose, secretSources, serviceGrants } from "./platformSecrets";
 
 /** Arguments of {@link MessagingPlatform}. */
 export interface MessagingPlatformArgs {
@@ -242,6 +243,23 @@ export class MessagingPlatform extends pulumi.ComponentResource {
             inNamespace,
         );
 
+        const backups = storeBackups(
+            name,
+            {
+                config,
+                namespace: namespace.name,
+                cluster: args.providers.cluster,
+                grants,
+                bucketName: bucket.name,
+                keyArn: key.arn,
+                objectStore: {
+                    endpoint: objectStore.endpoint,
+                    secretName: objectStore.secretName as pulumi.Output<string>,
+                },
+                postgresPassword: storePassword(passwordSources.postgres),
+            },
+            inNamespace,
+        );
         const endpoints = publicEndpoints(name, config, namespace.name, { relay, messagingApi }, inNamespace);
 
         const services = {
@@ -251,6 +269,7 @@ export class MessagingPlatform extends pulumi.ComponentResource {
             messagingApi,
             objectStore,
             objectStoreBuckets: objectStore.bucketJob,
+            backups,
         };
         new TrafficPolicies(
             `${name}-traffic`,

@@ -81,16 +81,23 @@ export interface PlatformArns<S = pulumi.Input<string>> {
     existingSecretArns: Partial<Record<ExternalStore, S>>;
 }
 
-/** The prefix the backup jobs write under in the backup bucket. */
-export const BACKUP_PREFIX = "backups";
+/** The stores backed up into the network's bucket; each writes and reads only under `<store>/`. */
+export const BACKED_UP_STORES = ["object-store", "postgres"] as const;
+/** One of {@link BACKED_UP_STORES}. */
+export type BackedUpStore = (typeof BACKED_UP_STORES)[number];
 
-/** The service accounts with an IRSA role. */
-export type RoleAccount = "relay" | "kms-service" | "messaging-api" | "backup";
+/** The service accounts with an IRSA role: the services, and each store's backup and restore jobs. */
+export type RoleAccount =
+    "relay" | "kms-service" | "messaging-api" | `${BackedUpStore}-backup` | `${BackedUpStore}-restore`;
 
 /**
  * What each service account with an IRSA role may do, and nothing more. Reading a secret
- * encrypted with the network key also needs kms:Decrypt through Secrets Manager; writing to the
- * SSE-KMS bucket needs kms:GenerateDataKey through S3.
+ * encrypted with the network key also needs kms:Decrypt through Secrets Manager. A backup job may
+ * only put under its store's prefix (no list, no read, no delete: it cannot see or destroy older
+ * backups) and needs kms:GenerateDataKey through S3 to encrypt, plus kms:Decrypt through S3 because
+ * S3 decrypts the data key to complete a multipart upload; a restore job may list and read under
+ * its prefix and decrypt through S3. Store credentials reach the jobs by secretKeyRef, so no job
+ * reads Secrets Manager.
  */
 export function serviceGrants<S>(arns: PlatformArns<S>): Record<RoleAccount, Grant<S>[]> {
     const present = (values: (S | undefined)[]): S[] => values.filter((v): v is S => v !== undefined);
@@ -121,10 +128,24 @@ export function serviceGrants<S>(arns: PlatformArns<S>): Record<RoleAccount, Gra
             ],
             ["postgres", "redis"],
         ),
-        backup: [
-            ...readSecrets(["postgres-password", "object-store-root-user", "object-store-root-password"], ["postgres"]),
-            { kind: "writeObjects", bucketArn: arns.bucketArn, prefix: BACKUP_PREFIX },
-            { kind: "useKey", keyArn: arns.keyArn, operations: ["generateDataKey"], via: "s3" },
-        ],
-    };
+        ...Object.fromEntries(
+            BACKED_UP_STORES.flatMap((store) => [
+                [
+                    `${store}-backup`,
+                    [
+                        { kind: "writeObjects", bucketArn: arns.bucketArn, prefix: store },
+                        { kind: "useKey", keyArn: arns.keyArn, operations: ["generateDataKey", "decrypt"], via: "s3" },
+                    ],
+                ],
+                [
+                    `${store}-restore`,
+                    [
+                        { kind: "listBucket", bucketArn: arns.bucketArn, prefix: store },
+                        { kind: "readObjects", bucketArn: arns.bucketArn, prefix: store },
+                        { kind: "useKey", keyArn: arns.keyArn, operations: ["decrypt"], via: "s3" },
+                    ],
+                ],
+            ]),
+        ),
+    } as Record<RoleAccount, Grant<S>[]>;
 }

@@ -27,6 +27,12 @@ export interface PlatformServices {
     readonly objectStore: MatrixService;
     /** The job that creates the object store's buckets. */
     readonly objectStoreBuckets: MatrixService;
+    /** Each backed-up store's backup and restore jobs. */
+    readonly backups: readonly {
+        readonly store: "object-store" | "postgres";
+        readonly backup: MatrixService;
+        readonly restore: MatrixService;
+    }[];
 }
 
 /** The config the outside ends of the matrix come from. */
@@ -54,6 +60,7 @@ function present(services: PlatformServices): MatrixService[] {
         services.messagingApi,
         services.objectStore,
         services.objectStoreBuckets,
+        ...services.backups.flatMap((b) => [b.backup, b.restore]),
     ];
 }
 
@@ -113,6 +120,34 @@ function messagingApiEdges(
     ];
 }
 
+/** Each backup and restore job reaches exactly the store it copies, and the AWS APIs (its bucket, through IRSA). */
+function backupEdges(config: MatrixConfig, services: PlatformServices, awsApis: ExternalPeer): TrafficEdge[] {
+    const postgres = config.externalStores.postgres;
+    return services.backups.flatMap(({ store, backup, restore }) =>
+        [backup, restore].flatMap((job): TrafficEdge[] => [
+            store === "object-store"
+                ? {
+                      from: servicePeer(job),
+                      to: servicePeer(services.objectStore),
+                      ports: tcp(services.objectStore.ports.s3),
+                      why: "the object store's backup and restore jobs copy its buckets",
+                  }
+                : {
+                      from: servicePeer(job),
+                      to: { kind: "external", name: "postgres", cidrs: postgres.cidrs },
+                      ports: tcp(postgres.port),
+                      why: "the database's backup and restore jobs dump and restore it",
+                  },
+            {
+                from: servicePeer(job),
+                to: awsApis,
+                ports: tcp(443),
+                why: "the job's IRSA role reaches the backup bucket",
+            },
+        ]),
+    );
+}
+
 /** Every allowed connection of the network, from DESIGN.md's matrix, its services and this stack's config. */
 export function platformTrafficMatrix(config: MatrixConfig, services: PlatformServices): TrafficEdge[] {
     const relay = servicePeer(services.relay);
@@ -152,6 +187,7 @@ export function platformTrafficMatrix(config: MatrixConfig, services: PlatformSe
         },
     ];
     edges.push(...messagingApiEdges(config, services, ingressController, awsApis));
+    edges.push(...backupEdges(config, services, awsApis));
     if (config.chain.mode === "external") {
         edges.push({
             from: relay,

@@ -16,10 +16,12 @@ import {
     existingSecretSchema,
     hostname,
     httpUrl,
+    image,
     int,
     labels,
     port,
     refined,
+    resourcesSchema,
     text,
 } from "./fields";
 import { NETWORK_FLOORS, NetworkFloors, OperatorSecretKey } from "./floors";
@@ -55,6 +57,24 @@ const redisSchema = externalStoreSchema.extend({
         .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: "a Redis ACL user name" })
         .optional(),
     password: existingSecretSchema.optional(),
+});
+
+/**
+ * Off-cluster backups of every store into the network's bucket: when (UTC; stagger the minute per
+ * network), for how long, with which tools image, and the run's limits.
+ */
+const backupsSchema = z.strictObject({
+    schedule: refined("a cron schedule", checkCronSchedule),
+    retentionDays: int(1, 3650, "an integer from 1 to 3650 (days)"),
+    noncurrentRetentionDays: int(1, 3650, "an integer from 1 to 3650 (days)"),
+    /** bash, coreutils, AWS CLI v2, jq and postgresql-client, pinned. */
+    image,
+    resources: resourcesSchema.default({
+        requests: { cpu: "100m", memory: "256Mi" },
+        limits: { cpu: "1", memory: "1Gi" },
+    }),
+    activeDeadlineSeconds: int(600, 86_400, "an integer from 600 to 86400 (seconds)").default(3600),
+    startingDeadlineSeconds: int(60, 86_400, "an integer from 60 to 86400 (seconds)").default(600),
 });
 
 const clusterSchema = z.union(
@@ -190,11 +210,7 @@ export function stackSchema(network: Network | undefined) {
                 cidrs,
             }),
         }),
-        backups: z.strictObject({
-            schedule: refined("a cron schedule", checkCronSchedule),
-            retentionDays: int(1, 3650, "an integer from 1 to 3650 (days)"),
-            noncurrentRetentionDays: int(1, 3650, "an integer from 1 to 3650 (days)"),
-        }),
+        backups: backupsSchema,
         protectStatefulResources: z.boolean({ error: "true or false" }),
     });
 }

@@ -22,6 +22,15 @@ import { looksSecret, resourceProblems } from "./containerChecks";
 import { IrsaBinding, SecretEnv, WorkloadResources } from "./workloadArgs";
 import { containerEnv, containerSecurityContext, podSecurityContext, writableVolumeName } from "./workloadSpec";
 
+/** A ConfigMap mounted read-only into the task's container. */
+export interface TaskConfigMapMount {
+    /** The volume's name, a DNS-1123 label. */
+    readonly volume: string;
+    readonly configMapName: pulumi.Input<string>;
+    /** An absolute path other than /tmp. */
+    readonly mountPath: string;
+}
+
 /** The arguments every task shares. */
 export interface TaskArgs {
     /** The task's name (a DNS-1123 label): its `app.kubernetes.io/name`, container and ServiceAccount name. */
@@ -38,7 +47,9 @@ export interface TaskArgs {
     readonly args?: readonly string[];
     readonly resources: WorkloadResources;
     /** Plain, non-secret environment values (names that look secret are rejected). Default: none. */
-    readonly env?: Readonly<Record<string, string>>;
+    readonly env?: Readonly<Record<string, pulumi.Input<string>>>;
+    /** ConfigMaps mounted read-only (scripts, settings files). Default: none. */
+    readonly configMapMounts?: readonly TaskConfigMapMount[];
     /** Secret environment variables, each a `secretKeyRef`. Default: none. */
     readonly secretEnv?: readonly SecretEnv[];
     /** Its IRSA role; without one no service-account token is mounted. Default: none. */
@@ -69,6 +80,14 @@ export function taskProblems(args: TaskArgs): ArgumentProblem[] {
     if (!isIntInRange(args.activeDeadlineSeconds, 60, 86_400)) {
         problems.add("activeDeadlineSeconds", args.activeDeadlineSeconds, intRangeAllowed(60, 86_400, "seconds"));
     }
+    (args.configMapMounts ?? []).forEach((mount, i) => {
+        if (!isDnsLabel(mount.volume) || mount.volume === "tmp") {
+            problems.add(`configMapMounts[${i}].volume`, mount.volume, `${DNS_LABEL_ALLOWED}, not tmp`);
+        }
+        if (!/^\/[^\0]+$/.test(mount.mountPath) || mount.mountPath === "/tmp") {
+            problems.add(`configMapMounts[${i}].mountPath`, mount.mountPath, "an absolute path other than / and /tmp");
+        }
+    });
     if (args.backoffLimit !== undefined && !isIntInRange(args.backoffLimit, 0, 10)) {
         problems.add("backoffLimit", args.backoffLimit, intRangeAllowed(0, 10));
     }
@@ -78,6 +97,7 @@ export function taskProblems(args: TaskArgs): ArgumentProblem[] {
 /** The task's pod spec: one hardened container, a `/tmp` scratch, `restartPolicy: Never`. */
 export function taskPodSpec(args: TaskArgs, serviceAccountName: pulumi.Input<string>): k8s.types.input.core.v1.PodSpec {
     const scratch = writableVolumeName("/tmp");
+    const mounts = args.configMapMounts ?? [];
     const plain = Object.entries(args.env ?? {})
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([name, value]) => ({ name, value }));
@@ -100,11 +120,18 @@ export function taskPodSpec(args: TaskArgs, serviceAccountName: pulumi.Input<str
                     limits: { cpu: args.resources.limits.cpu, memory: args.resources.limits.memory },
                 },
                 securityContext: containerSecurityContext(),
-                volumeMounts: [{ name: scratch, mountPath: "/tmp" }],
+                volumeMounts: [
+                    { name: scratch, mountPath: "/tmp" },
+                    ...mounts.map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: true })),
+                ],
                 terminationMessagePolicy: "FallbackToLogsOnError",
             },
         ],
-        volumes: [{ name: scratch, emptyDir: { sizeLimit: args.scratchSizeLimit ?? "256Mi" } }],
+        volumes: [
+            { name: scratch, emptyDir: { sizeLimit: args.scratchSizeLimit ?? "256Mi" } },
+            // Read-only, and readable but not executable: scripts run as `bash <file>`.
+            ...mounts.map((m) => ({ name: m.volume, configMap: { name: m.configMapName, defaultMode: 0o444 } })),
+        ],
     };
 }
 

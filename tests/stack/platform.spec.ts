@@ -28,6 +28,7 @@ const PURPOSES: SecretPurpose[] = [
 const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const OTHER_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/ffffffff-12ab-34cd-56ef-1234567890ab`;
 const BUCKET = "arn:aws:s3:::messaging-infra-testnet-backups-123456789012";
+const OTHER_BUCKET = "arn:aws:s3:::messaging-infra-testnet-uploads-123456789012";
 const secretArn = (purpose: string) =>
     `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:messaging-infra/testnet/${purpose}-AbCdEf`;
 const ARNS: PlatformArns<string> = {
@@ -75,9 +76,26 @@ function allRequests(): { action: string; resource: string; context?: Record<str
             requests.push({ action, resource: key, context: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } });
         }
     }
+    const keys = [
+        "object-store/20261126T000000Z/voice-messages/a.ogg",
+        "postgres/20261126T000000Z.dump",
+        "other/x",
+        "postgresX/y",
+    ];
     for (const action of ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]) {
-        for (const key of ["backups/postgres/2026-11-26.sql.gz", "other/x", "backupsX/y"])
-            requests.push({ action, resource: `${BUCKET}/${key}` });
+        for (const key of keys) requests.push({ action, resource: `${BUCKET}/${key}` });
+        requests.push({ action, resource: `${OTHER_BUCKET}/postgres/20261126T000000Z.dump` });
+    }
+    // A put that asks for S3-managed keys instead of the network key: the bucket policy refuses it.
+    for (const key of keys.slice(0, 2)) {
+        requests.push({
+            action: "s3:PutObject",
+            resource: `${BUCKET}/${key}`,
+            context: { "s3:x-amz-server-side-encryption": "AES256" },
+        });
+    }
+    for (const prefix of ["object-store/", "postgres/", "other/"]) {
+        requests.push({ action: "s3:ListBucket", resource: BUCKET, context: { "s3:prefix": prefix } });
     }
     return requests;
 }
@@ -87,9 +105,14 @@ const describe_ = (r: { action: string; resource: string; context?: Record<strin
         .replace(`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:messaging-infra/testnet/`, "secret:")
         .replace(KEY, "key")
         .replace(OTHER_KEY, "other-key")
+        .replace(OTHER_BUCKET, "other-bucket")
         .replace(BUCKET, "bucket");
     const via = r.context?.["kms:ViaService"] ? ` via ${r.context["kms:ViaService"].split(".")[0]}` : "";
-    return `${r.action} ${resource}${via}`;
+    const sse = r.context?.["s3:x-amz-server-side-encryption"]
+        ? ` with ${r.context["s3:x-amz-server-side-encryption"]}`
+        : "";
+    const prefix = r.context?.["s3:prefix"] ? ` prefix ${r.context["s3:prefix"]}` : "";
+    return `${r.action} ${resource}${via}${sse}${prefix}`;
 };
 
 async function allowedRequests(role: Role): Promise<string[]> {
@@ -145,13 +168,27 @@ describe("platform wiring", () => {
                 "secretsmanager:GetSecretValue secret:redis-password-AbCdEf",
                 "secretsmanager:GetSecretValue secret:secretbox-key-AbCdEf",
             ],
-            backup: [
-                "kms:Decrypt key via secretsmanager",
+            // Put under its own prefix, encrypted with the network key: no list, no read, no delete, no other prefix.
+            "object-store-backup": [
+                "kms:Decrypt key via s3",
                 "kms:GenerateDataKey key via s3",
-                "s3:PutObject bucket/backups/postgres/2026-11-26.sql.gz",
-                "secretsmanager:GetSecretValue secret:object-store-root-password-AbCdEf",
-                "secretsmanager:GetSecretValue secret:object-store-root-user-AbCdEf",
-                "secretsmanager:GetSecretValue secret:postgres-password-AbCdEf",
+                "s3:PutObject bucket/object-store/20261126T000000Z/voice-messages/a.ogg",
+            ],
+            "postgres-backup": [
+                "kms:Decrypt key via s3",
+                "kms:GenerateDataKey key via s3",
+                "s3:PutObject bucket/postgres/20261126T000000Z.dump",
+            ],
+            // List and read under its own prefix, decrypt through S3: no write, no delete, no other prefix.
+            "object-store-restore": [
+                "kms:Decrypt key via s3",
+                "s3:GetObject bucket/object-store/20261126T000000Z/voice-messages/a.ogg",
+                "s3:ListBucket bucket prefix object-store/",
+            ],
+            "postgres-restore": [
+                "kms:Decrypt key via s3",
+                "s3:GetObject bucket/postgres/20261126T000000Z.dump",
+                "s3:ListBucket bucket prefix postgres/",
             ],
         };
         for (const role of Object.keys(expected) as Role[]) {
