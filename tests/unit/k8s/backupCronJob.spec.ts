@@ -190,7 +190,8 @@ describe("k8s BackupCronJob", () => {
             [
                 "an unknown store",
                 { store: "Postgres" },
-                "  - store: got \"Postgres\"; allowed: a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+                "  - store: got \"Postgres\"; allowed: a DNS-1123 label: lower-case letters, digits and '-', " +
+                    "starting and ending with a letter or digit, at most 63 characters",
             ],
             [
                 "no history",
