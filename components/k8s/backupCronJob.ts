@@ -18,8 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgumentProblem, ArgumentsError, componentArguments, FIX_THE_CALLER, ProblemList } from "../errors";
 import { selectorLabels, serviceLabels } from "../network";
 import { checkCronSchedule, intRangeAllowed, isDnsLabel, isIntInRange, DNS_LABEL_ALLOWED } from "../validators";
-import { TaskArgs, taskJobSpec, taskProblems } from "./taskSpec";
-import { IRSA_ROLE_ANNOTATION } from "./workloadArgs";
+import { TaskArgs, taskJobSpec, taskProblems, taskServiceAccount } from "./taskSpec";
 
 /** The label a backup CronJob carries: the store it backs up (a StatefulSet's name, or an external store's). */
 export const BACKUP_OF_LABEL = "messaging-infra/backup-of";
@@ -134,17 +133,7 @@ export class BackupCronJob extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const serviceAccount = new k8s.core.v1.ServiceAccount(
-            `${name}-service-account`,
-            {
-                metadata: {
-                    ...metadata(args.role?.serviceAccount.name ?? args.task),
-                    ...(args.role ? { annotations: { [IRSA_ROLE_ANNOTATION]: args.role.arn } } : {}),
-                },
-                automountServiceAccountToken: args.role !== undefined,
-            },
-            { parent: this },
-        );
+        const serviceAccount = taskServiceAccount(name, args, { ...labels, ...pairing }, this);
         const cronJob = new k8s.batch.v1.CronJob(
             `${name}-cronjob`,
             {

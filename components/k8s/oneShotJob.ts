@@ -13,8 +13,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentsError, componentArguments, FIX_THE_CALLER } from "../errors";
 import { selectorLabels, serviceLabels } from "../network";
-import { TaskArgs, taskJobSpec, taskProblems } from "./taskSpec";
-import { IRSA_ROLE_ANNOTATION } from "./workloadArgs";
+import { TaskArgs, taskJobSpec, taskProblems, taskServiceAccount } from "./taskSpec";
 
 /** Arguments of {@link OneShotJob}. */
 export type OneShotJobArgs = TaskArgs;
@@ -36,19 +35,7 @@ export class OneShotJob extends pulumi.ComponentResource {
         super("messaging:k8s:OneShotJob", name, {}, opts);
         this.selector = selectorLabels(args.task, args.network);
         const labels = serviceLabels(args.task, args.network, args.component);
-        const serviceAccount = new k8s.core.v1.ServiceAccount(
-            `${name}-service-account`,
-            {
-                metadata: {
-                    name: args.role?.serviceAccount.name ?? args.task,
-                    namespace: args.namespace,
-                    labels,
-                    ...(args.role ? { annotations: { [IRSA_ROLE_ANNOTATION]: args.role.arn } } : {}),
-                },
-                automountServiceAccountToken: args.role !== undefined,
-            },
-            { parent: this },
-        );
+        const serviceAccount = taskServiceAccount(name, args, labels, this);
         const job = new k8s.batch.v1.Job(
             `${name}-job`,
             {

@@ -19,7 +19,7 @@ import {
     SECRET_KEY_ALLOWED,
 } from "../validators";
 import { looksSecret, resourceProblems } from "./containerChecks";
-import { IrsaBinding, SecretEnv, WorkloadResources } from "./workloadArgs";
+import { IRSA_ROLE_ANNOTATION, IrsaBinding, SecretEnv, WorkloadResources } from "./workloadArgs";
 import { containerEnv, containerSecurityContext, podSecurityContext, writableVolumeName } from "./workloadSpec";
 
 /** A ConfigMap mounted read-only into the task's container. */
@@ -133,6 +133,31 @@ export function taskPodSpec(args: TaskArgs, serviceAccountName: pulumi.Input<str
             ...mounts.map((m) => ({ name: m.volume, configMap: { name: m.configMapName, defaultMode: 0o444 } })),
         ],
     };
+}
+
+/**
+ * The task's ServiceAccount: named after the service account its IRSA role trusts (or the task),
+ * annotated with the role, and mounting a token only when there is a role.
+ */
+export function taskServiceAccount(
+    name: string,
+    args: Pick<TaskArgs, "task" | "namespace" | "role">,
+    labels: Readonly<Record<string, string>>,
+    parent: pulumi.Resource,
+): k8s.core.v1.ServiceAccount {
+    return new k8s.core.v1.ServiceAccount(
+        `${name}-service-account`,
+        {
+            metadata: {
+                name: args.role?.serviceAccount.name ?? args.task,
+                namespace: args.namespace,
+                labels: { ...labels },
+                ...(args.role ? { annotations: { [IRSA_ROLE_ANNOTATION]: args.role.arn } } : {}),
+            },
+            automountServiceAccountToken: args.role !== undefined,
+        },
+        { parent },
+    );
 }
 
 /** The Job spec of one run: its deadline, retries and pod. */
