@@ -11,14 +11,18 @@
  *   `__pulumiTypes`), and report against the resource's URN whatever URN they pass;
  * - stack policies get `StackValidationArgs` whose resources carry opts, provider, parent and
  *   dependencies (from `dependsOn`; the harness records no property dependencies);
+ * - resource policies see a resource's inputs (`props`), as the analyzer's `analyze` call does;
+ *   stack policies see its inputs overlaid with its `outputs` where it has them, as the
+ *   analyzer's `analyzeStack` call sees outputs after `pulumi up`;
  * - `notApplicable` ends a validation quietly; any other error is rethrown with the policy and
  *   resource named.
  *
- * Differences from a CLI run, by construction: props are the recorded inputs (the CLI gives
- * stack policies outputs, which add computed fields such as `id` and `arn`); one props object
- * and one opts object per resource are shared by every policy (the server deserializes fresh
- * copies per policy), so policies must not mutate them; `secretPaths` is accepted but, like the
- * CLI (whose Node policy SDK drops the secret marker), nothing about it reaches the policies.
+ * Differences from a CLI run, by construction: stack policies see inputs overlaid with outputs
+ * (the CLI gives them outputs alone, which for a resource without recorded outputs are not known
+ * here); one props object and one opts object per resource and view are shared by every policy
+ * (the server deserializes fresh copies per policy), so policies must not mutate them;
+ * `secretPaths` is accepted but, like the CLI (whose Node policy SDK drops the secret marker),
+ * nothing about it reaches the policies.
  */
 import type {
     EnforcementLevel,
@@ -46,6 +50,8 @@ export interface OfflineResource {
     parent?: string; // parent urn
     // Inputs, secrets already unwrapped to plain values (as the policy engine gives them).
     props: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // Outputs (inputs plus computed values such as `id` and `arn`), when the run recorded them.
+    outputs?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     secretPaths?: string[]; // top-level or dotted paths of props that were Pulumi secrets
     options: {
         protect?: boolean;
@@ -133,15 +139,21 @@ function makeLookup(resources: readonly OfflineResource[]): (ref: string | undef
     };
 }
 
-/** The provider of a resource as the analyzer describes it (type, props, urn, name). */
+/** A resource's props as stack policies see them: its inputs overlaid with its outputs, when recorded. */
+export function stackProps(resource: OfflineResource): PolicyResource["props"] {
+    return resource.outputs === undefined ? resource.props : { ...resource.props, ...resource.outputs };
+}
+
+/** The provider of a resource as the analyzer describes it (type, props, urn, name), with props from `view`. */
 function providerOf(
     resource: OfflineResource,
     lookup: (ref: string | undefined) => OfflineResource | undefined,
+    view: (found: OfflineResource) => Record<string, unknown> = (found) => found.props,
 ): PolicyProviderResource | undefined {
     const ref = resource.options?.provider;
     if (!ref) return undefined;
     const found = lookup(ref);
-    if (found) return { type: found.type, props: found.props, urn: found.urn, name: found.name };
+    if (found) return { type: found.type, props: view(found), urn: found.urn, name: found.name };
     // An unrecorded provider: its type and name are still in the reference's URN.
     const cut = ref.lastIndexOf("::");
     const urn = cut > 0 && ref.slice(0, cut).includes("::pulumi:providers:") ? ref.slice(0, cut) : ref;
@@ -151,22 +163,28 @@ function providerOf(
         : undefined;
 }
 
-/** Stack-policy view of the resources: PolicyResources with parents and dependencies linked. */
+/**
+ * Stack-policy view of the resources: PolicyResources with parents and dependencies linked, and
+ * props (theirs and their providers') from {@link stackProps}.
+ */
 export function toPolicyResources(resources: readonly OfflineResource[]): PolicyResource[] {
     const lookup = makeLookup(resources);
+    const views = new Map(resources.map((r) => [r, stackProps(r)]));
+    const view = (r: OfflineResource) => views.get(r) ?? stackProps(r);
     const out = resources.map((r) => {
+        const props = view(r);
         const policyResource: PolicyResource = {
             type: r.type,
-            props: r.props,
+            props,
             urn: r.urn,
             name: r.name,
             opts: policyResourceOptions(r),
             dependencies: [],
             propertyDependencies: {},
             isType: (cls) => isTypeOf(r.type, cls as ResourceClass),
-            asType: ((cls: ResourceClass) => (isTypeOf(r.type, cls) ? r.props : undefined)) as PolicyResource["asType"],
+            asType: ((cls: ResourceClass) => (isTypeOf(r.type, cls) ? props : undefined)) as PolicyResource["asType"],
         };
-        const provider = providerOf(r, lookup);
+        const provider = providerOf(r, lookup, view);
         if (provider) policyResource.provider = provider;
         return policyResource;
     });

@@ -20,12 +20,24 @@ import {
     toPolicyResources,
 } from "../offline";
 import { allPolicies } from "../rules";
-import { compliantStack, deployment, kmsKey, PROVIDER_REF, PROVIDER_URN, provider } from "./compliantStack";
+import {
+    ACCOUNT,
+    compliantStack,
+    deployment,
+    kmsKey,
+    PROVIDER_REF,
+    PROVIDER_URN,
+    provider,
+    role,
+} from "./compliantStack";
 import { res, urnOf } from "./support";
 
-/** A stand-in resource class, as generated SDK classes look to the policy SDK. */
+/** Stand-in resource classes, as generated SDK classes look to the policy SDK. */
 class FakeBucket {
     static __pulumiType = "aws:s3/bucket:Bucket";
+}
+class FakeRole {
+    static __pulumiType = "aws:iam/role:Role";
 }
 
 function recorder(): { policy: ResourceValidationPolicy; seen: ResourceValidationArgs[] } {
@@ -114,6 +126,36 @@ describe("offline policy evaluation", () => {
             seen.map((a) => a.name),
             ["mainnet-kubernetes", "relay"],
         );
+    });
+
+    it("shows resource policies the inputs, and stack policies the inputs overlaid with the outputs", async () => {
+        const { policy, seen } = recorder();
+        let view: StackValidationArgs | undefined;
+        const stackPolicy: StackValidationPolicy = {
+            name: "stack-props",
+            description: "test",
+            validateStack: (args) => void (view = args),
+        };
+        const p = provider();
+        p.outputs = { ...p.props, version: "4.34.2" };
+        const r = role();
+        r.outputs = {
+            ...r.props,
+            arn: `arn:aws:iam::${ACCOUNT}:role/messaging-infra-mainnet-relay`,
+            id: "messaging-infra-mainnet-relay",
+        };
+        const d = deployment();
+        await evaluatePolicies([p, r, d], { policies: [policy, stackPolicy] });
+        const args = (name: string) => seen.find((a) => a.name === name) as ResourceValidationArgs;
+        assert.equal(args("relay-irsa").props, r.props);
+        assert.equal(args("relay").provider?.props, p.props);
+        assert.ok(view);
+        const stack = (name: string) => view?.resources.find((x) => x.name === name) as PolicyResource;
+        assert.deepEqual(stack("relay-irsa").props, { ...r.props, ...r.outputs });
+        assert.equal(stack("relay-irsa").asType(FakeRole as never), stack("relay-irsa").props);
+        assert.deepEqual(stack("relay").provider?.props, p.outputs);
+        // Without recorded outputs (a hand-built resource), stack policies see the inputs.
+        assert.equal(stack("relay").props, d.props);
     });
 
     it("derives an unrecorded provider from its reference, and isType/asType from a class's __pulumiType", () => {
