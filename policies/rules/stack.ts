@@ -11,11 +11,13 @@
  *   StatefulSet's namespace ({@link BACKUP_OF_LABEL}).
  * - A companion (public-access block, SSE configuration, versioning, bucket policy) belongs to a
  *   bucket when its `bucket` input equals the bucket's `bucket` prop (its physical name), its
- *   `id` (an output under the CLI), its logical name, or a mock-engine placeholder of the logical
- *   name; or when the engine's propertyDependencies for `bucket` name the bucket.
- * - A ServiceAccount's `eks.amazonaws.com/role-arn` names a role when it equals the role's `arn`,
- *   a placeholder of its logical name, or an ARN whose role name is the role's `name` input (or
- *   its logical name when it has none).
+ *   `id` (an output) or its logical name; or when the engine's propertyDependencies for `bucket`
+ *   name the bucket.
+ * - A ServiceAccount's `eks.amazonaws.com/role-arn` names a role when it equals the role's `arn`
+ *   (an output), or is an ARN whose role name is the role's `name` (or its logical name when it
+ *   has none).
+ *
+ * References match by value: no rule reads meaning into the names of placeholder values.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { allowsWebIdentity } from "./aws";
@@ -323,7 +325,7 @@ function annotationKeys(value: string): string[] {
     return keys;
 }
 
-/** The keys a role can be named by: its `arn`, its logical name (or a placeholder of it), and its role name (the `name` input, else the logical name). */
+/** The keys a role can be named by: its `arn`, its logical name, and its role name (the `name` prop, else the logical name). */
 function roleKeys(role: PolicyResource): string[] {
     const physical = role.props.name;
     return [
@@ -489,8 +491,8 @@ export const s3BucketCompanions: StackValidationPolicy = {
         "stack, because with the v7 split resources a bucket alone gets only AWS defaults (SSE-S3 " +
         "under an AWS key, no versioning, plain HTTP allowed, public access only as blocked as the " +
         "account is). A companion belongs to the bucket when its bucket input equals the bucket's " +
-        "bucket prop, its id, its logical name or a mock placeholder of it, or when the engine's " +
-        "propertyDependencies for bucket name it.",
+        "bucket prop, its id or its logical name, or when the engine's propertyDependencies for " +
+        "bucket name it.",
     enforcementLevel: defaultEnforcement("security"),
     tags: ["security", "stack"],
     validateStack: (args, reportViolation) => {

@@ -1,7 +1,9 @@
 /**
  * A small mainnet stack that every policy of the pack accepts, built fresh on each call. Specs
  * take one resource (or the whole list) as their passing input and mutate one property per
- * failing case. Values are deterministic placeholders in the style of the mock-engine harness.
+ * failing case. References are the values the cloud would give (a role's ARN, a bucket's name),
+ * in the shapes the mock-engine harness computes them; only what the cloud would invent is
+ * labelled mock (a key id, a secret ARN's random suffix, generated secret values).
  */
 import { OfflineResource } from "../offline";
 import { Container, PodSpec } from "../rules/pods";
@@ -11,7 +13,7 @@ export const NS = "messaging-mainnet";
 export const ACCOUNT = "777788889999";
 export const ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE9F8E7D6C5B4A39281706F5E4D";
 export const OIDC_PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`;
-export const KEY_ARN = `mock-arn-of-kms/key-network-key`;
+export const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/mock-key-id-of-network-key`;
 export const BUCKET_NAME = "messaging-infra-mainnet-backups";
 
 /** The explicit Kubernetes provider every Kubernetes resource uses; it sets the namespace. */
@@ -316,7 +318,7 @@ export function scopedPolicy(): string {
                 Sid: "ReadOwnSecrets",
                 Effect: "Allow",
                 Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                Resource: "mock-arn-of-secretsmanager/secret-relay-operator-keys",
+                Resource: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:messaging-infra-mainnet-relay-operator-keys-mockid`,
             },
             { Sid: "UseNetworkKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY_ARN] },
             { Sid: "Discover", Effect: "Allow", Action: ["ec2:DescribeRegions", "kms:ListAliases"], Resource: "*" },
@@ -334,7 +336,7 @@ export function role(): OfflineResource {
 
 export function rolePolicy(): OfflineResource {
     return res("aws:iam/rolePolicy:RolePolicy", "relay-bucket", {
-        role: "mock-id-of-relay-irsa",
+        role: "messaging-infra-mainnet-relay",
         policy: JSON.stringify({
             Statement: {
                 Effect: "Allow",
@@ -389,7 +391,7 @@ export function bucket(): OfflineResource {
 
 export function publicAccessBlock(): OfflineResource {
     return res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "backups-pab", {
-        bucket: "mock-id-of-backups",
+        bucket: BUCKET_NAME,
         blockPublicAcls: true,
         blockPublicPolicy: true,
         ignorePublicAcls: true,
@@ -415,7 +417,7 @@ export function sse(): OfflineResource {
 
 export function versioning(): OfflineResource {
     return res("aws:s3/bucketVersioning:BucketVersioning", "backups-versioning", {
-        bucket: "mock-id-of-backups",
+        bucket: BUCKET_NAME,
         versioningConfiguration: { status: "Enabled" },
     });
 }
@@ -439,7 +441,7 @@ export function tlsPolicy(): Record<string, unknown> {
 
 export function bucketPolicy(): OfflineResource {
     return res("aws:s3/bucketPolicy:BucketPolicy", "backups-policy", {
-        bucket: "mock-id-of-backups",
+        bucket: BUCKET_NAME,
         policy: JSON.stringify(tlsPolicy()),
     });
 }

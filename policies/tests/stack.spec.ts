@@ -296,15 +296,30 @@ describe("stack policies", () => {
             },
         ]);
 
-        it("matches the role by its ARN output or the mock engine's ARN placeholder", async () => {
+        it("matches the role by its ARN and name outputs, and reads nothing into a placeholder's name", async () => {
+            // As the harness records a role without a name input: name and ARN are outputs.
+            const auto = role();
+            delete auto.props.name;
+            auto.outputs = {
+                name: "relay-irsa-mocksfx",
+                arn: `arn:aws:iam::${ACCOUNT}:role/relay-irsa-mocksfx`,
+                id: "relay-irsa-mocksfx",
+            };
             const s = irsaServiceAccount();
-            s.props.metadata.annotations["eks.amazonaws.com/role-arn"] = "mock-arn-of-iam/role-relay-irsa";
-            assert.deepEqual(await messagesOf(irsaAnnotationMatchesRoleTrust, [provider(), s, role()]), []);
+            s.props.metadata.annotations["eks.amazonaws.com/role-arn"] = auto.outputs.arn;
+            assert.deepEqual(await messagesOf(irsaAnnotationMatchesRoleTrust, [provider(), s, auto]), []);
             const r = role();
             r.props.arn = "arn:aws:iam::777788889999:role/relay-irsa-7f3e2a1";
             delete r.props.name;
             s.props.metadata.annotations["eks.amazonaws.com/role-arn"] = r.props.arn;
             assert.deepEqual(await messagesOf(irsaAnnotationMatchesRoleTrust, [provider(), s, r]), []);
+            s.props.metadata.annotations["eks.amazonaws.com/role-arn"] = "mock-arn-of-iam/role-relay-irsa";
+            assert.deepEqual(await messagesOf(irsaAnnotationMatchesRoleTrust, [provider(), s, role()]), [
+                'ServiceAccount "relay" in namespace "messaging-mainnet": ' +
+                    'metadata.annotations["eks.amazonaws.com/role-arn"] is "mock-arn-of-iam/role-relay-irsa", ' +
+                    "which names no IAM role of this stack; create the role here with its trust pinned to " +
+                    '"system:serviceaccount:messaging-mainnet:relay", or correct the annotation.',
+            ]);
         });
     });
 
@@ -381,20 +396,20 @@ describe("stack policies", () => {
             },
             {
                 name: "a bucket policy for another bucket",
-                mutate: (s) => void (s.pol.props.bucket = "mock-id-of-other-bucket"),
+                mutate: (s) => void (s.pol.props.bucket = "messaging-infra-mainnet-other"),
                 messages: [
                     missing(
                         "BucketPolicy",
                         "so requests over plain HTTP are denied",
-                        ' (BucketPolicy resources here reference ["mock-id-of-other-bucket"], which match no bucket)',
+                        ' (BucketPolicy resources here reference ["messaging-infra-mainnet-other"], which match no bucket)',
                     ),
                 ],
             },
         ]);
 
-        it("matches companions by bucket name, id output, logical name, placeholder, V2 types and property dependencies", async () => {
+        it("matches companions by bucket name, id output, logical name, V2 types and property dependencies", async () => {
             const b = bucket();
-            b.props.id = "backups-20260101";
+            b.outputs = { id: "backups-20260101" };
             const companions = [publicAccessBlock(), sse(), versioning(), bucketPolicy()];
             companions[0].props.bucket = "backups-20260101";
             companions[1].type =
