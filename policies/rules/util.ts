@@ -189,6 +189,13 @@ export function describeK8s(resource: PolicyResource): string {
         : `${named} in namespace ${JSON.stringify(k8sNamespace(resource.props, resource.provider))}`;
 }
 
+/** `Role "relay-irsa"` — how stack rules name a non-Kubernetes resource. */
+export function describeResource(r: PolicyResource): string {
+    if (r.type.startsWith("pulumi:providers:"))
+        return `${r.type.slice("pulumi:providers:".length)} provider ${JSON.stringify(r.name)}`;
+    return r.type.startsWith("kubernetes:") ? describeK8s(r) : `${kindOf(r.type)} ${JSON.stringify(r.name)}`;
+}
+
 /**
  * The keys under which a reference (an input naming another resource, such as a companion's
  * `bucket` or an annotation's role ARN) can match: the value itself. References match by value
