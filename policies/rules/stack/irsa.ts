@@ -7,7 +7,7 @@
  * none). References match by value: no rule reads meaning into the names of placeholder values.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { allowsWebIdentity } from "../aws";
+import { allowsWebIdentity } from "../aws/iamTrust";
 import { parsePolicyDocument } from "../iamDocument";
 import { IRSA_ANNOTATION } from "../workload";
 import {
