@@ -102,6 +102,16 @@ export function deployment(): OfflineResource {
     );
 }
 
+/** The pod spec of a pod-bearing fixture such as the relay Deployment (mutable, for failing cases). */
+export function pod(d: OfflineResource): PodSpec {
+    return d.props.spec.template.spec as PodSpec;
+}
+
+/** The pod spec's path in a Deployment, its first container's, and how messages name the relay container. */
+export const S = "spec.template.spec";
+export const C0 = `${S}.containers[0]`;
+export const RELAY = ' (container "relay")';
+
 export function hpa(): OfflineResource {
     return res(
         "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",

@@ -3,7 +3,7 @@
  * past one) has a PDB in its namespace whose selector matches its pods.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { hpaIndex } from "../workload";
+import { hpaIndex } from "../workload/replicas";
 import { asArray, asRecord, defaultEnforcement, describeK8s, groupBy, K8S, k8sName, k8sNamespace, show } from "../util";
 
 /** Whether a label selector (matchLabels + matchExpressions) selects a pod with these labels. A missing selector selects nothing (policy/v1). */

@@ -9,7 +9,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { allowsWebIdentity } from "../aws/iamTrust";
 import { parsePolicyDocument } from "../iamDocument";
-import { IRSA_ANNOTATION } from "../workload";
+import { IRSA_ANNOTATION } from "../workload/serviceAccounts";
 import {
     asRecord,
     AWS,

@@ -3,7 +3,8 @@
  * each policy accepts the compliant relay Deployment and reports each failing condition with its
  * exact message.
  */
-import { C0, pod, RELAY, S, table } from "./support";
+import { C0, pod, RELAY, S } from "../compliantStack";
+import { table } from "./support";
 
 describe("pod-security policies", () => {
     table("pss-capabilities", [

@@ -4,9 +4,9 @@
  * message.
  */
 import * as assert from "node:assert/strict";
-import { deployment } from "../compliantStack";
+import { C0, deployment, pod, RELAY, S } from "../compliantStack";
 import { messagesOf } from "../support";
-import { C0, pod, policy, RELAY, S, table } from "./support";
+import { policy, table } from "./support";
 
 describe("pod-security policies", () => {
     table("pss-host-namespaces", [

@@ -6,9 +6,9 @@
 import * as assert from "node:assert/strict";
 import { checkPodSecurity, podSecurityPolicies, PSS_RULES } from "../../rules/podSecurity";
 import { bareTemplate, PodSpec, podTemplateOf } from "../../rules/pods";
-import { deployment, securePodSpec } from "../compliantStack";
+import { deployment, pod, RELAY, S, securePodSpec } from "../compliantStack";
 import { messagesOf, res } from "../support";
-import { pod, policy, RELAY, S } from "./support";
+import { policy } from "./support";
 
 describe("pod-security policies", () => {
     it("has one policy per control family plus the namespace labels, all mandatory security rules", () => {
