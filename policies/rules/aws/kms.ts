@@ -5,7 +5,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { wildcardPrincipalProblems } from "../iamDocument";
 import { AWS, defaultEnforcement, show, validateTypes } from "../util";
-import { MinimumDaysConfig, tags } from "./common";
+import { MinimumDaysConfig, minimumDaysSchema, tags } from "./common";
 
 /** Whether a key's spec and usage allow automatic rotation (symmetric encryption keys in AWS KMS). */
 export function keyCanRotate(props: Record<string, unknown>): boolean {
@@ -45,17 +45,7 @@ export const kmsKeyDeletionWindow: ResourceValidationPolicy = {
         "lost and the window is the only way back.",
     enforcementLevel: defaultEnforcement("security"),
     tags,
-    configSchema: {
-        properties: {
-            minimumDays: {
-                type: "integer",
-                minimum: 7,
-                maximum: 30,
-                default: 30,
-                description: "Fewest days a key stays recoverable after its deletion is scheduled.",
-            },
-        },
-    },
+    configSchema: minimumDaysSchema("Fewest days a key stays recoverable after its deletion is scheduled."),
     validateResource: validateTypes([AWS.KmsKey], (args, reportViolation) => {
         const minimum = args.getConfig<MinimumDaysConfig>().minimumDays ?? 30;
         const value = args.props.deletionWindowInDays;

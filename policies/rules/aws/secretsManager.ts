@@ -3,7 +3,7 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { AWS, defaultEnforcement, show, validateTypes } from "../util";
-import { MinimumDaysConfig, tags } from "./common";
+import { MinimumDaysConfig, minimumDaysSchema, tags } from "./common";
 
 /** Whether a KMS key reference is the AWS-managed Secrets Manager key. */
 function isAwsManagedSecretsKey(value: string): boolean {
@@ -44,17 +44,7 @@ export const secretRecoveryWindow: ResourceValidationPolicy = {
         "7), so a secret deleted by mistake can be restored.",
     enforcementLevel: defaultEnforcement("security"),
     tags,
-    configSchema: {
-        properties: {
-            minimumDays: {
-                type: "integer",
-                minimum: 7,
-                maximum: 30,
-                default: 30,
-                description: "Fewest days a deleted secret stays restorable.",
-            },
-        },
-    },
+    configSchema: minimumDaysSchema("Fewest days a deleted secret stays restorable."),
     validateResource: validateTypes([AWS.Secret], (args, reportViolation) => {
         const minimum = args.getConfig<MinimumDaysConfig>().minimumDays ?? 30;
         const value = args.props.recoveryWindowInDays;
