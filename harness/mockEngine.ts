@@ -1,6 +1,7 @@
 /**
  * The mock-engine harness: runs a Pulumi program in-process under `pulumi.runtime.setMocks`
- * and records every resource it registers with its type, name, parent, inputs and options.
+ * and records every resource it registers with its type, name, parent, inputs, options and the
+ * outputs the mock answered (computed values from placeholders.ts).
  *
  * Tests, the policy integration tests, the offline plan and the benchmarks all use it, so it
  * holds no module-level state between runs: each call sets fresh mocks, fresh config and a
@@ -9,6 +10,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isRpcSecret, unwrapRpcSecret } from "@pulumi/pulumi/runtime/rpc";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
+import {
+    AWS_PROVIDER_TYPE,
+    AwsLocation,
+    awsProviderLocation,
+    placeholderState,
+    providerOfReference,
+    UNKNOWN_AWS_LOCATION,
+} from "./placeholders";
 
 /** The resource options the harness records, with resource references turned into URNs. */
 export interface RecordedOptions {
@@ -37,6 +46,11 @@ export interface RecordedResource {
     inputs: Record<string, unknown>;
     /** Dotted paths of inputs that were Pulumi secrets (e.g. `stringData`, `data.password`). */
     secretPaths: string[];
+    /**
+     * The state the mock engine answered (see `placeholderState`): the inputs plus the values the
+     * cloud computes (`id`, `arn`, ...), as stack policies see a resource under `pulumi up`.
+     */
+    outputs: Record<string, unknown>;
     options: RecordedOptions;
 }
 
@@ -72,32 +86,6 @@ export interface MockRunOptions {
      * name. A reference to a stack not listed fails the run, like an unexpected invoke.
      */
     stackReferences?: Record<string, Record<string, unknown>>;
-}
-
-/**
- * Deterministic stand-ins for values the cloud computes. They say what they stand for and
- * can never be mistaken for a real ARN or id.
- */
-export function placeholderState(
-    type: string,
-    name: string,
-    inputs: Record<string, unknown>,
-): { id: string; state: Record<string, unknown> } {
-    const id = `mock-id-of-${name}`;
-    const state: Record<string, unknown> = { ...inputs };
-    if (type.startsWith("aws:")) {
-        state.arn = `mock-arn-of-${type.split(":")[1]}-${name}`;
-        state.id = id;
-    }
-    if (type === "aws:kms/key:Key") state.keyId = `mock-key-id-of-${name}`;
-    if (type === "aws:s3/bucket:Bucket" && state.bucket === undefined) state.bucket = `mock-bucket-name-of-${name}`;
-    if (type.startsWith("random:")) state.result = `mock-random-result-of-${name}`;
-    if (type === "random:index/randomBytes:RandomBytes") {
-        state.hex = `mock-random-hex-of-${name}`;
-        state.base64 = `mock-random-base64-of-${name}`;
-    }
-    if (type === "random:index/randomPassword:RandomPassword") state.result = `mock-random-password-of-${name}`;
-    return { id, state };
 }
 
 function unwrapSecrets(value: unknown, path: string, secretPaths: string[]): unknown {
@@ -171,10 +159,22 @@ export function registeredBeforeFailure(error: unknown): number | undefined {
  */
 export async function runInMockEngine<T>(program: () => T | Promise<T>, options: MockRunOptions): Promise<MockRun<T>> {
     const invokes: MockRun<T>["invokes"] = [];
-    const engineInputs = new Map<
+    const engineRecords = new Map<
         string,
-        { inputs: Record<string, unknown>; secretPaths: string[]; provider?: string; custom: boolean }
+        {
+            inputs: Record<string, unknown>;
+            secretPaths: string[];
+            outputs: Record<string, unknown>;
+            provider?: string;
+            custom: boolean;
+        }
     >();
+    // Where each AWS provider of the run puts its resources, by provider type and name.
+    const awsLocations = new Map<string, AwsLocation>();
+    const locationOf = (reference: string | undefined): AwsLocation => {
+        const provider = providerOfReference(reference);
+        return (provider && awsLocations.get(resourceKey(provider.type, provider.name))) ?? UNKNOWN_AWS_LOCATION;
+    };
     const pending: PendingRecord[] = [];
     const unexpectedInvokes: string[] = [];
 
@@ -183,21 +183,27 @@ export async function runInMockEngine<T>(program: () => T | Promise<T>, options:
             newResource(args) {
                 const secretPaths: string[] = [];
                 const inputs = unwrapSecrets(args.inputs ?? {}, "", secretPaths) as Record<string, unknown>;
-                engineInputs.set(resourceKey(args.type, args.name), {
-                    inputs,
-                    secretPaths,
-                    provider: args.provider,
-                    custom: args.custom ?? true,
-                });
+                let answer: { id: string; state: Record<string, unknown> };
                 if (args.type === "pulumi:pulumi:StackReference") {
                     const outputs = options.stackReferences?.[String(inputs.name)];
                     if (!outputs)
                         throw new Error(
                             `unexpected StackReference to ${String(inputs.name)}: the mock engine answers only the stacks the harness lists`,
                         );
-                    return { id: String(inputs.name), state: { name: inputs.name, outputs, secretOutputNames: [] } };
+                    answer = { id: String(inputs.name), state: { name: inputs.name, outputs, secretOutputNames: [] } };
+                } else {
+                    if (args.type === AWS_PROVIDER_TYPE)
+                        awsLocations.set(resourceKey(args.type, args.name), awsProviderLocation(inputs));
+                    answer = placeholderState(args.type, args.name, inputs, locationOf(args.provider));
                 }
-                return placeholderState(args.type, args.name, inputs);
+                engineRecords.set(resourceKey(args.type, args.name), {
+                    inputs,
+                    secretPaths,
+                    outputs: answer.state,
+                    provider: args.provider,
+                    custom: args.custom ?? true,
+                });
+                return answer;
             },
             call(args) {
                 const inputs = unwrapSecrets(args.inputs ?? {}, "", []) as Record<string, unknown>;
@@ -249,7 +255,7 @@ export async function runInMockEngine<T>(program: () => T | Promise<T>, options:
     const stackUrn = `urn:pulumi:${options.stack}::${options.project}::pulumi:pulumi:Stack::${options.project}-${options.stack}`;
     const resources: RecordedResource[] = [];
     for (const [index, record] of pending.entries()) {
-        const engine = engineInputs.get(resourceKey(record.type, record.name));
+        const engine = engineRecords.get(resourceKey(record.type, record.name));
         const opts = record.opts;
         const urn = urns[index] as string;
         const parent = opts.parent ? ((await settle(opts.parent.urn)) as string) : stackUrn;
@@ -270,6 +276,7 @@ export async function runInMockEngine<T>(program: () => T | Promise<T>, options:
             custom: engine?.custom ?? pulumi.CustomResource.isInstance(record.resource),
             inputs: engine?.inputs ?? {},
             secretPaths: engine?.secretPaths ?? [],
+            outputs: engine?.outputs ?? {},
             options: {
                 protect: opts.protect ?? false,
                 retainOnDelete: opts.retainOnDelete ?? false,

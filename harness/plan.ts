@@ -2,7 +2,7 @@
  * The offline plan: what a stack would register, with no cloud, no cluster and no Pulumi CLI.
  *
  *   npm run plan -- <stack>            resource tree (type, name) and counts by type
- *   npm run plan -- <stack> --json     every resource (type, name, urn, parent, inputs, options) as JSON, nothing else on stdout
+ *   npm run plan -- <stack> --json     every resource (type, name, urn, parent, inputs, outputs, options) as JSON, nothing else on stdout
  *   npm run plan -- <stack> --policies also evaluates the policy pack with policies/config/<network>.json,
  *                                      prints every violation and exits 1 when one is mandatory
  *

@@ -4,7 +4,11 @@
 import { evaluatePolicies, OfflineResource, OfflineViolation } from "../policies/offline";
 import { RecordedResource } from "./mockEngine";
 
-/** A recorded resource as the policy pack's offline runner takes it. */
+/**
+ * A recorded resource as the policy pack's offline runner takes it: its inputs for resource
+ * policies (as `pulumi preview` checks them) and the outputs the mock answered for stack policies
+ * (as they see the stack after `pulumi up`).
+ */
 export function toOfflineResource(resource: RecordedResource): OfflineResource {
     return {
         type: resource.type,
@@ -12,6 +16,7 @@ export function toOfflineResource(resource: RecordedResource): OfflineResource {
         urn: resource.urn,
         parent: resource.parent,
         props: resource.inputs,
+        outputs: resource.outputs,
         secretPaths: resource.secretPaths,
         options: resource.options,
     };

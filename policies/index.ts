@@ -1,7 +1,7 @@
 /**
  * The messaging-infra CrossGuard policy pack. This file only constructs the PolicyPack (which
  * starts the analyzer the Pulumi CLI talks to); the rules live in ./rules, by area, so tests and
- * the offline runner (./offline.ts) import them without starting anything. Never import this file
+ * the offline runner (./offline) import them without starting anything. Never import this file
  * from a test.
  *
  *     pulumi preview --stack mainnet --policy-pack policies --policy-pack-config policies/config/mainnet.json

@@ -14,6 +14,7 @@ const PROJECT = "messaging-infra";
 const STACK = "mainnet";
 const ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE9F8E7D6C5B4A39281706F5E4D";
 const ACCOUNT = "777788889999";
+const REGION = "us-east-1";
 
 function resource(
     type: string,
@@ -22,6 +23,11 @@ function resource(
     options: OfflineResource["options"] = {},
 ): OfflineResource {
     return { type, name, urn: `urn:pulumi:${STACK}::${PROJECT}::${type}::${name}`, props, options };
+}
+
+/** The ARN of the i-th KMS key, as the mock engine computes it (its key id is a labelled stand-in). */
+function keyArnOf(i: number): string {
+    return `arn:aws:kms:${REGION}:${ACCOUNT}:key/mock-key-id-of-key-${i}`;
 }
 
 function podSpec(name: string, image: string, port: number): Record<string, unknown> {
@@ -60,6 +66,8 @@ export function syntheticStack(count: number): OfflineResource[] {
     for (let i = 0; out.length < count; i++) {
         const ns = `messaging-${STACK}-${Math.floor(i / 20)}`;
         const svc = `svc-${i}`;
+        const roleName = `${PROJECT}-${STACK}-${svc}`;
+        const secretName = `${PROJECT}/${STACK}/${svc}`;
         const labels = { "app.kubernetes.io/name": svc, "app.kubernetes.io/instance": STACK };
         if (i % 20 === 0) {
             const psa = Object.fromEntries(
@@ -95,7 +103,8 @@ export function syntheticStack(count: number): OfflineResource[] {
         }
         if (i % 50 === 0) {
             const bucket = `backups-${i}`;
-            const keyArn = `mock-arn-of-kms/key-key-${i}`;
+            const bucketName = `${PROJECT}-${STACK}-${bucket}`;
+            const keyArn = keyArnOf(i);
             out.push(
                 resource(
                     "aws:kms/key:Key",
@@ -117,17 +126,10 @@ export function syntheticStack(count: number): OfflineResource[] {
                     { protect: true },
                 ),
             );
-            out.push(
-                resource(
-                    "aws:s3/bucket:Bucket",
-                    bucket,
-                    { bucket: `${PROJECT}-${STACK}-${bucket}` },
-                    { protect: true },
-                ),
-            );
+            out.push(resource("aws:s3/bucket:Bucket", bucket, { bucket: bucketName }, { protect: true }));
             out.push(
                 resource("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", `${bucket}-pab`, {
-                    bucket: `mock-id-of-${bucket}`,
+                    bucket: bucketName,
                     blockPublicAcls: true,
                     blockPublicPolicy: true,
                     ignorePublicAcls: true,
@@ -139,7 +141,7 @@ export function syntheticStack(count: number): OfflineResource[] {
                     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
                     `${bucket}-sse`,
                     {
-                        bucket: `mock-id-of-${bucket}`,
+                        bucket: bucketName,
                         rules: [
                             { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: keyArn } },
                         ],
@@ -148,13 +150,13 @@ export function syntheticStack(count: number): OfflineResource[] {
             );
             out.push(
                 resource("aws:s3/bucketVersioning:BucketVersioning", `${bucket}-versioning`, {
-                    bucket: `mock-id-of-${bucket}`,
+                    bucket: bucketName,
                     versioningConfiguration: { status: "Enabled" },
                 }),
             );
             out.push(
                 resource("aws:s3/bucketPolicy:BucketPolicy", `${bucket}-policy`, {
-                    bucket: `mock-id-of-${bucket}`,
+                    bucket: bucketName,
                     policy: JSON.stringify({
                         Statement: [
                             {
@@ -205,7 +207,7 @@ export function syntheticStack(count: number): OfflineResource[] {
                     metadata: {
                         name: svc,
                         namespace: ns,
-                        annotations: { "eks.amazonaws.com/role-arn": `mock-arn-of-iam/role-${svc}-irsa` },
+                        annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::${ACCOUNT}:role/${roleName}` },
                     },
                 },
                 k8s(ns),
@@ -213,6 +215,7 @@ export function syntheticStack(count: number): OfflineResource[] {
         );
         out.push(
             resource("aws:iam/role:Role", `${svc}-irsa`, {
+                name: roleName,
                 assumeRolePolicy: JSON.stringify({
                     Statement: [
                         {
@@ -236,7 +239,7 @@ export function syntheticStack(count: number): OfflineResource[] {
                                 {
                                     Effect: "Allow",
                                     Action: ["secretsmanager:GetSecretValue"],
-                                    Resource: `mock-arn-of-secretsmanager/secret-${svc}`,
+                                    Resource: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${secretName}-mockid`,
                                 },
                             ],
                         }),
@@ -295,7 +298,7 @@ export function syntheticStack(count: number): OfflineResource[] {
             resource(
                 "aws:secretsmanager/secret:Secret",
                 `${svc}-secret`,
-                { kmsKeyId: `mock-arn-of-kms/key-key-${Math.floor(i / 50) * 50}`, recoveryWindowInDays: 30 },
+                { name: secretName, kmsKeyId: keyArnOf(Math.floor(i / 50) * 50), recoveryWindowInDays: 30 },
                 { protect: true },
             ),
         );

@@ -4,7 +4,7 @@
  * as objects; `Statement` may be one object or a list; `Action`, `Resource` and principals may be
  * a string or a list. Everything is normalised to lists here.
  */
-import { asArray, asRecord } from "./util";
+import { asArray, asRecord, show } from "./util";
 
 /** One statement, normalised. */
 export interface Statement {
@@ -135,4 +135,28 @@ export function inlinePolicyDocuments(value: unknown): { path: string; document:
         path: `inlinePolicies[${index}].policy`,
         document: asRecord(entry)?.policy,
     }));
+}
+
+/** Messages for every Allow statement of a document that admits any principal. */
+export function wildcardPrincipalProblems(path: string, document: unknown, fix: string): string[] {
+    const parsed = parsePolicyDocument(document);
+    if (parsed.error)
+        return [
+            `${path} ${parsed.error}; write it as an IAM policy document (pulumi.jsonStringify of an object with a Statement list).`,
+        ];
+    const messages: string[] = [];
+    for (const st of parsed.statements) {
+        if (st.effect !== "Allow") continue;
+        if (isWildcardPrincipal(st.principals)) {
+            messages.push(
+                `${path} ${statementLabel(st)}.Principal is ${show(st.principals?.["*"] ? st.principals["*"][0] : { AWS: st.principals?.AWS })}; ${fix}`,
+            );
+        }
+        if (st.notPrincipals) {
+            messages.push(
+                `${path} ${statementLabel(st)}.NotPrincipal is ${show(st.notPrincipals)} with Effect Allow; ${fix}`,
+            );
+        }
+    }
+    return messages;
 }

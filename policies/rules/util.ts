@@ -189,37 +189,26 @@ export function describeK8s(resource: PolicyResource): string {
         : `${named} in namespace ${JSON.stringify(k8sNamespace(resource.props, resource.provider))}`;
 }
 
-/**
- * The logical name a deterministic placeholder stands for. The project's mock engine
- * (tests/harness/mockEngine.ts) answers computed values with `mock-id-of-<name>`,
- * `mock-arn-of-<module>/<resource>-<name>` or `mock-bucket-name-of-<name>`; a real engine never
- * produces these, so recognising them changes nothing under the Pulumi CLI.
- */
-export function placeholderSubject(value: string): string | undefined {
-    const match = /^mock-[a-z-]+?-of-(.+)$/.exec(value);
-    if (!match) return undefined;
-    const rest = match[1];
-    const typed = /^[a-z0-9]+\/[A-Za-z0-9]+-(.+)$/.exec(rest);
-    return typed ? typed[1] : rest;
+/** `Role "relay-irsa"` — how stack rules name a non-Kubernetes resource. */
+export function describeResource(r: PolicyResource): string {
+    if (r.type.startsWith("pulumi:providers:"))
+        return `${r.type.slice("pulumi:providers:".length)} provider ${JSON.stringify(r.name)}`;
+    return r.type.startsWith("kubernetes:") ? describeK8s(r) : `${kindOf(r.type)} ${JSON.stringify(r.name)}`;
 }
 
 /**
  * The keys under which a reference (an input naming another resource, such as a companion's
- * `bucket` or an annotation's role ARN) can match: the value itself, and the logical name a mock
- * placeholder stands for.
+ * `bucket` or an annotation's role ARN) can match: the value itself. References match by value
+ * only; nothing here reads meaning into placeholder names.
  */
 export function referenceKeys(value: unknown): string[] {
-    if (typeof value !== "string" || value === "") return [];
-    const keys = [`value:${value}`];
-    const subject = placeholderSubject(value);
-    if (subject !== undefined) keys.push(`logical:${subject}`);
-    return keys;
+    return typeof value === "string" && value !== "" ? [`value:${value}`] : [];
 }
 
 /**
  * The keys a resource can be referenced by: each of its identifying props (`idProps`, e.g. `id`,
- * `arn`, `bucket` — outputs under the CLI, inputs in mock runs), its logical name as a value, and
- * its logical name as a placeholder's subject.
+ * `arn`, `bucket` — outputs, which stack policies see after `pulumi up`, or inputs) and its
+ * logical name as a value.
  */
 export function identityKeys(target: PolicyResource, idProps: readonly string[]): string[] {
     const keys: string[] = [];
@@ -227,14 +216,13 @@ export function identityKeys(target: PolicyResource, idProps: readonly string[])
         const v = target.props[prop];
         if (typeof v === "string" && v !== "") keys.push(`value:${v}`);
     }
-    keys.push(`value:${target.name}`, `logical:${target.name}`);
+    keys.push(`value:${target.name}`);
     return keys;
 }
 
 /**
- * Whether `value` refers to `target`: equal to one of the target's identifying props, to its
- * logical name, or a mock placeholder of its logical name (see {@link referenceKeys} and
- * {@link identityKeys}; stack rules index the same keys).
+ * Whether `value` refers to `target`: equal to one of the target's identifying props or to its
+ * logical name (see {@link referenceKeys} and {@link identityKeys}; stack rules index the same keys).
  */
 export function refersTo(value: unknown, target: PolicyResource, idProps: readonly string[]): boolean {
     const ids = new Set(identityKeys(target, idProps));

@@ -86,3 +86,14 @@ export function policyTable<T>(
         }
     });
 }
+
+/** Replaces the JSON document at `field` of a resource through `edit`. */
+export function editJson(
+    r: OfflineResource,
+    field: string,
+    edit: (doc: { Statement: Record<string, unknown>[] }) => void,
+): void {
+    const doc = JSON.parse(r.props[field]);
+    edit(doc);
+    r.props[field] = JSON.stringify(doc);
+}

@@ -203,6 +203,12 @@ describe("platform wiring", () => {
         });
         const ofType = (stack: string, type: string): RecordedResource[] =>
             (runs.get(stack)?.resources ?? []).filter((r) => r.type === type);
+        // The account each committed stack file pins its AWS provider to (all in us-east-1).
+        const accountOf: Record<string, string> = {
+            devnet: "111122223333",
+            testnet: "444455556666",
+            mainnet: "777788889999",
+        };
 
         for (const stack of ["devnet", "testnet", "mainnet"]) {
             it(`${stack}: outputs name things, never reveal a secret value`, () => {
@@ -225,10 +231,7 @@ describe("platform wiring", () => {
                     relay: `relay.${DOMAINS[stack]}`,
                     "messaging-api": `api.${DOMAINS[stack]}`,
                 });
-                assert.equal(
-                    outputs.backupBucketName,
-                    `messaging-infra-${stack}-backups-${{ devnet: "111122223333", testnet: "444455556666", mainnet: "777788889999" }[stack]}`,
-                );
+                assert.equal(outputs.backupBucketName, `messaging-infra-${stack}-backups-${accountOf[stack]}`);
                 assert.doesNotMatch(JSON.stringify(outputs), /mock-random|offline-placeholder/);
             });
 
@@ -241,7 +244,8 @@ describe("platform wiring", () => {
                         .map((p) => `messaging-infra/${stack}/${p}`)
                         .sort(),
                 );
-                assert.ok(secrets.every((s) => s.inputs.kmsKeyId === `mock-arn-of-kms/key-messaging-${stack}-key-key`));
+                const keyArn = `arn:aws:kms:us-east-1:${accountOf[stack]}:key/mock-key-id-of-messaging-${stack}-key-key`;
+                assert.ok(secrets.every((s) => s.inputs.kmsKeyId === keyArn));
                 assert.deepEqual(
                     ofType(stack, "aws:iam/role:Role").map((r) => r.inputs.name),
                     [
@@ -255,7 +259,10 @@ describe("platform wiring", () => {
 
             it(`${stack}: every IRSA annotation names a role that trusts exactly that service account`, () => {
                 const roles = new Map(
-                    ofType(stack, "aws:iam/role:Role").map((r) => [`mock-arn-of-iam/role-${r.name}`, r]),
+                    ofType(stack, "aws:iam/role:Role").map((r) => [
+                        `arn:aws:iam::${accountOf[stack]}:role/${String(r.inputs.name)}`,
+                        r,
+                    ]),
                 );
                 const accounts = ofType(stack, "kubernetes:core/v1:ServiceAccount");
                 const annotated = accounts.filter(

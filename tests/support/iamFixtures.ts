@@ -87,7 +87,17 @@ export function jsonInput(resource: RecordedResource, key: string): unknown {
     return JSON.parse(value);
 }
 
-/** The placeholder ARN the mock engine gives a resource (see `placeholderState`). */
-export function mockArn(type: string, name: string): string {
-    return `mock-arn-of-${type.split(":")[1]}-${name}`;
-}
+/**
+ * The ARNs the mock engine computes for a block built without an AWS provider, as the unit specs
+ * build them: region `mock-region`, account `000000000000` (see harness/placeholders.ts).
+ */
+export const mockArn = {
+    /** A KMS key, by the key resource's logical name (its key id is a labelled stand-in). */
+    key: (logicalName: string) => `arn:aws:kms:mock-region:000000000000:key/mock-key-id-of-${logicalName}`,
+    /** A Secrets Manager secret, by its name input (AWS's random suffix is a labelled stand-in). */
+    secret: (secretName: string) => `arn:aws:secretsmanager:mock-region:000000000000:secret:${secretName}-mockid`,
+    /** An IAM role, by its name input. */
+    role: (roleName: string) => `arn:aws:iam::000000000000:role/${roleName}`,
+    /** An S3 bucket, by its bucket name. */
+    bucket: (bucketName: string) => `arn:aws:s3:::${bucketName}`,
+};

@@ -50,9 +50,49 @@ describe("mock-engine harness", () => {
         ]);
         assert.deepEqual(byName.get("alias")?.options.aliases, [{ name: "old-alias" }]);
         assert.equal(byName.get("alias")?.options.deleteBeforeReplace, true);
-        // Computed values are labelled placeholders, never real-looking ARNs.
+        // Computed values take the cloud's shape; what the cloud would invent is labelled mock. The
+        // provider names a region but no account.
         assert.deepEqual(byName.get("alias")?.inputs, { name: "alias/x", targetKeyId: "mock-key-id-of-key" });
-        assert.deepEqual(run.outputs, { keyArn: "mock-arn-of-kms/key-key" });
+        assert.deepEqual(run.outputs, { keyArn: "arn:aws:kms:us-east-1:000000000000:key/mock-key-id-of-key" });
+    });
+
+    it("records the outputs it answered, placed by each resource's AWS provider", async () => {
+        const run = await runInMockEngine(
+            async () => {
+                const provider = new aws.Provider("pinned", {
+                    region: "eu-west-1",
+                    allowedAccountIds: ["777788889999"],
+                });
+                const key = new aws.kms.Key("key", { description: "d" }, { provider });
+                new aws.iam.Role("role", { name: "relay", assumeRolePolicy: "{}" }, { provider });
+                // No explicit provider: the default provider knows neither region nor account.
+                new aws.s3.Bucket("bucket", { bucket: "backups" });
+                return { keyId: key.keyId };
+            },
+            { project: "p", stack: "s" },
+        );
+        const byName = new Map(run.resources.map((r) => [r.name, r]));
+        assert.deepEqual(byName.get("pinned")?.outputs, byName.get("pinned")?.inputs);
+        assert.deepEqual(byName.get("key")?.outputs, {
+            description: "d",
+            keyId: "mock-key-id-of-key",
+            arn: "arn:aws:kms:eu-west-1:777788889999:key/mock-key-id-of-key",
+            id: "mock-key-id-of-key",
+        });
+        assert.deepEqual(byName.get("role")?.outputs, {
+            name: "relay",
+            assumeRolePolicy: "{}",
+            path: "/",
+            arn: "arn:aws:iam::777788889999:role/relay",
+            id: "relay",
+        });
+        assert.deepEqual(byName.get("bucket")?.outputs, {
+            bucket: "backups",
+            arn: "arn:aws:s3:::backups",
+            id: "backups",
+        });
+        assert.deepEqual(byName.get("bucket")?.inputs, { bucket: "backups" });
+        assert.deepEqual(run.outputs, { keyId: "mock-key-id-of-key" });
     });
 
     it("unwraps secrets and says where they were", async () => {

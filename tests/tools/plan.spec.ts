@@ -19,6 +19,7 @@ const resource = (name: string, parent: string, protect = false): RecordedResour
     custom: true,
     inputs: {},
     secretPaths: [],
+    outputs: {},
     options: {
         protect,
         retainOnDelete: false,

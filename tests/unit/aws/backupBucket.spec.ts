@@ -242,7 +242,7 @@ describe("BackupBucket", () => {
                 assert.equal(resources.get("backups")!.urn, childParent);
                 const childUrn = (type: string, child: string) =>
                     `urn:pulumi:${net.network}::${PROJECT}::messaging:aws:BackupBucket$${type}::${child}`;
-                const bucketArn = mockArn("aws:s3/bucket:Bucket", "backups-bucket");
+                const bucketArn = mockArn.bucket(name);
                 const expected: [
                     string,
                     string,

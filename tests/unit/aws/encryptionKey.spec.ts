@@ -7,7 +7,7 @@ import {
     keyAliasName,
 } from "../../../components/aws/encryptionKey";
 import { runInMockEngine } from "../../../harness/mockEngine";
-import { byName, NETWORK_CASES, parentUrnOfChildren, PROJECT, stackUrn } from "../../support/iamFixtures";
+import { byName, mockArn, NETWORK_CASES, parentUrnOfChildren, PROJECT, stackUrn } from "../../support/iamFixtures";
 import { ACCOUNT, CALLER_ROLE_ARN, simulate } from "../../support/iamSimulator";
 
 const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -202,7 +202,7 @@ describe("EncryptionKey", () => {
                     assert.equal(alias.options.protect, false);
 
                     assert.deepEqual(run.outputs, {
-                        arn: "mock-arn-of-kms/key-platform-key-key",
+                        arn: mockArn.key("platform-key-key"),
                         keyId: "mock-key-id-of-platform-key-key",
                         aliasName: `alias/messaging-infra-${net.network}`,
                     });

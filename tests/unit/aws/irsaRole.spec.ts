@@ -317,25 +317,25 @@ describe("IrsaRole", () => {
                     renderPermissionsPolicy([
                         {
                             kind: "readSecrets",
-                            secretArns: [mockArn("aws:secretsmanager/secret:Secret", "operator-keys-secret")],
+                            secretArns: [mockArn.secret(`messaging-infra/${net.network}/relay-operator-keys`)],
                         },
                         {
                             kind: "useKey",
-                            keyArn: mockArn("aws:kms/key:Key", "key-key"),
+                            keyArn: mockArn.key("key-key"),
                             operations: ["decrypt"],
                             via: "secretsmanager",
                         },
                         {
                             kind: "listBucket",
-                            bucketArn: mockArn("aws:s3/bucket:Bucket", "backups-bucket"),
+                            bucketArn: mockArn.bucket(`messaging-infra-${net.network}-backups-${net.accountId}`),
                             prefix: "relay",
                         },
                     ]),
                 );
                 assert.deepEqual(run.outputs, {
-                    arn: mockArn("aws:iam/role:Role", "relay-role"),
+                    arn: mockArn.role(roleName),
                     name: roleName,
-                    annotations: { "eks.amazonaws.com/role-arn": mockArn("aws:iam/role:Role", "relay-role") },
+                    annotations: { "eks.amazonaws.com/role-arn": mockArn.role(roleName) },
                 });
                 // No managed policies and no other inline policies anywhere.
                 assert.equal(

@@ -10,7 +10,15 @@ import {
     secretName,
 } from "../../../components/aws/managedSecret";
 import { MockRun, runInMockEngine } from "../../../harness/mockEngine";
-import { byName, NETWORK_CASES, NetworkCase, parentUrnOfChildren, PROJECT, stackUrn } from "../../support/iamFixtures";
+import {
+    byName,
+    mockArn,
+    NETWORK_CASES,
+    NetworkCase,
+    parentUrnOfChildren,
+    PROJECT,
+    stackUrn,
+} from "../../support/iamFixtures";
 
 const KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -105,7 +113,11 @@ describe("ManagedSecret", () => {
                 const version = resources.get("relay-keys-version")!;
                 assert.equal(version.type, "aws:secretsmanager/secretVersion:SecretVersion");
                 assert.equal(version.parent, childParent);
-                assert.deepEqual(version.inputs, { secretId: "mock-id-of-relay-keys-secret", secretString });
+                // A secret's id is its ARN.
+                assert.deepEqual(version.inputs, {
+                    secretId: mockArn.secret(`messaging-infra/${net.network}/${purpose}`),
+                    secretString,
+                });
                 assert.deepEqual(version.secretPaths, ["secretString"]);
                 assert.equal(version.options.protect, versionProtected);
                 assert.equal(version.options.retainOnDelete, true);
@@ -140,7 +152,7 @@ describe("ManagedSecret", () => {
                 ]);
                 expectSecretAndVersion(run, "relay-operator-keys", value, net.protect);
                 assert.deepEqual(run.outputs, {
-                    arn: "mock-arn-of-secretsmanager/secret-relay-keys-secret",
+                    arn: mockArn.secret(`messaging-infra/${net.network}/relay-operator-keys`),
                     name: `messaging-infra/${net.network}/relay-operator-keys`,
                     value,
                     valueIsSecret: true,

@@ -10,7 +10,7 @@ import { networkConfigFor } from "../../../harness/networkConfig";
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const roleArn = (network: Network) => `arn:aws:iam::111122223333:role/messaging-infra-${network}-kms-service`;
-const keyArn = (network: Network) => `mock-arn-of-kms/key-${network}-key`;
+const keyArn = (network: Network) => `arn:aws:kms:us-east-1:111122223333:key/mock-key-id-of-${network}-key`;
 
 function kmsArgs(config: NetworkConfig, overrides: Partial<KmsServiceArgs> = {}): KmsServiceArgs {
     return {
@@ -181,7 +181,9 @@ describe("services KmsService", () => {
     it("rolls its pods when the network key changes", async () => {
         const config = networkConfigFor("mainnet");
         const before = await runKms(config);
-        const after = await runKms(config, { keyArn: "mock-arn-of-kms/key-mainnet-key-2" });
+        const after = await runKms(config, {
+            keyArn: "arn:aws:kms:us-east-1:111122223333:key/mock-key-id-of-mainnet-key-2",
+        });
         assert.notDeepEqual(deploymentOf(after).spec.template, deploymentOf(before).spec.template);
         assert.deepEqual(deploymentOf(await runKms(config)).spec.template, deploymentOf(before).spec.template);
     });

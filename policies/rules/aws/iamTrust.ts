@@ -1,0 +1,107 @@
+/**
+ * IAM trust: IRSA trusts pinned to one service account and to STS, and no wildcard principals.
+ */
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import {
+    actionMatches,
+    parsePolicyDocument,
+    Statement,
+    statementLabel,
+    wildcardPrincipalProblems,
+} from "../iamDocument";
+import { AWS, defaultEnforcement, show, validateTypes } from "../util";
+import { tags } from "./common";
+
+/** The issuer (`oidc.eks.<region>.amazonaws.com/id/<ID>`) of an OIDC provider ARN, or undefined. */
+export function oidcIssuer(principal: string): string | undefined {
+    const marker = ":oidc-provider/";
+    const at = principal.indexOf(marker);
+    return at < 0 ? undefined : principal.slice(at + marker.length);
+}
+
+/** Whether a statement allows sts:AssumeRoleWithWebIdentity (directly or through a pattern). */
+export function allowsWebIdentity(st: Statement): boolean {
+    return st.effect === "Allow" && st.actions.some((a) => actionMatches(a, "sts:AssumeRoleWithWebIdentity"));
+}
+
+const SERVICE_ACCOUNT_SUBJECT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** Messages for every web-identity statement of a trust policy that is not pinned to one service account and STS. */
+export function oidcTrustProblems(document: unknown): string[] {
+    const parsed = parsePolicyDocument(document);
+    if (parsed.error) return [`assumeRolePolicy ${parsed.error}; write it as an IAM policy document.`];
+    const messages: string[] = [];
+    for (const st of parsed.statements) {
+        if (!allowsWebIdentity(st)) continue;
+        for (const provider of st.principals?.Federated ?? []) {
+            const issuer = oidcIssuer(provider);
+            if (!issuer) continue;
+            const at = `assumeRolePolicy ${statementLabel(st)}.Condition`;
+            const subKey = `${issuer}:sub`;
+            const audKey = `${issuer}:aud`;
+            const pinFix =
+                `pin it with StringEquals to exactly one "system:serviceaccount:<namespace>:<name>" (no ` +
+                `wildcards) so only that service account can assume the role.`;
+            for (const [operator, keys] of Object.entries(st.conditions)) {
+                if (operator !== "StringEquals" && keys[subKey] !== undefined) {
+                    messages.push(
+                        `${at}.${operator}[${JSON.stringify(subKey)}] is ${show(keys[subKey])}; use StringEquals ` +
+                            `with exactly one "system:serviceaccount:<namespace>:<name>" instead: ${operator} can admit ` +
+                            `other service accounts.`,
+                    );
+                }
+            }
+            const sub = st.conditions.StringEquals?.[subKey];
+            if (sub === undefined) {
+                messages.push(`${at}.StringEquals[${JSON.stringify(subKey)}] is unset; ${pinFix}`);
+            } else if (sub.length !== 1) {
+                messages.push(`${at}.StringEquals[${JSON.stringify(subKey)}] is ${show(sub)}; ${pinFix}`);
+            } else if (!SERVICE_ACCOUNT_SUBJECT.test(sub[0])) {
+                messages.push(`${at}.StringEquals[${JSON.stringify(subKey)}] is ${show(sub[0])}; ${pinFix}`);
+            }
+            const aud = st.conditions.StringEquals?.[audKey];
+            if (aud === undefined || aud.length !== 1 || aud[0] !== "sts.amazonaws.com") {
+                messages.push(
+                    `${at}.StringEquals[${JSON.stringify(audKey)}] is ` +
+                        `${aud === undefined ? "unset" : show(aud.length === 1 ? aud[0] : aud)}; set it to ` +
+                        `"sts.amazonaws.com" so tokens issued for any other audience cannot be exchanged for this ` +
+                        `role.`,
+                );
+            }
+        }
+    }
+    return messages;
+}
+
+/** IRSA trusts are pinned to one service account and to STS. */
+export const iamOidcTrustPinned: ResourceValidationPolicy = {
+    name: "iam-oidc-trust-pinned",
+    description:
+        "A role trust that allows sts:AssumeRoleWithWebIdentity to a Federated oidc-provider " +
+        "principal must pin <issuer>:sub with StringEquals to exactly one " +
+        "system:serviceaccount:<namespace>:<name> (no wildcards, no StringLike) and <issuer>:aud to " +
+        "sts.amazonaws.com, so exactly one Kubernetes service account can assume the role.",
+    enforcementLevel: defaultEnforcement("security"),
+    tags,
+    validateResource: validateTypes([AWS.Role], (args, reportViolation) => {
+        oidcTrustProblems(args.props.assumeRolePolicy).forEach((m) => reportViolation(m));
+    }),
+};
+
+/** Role trusts name their principals. */
+export const iamTrustNoWildcardPrincipal: ResourceValidationPolicy = {
+    name: "iam-trust-no-wildcard-principal",
+    description:
+        'No Allow statement of a role\'s trust policy may have Principal "*" / {"AWS": "*"} or use ' +
+        "NotPrincipal, because that lets any AWS account assume the role.",
+    enforcementLevel: defaultEnforcement("security"),
+    tags,
+    validateResource: validateTypes([AWS.Role], (args, reportViolation) => {
+        if (args.props.assumeRolePolicy === undefined) return;
+        wildcardPrincipalProblems(
+            "assumeRolePolicy",
+            args.props.assumeRolePolicy,
+            "name the exact principal (the cluster's OIDC provider, a role ARN or a service): a wildcard lets any AWS account assume the role.",
+        ).forEach((m) => reportViolation(m));
+    }),
+};

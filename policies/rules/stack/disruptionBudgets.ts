@@ -1,0 +1,85 @@
+/**
+ * PodDisruptionBudgets: every replicated workload (more than one replica, or an HPA that may scale
+ * past one) has a PDB in its namespace whose selector matches its pods.
+ */
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { hpaIndex } from "../workload/replicas";
+import { asArray, asRecord, defaultEnforcement, describeK8s, groupBy, K8S, k8sName, k8sNamespace, show } from "../util";
+
+/** Whether a label selector (matchLabels + matchExpressions) selects a pod with these labels. A missing selector selects nothing (policy/v1). */
+export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
+    const s = asRecord(selector);
+    if (!s) return false;
+    for (const [key, value] of Object.entries(asRecord(s.matchLabels) ?? {})) {
+        if (labels[key] !== value) return false;
+    }
+    for (const expression of asArray(s.matchExpressions)) {
+        const e = asRecord(expression) ?? {};
+        const key = typeof e.key === "string" ? e.key : "";
+        const values = asArray<string>(e.values);
+        const has = Object.prototype.hasOwnProperty.call(labels, key);
+        switch (e.operator) {
+            case "In":
+                if (!has || !values.includes(labels[key])) return false;
+                break;
+            case "NotIn":
+                if (has && values.includes(labels[key])) return false;
+                break;
+            case "Exists":
+                if (!has) return false;
+                break;
+            case "DoesNotExist":
+                if (has) return false;
+                break;
+            default:
+                return false;
+        }
+    }
+    return true;
+}
+
+/** Every workload with more than one replica, or an HPA, has a PDB that selects its pods. */
+export const pdbForReplicatedWorkloads: StackValidationPolicy = {
+    name: "pdb-for-replicated-workloads",
+    description:
+        "Every Deployment or StatefulSet with more than one replica, or scaled by a " +
+        "HorizontalPodAutoscaler whose maxReplicas exceeds 1, needs a PodDisruptionBudget " +
+        "(policy/v1) in its namespace whose selector matches its pod template labels, so node " +
+        "drains and upgrades never take all its pods at once.",
+    enforcementLevel: defaultEnforcement("reliability"),
+    tags: ["reliability", "stack"],
+    validateStack: (args, reportViolation) => {
+        const pdbsByNamespace = groupBy(args.resources, (r) =>
+            r.type === K8S.PodDisruptionBudget ? k8sNamespace(r.props, r.provider) : undefined,
+        );
+        const hpaOf = hpaIndex(args.resources);
+        for (const r of args.resources) {
+            if (r.type !== K8S.Deployment && r.type !== K8S.StatefulSet) continue;
+            const spec = asRecord(r.props.spec) ?? {};
+            // An HPA counts when it may scale past one replica (devnet's relay HPA is pinned to 1).
+            const candidate = hpaOf(r);
+            const maxReplicas = asRecord(candidate?.props.spec)?.maxReplicas;
+            const hpa = candidate && !(typeof maxReplicas === "number" && maxReplicas <= 1) ? candidate : undefined;
+            const replicas = typeof spec.replicas === "number" ? spec.replicas : 1;
+            if (!hpa && replicas <= 1) continue;
+            const ns = k8sNamespace(r.props, r.provider);
+            const labels = (asRecord(asRecord(asRecord(spec.template)?.metadata)?.labels) ?? {}) as Record<
+                string,
+                string
+            >;
+            const covered = (pdbsByNamespace.get(ns) ?? []).some((p) =>
+                selectorMatches(asRecord(p.props.spec)?.selector, labels),
+            );
+            if (covered) continue;
+            const reason = hpa
+                ? `is scaled by HorizontalPodAutoscaler ${JSON.stringify(k8sName(hpa.props, hpa.name))}`
+                : `has spec.replicas ${replicas}`;
+            reportViolation(
+                `${describeK8s(r)} ${reason} but no PodDisruptionBudget (policy/v1) in ${JSON.stringify(ns)} ` +
+                    `selects its pod labels ${show(labels)}; add one whose spec.selector matches them (e.g. ` +
+                    `maxUnavailable 1) so node drains and upgrades keep it serving.`,
+                r.urn,
+            );
+        }
+    },
+};

@@ -1,0 +1,36 @@
+/**
+ * Whole-stack rules: what only the set of resources can show, one file per subject. Default-deny
+ * per namespace, a PDB for every replicated workload, a backup job for every stateful store, IRSA
+ * annotations that match a role trusting exactly that service account (and no unused IRSA roles),
+ * S3 buckets with all their companions, protected stateful resources, and no resource in another
+ * network's namespace.
+ */
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { backupForStatefulStores } from "./backups";
+import { s3BucketCompanions } from "./bucketCompanions";
+import { namespaceDefaultDeny } from "./defaultDeny";
+import { pdbForReplicatedWorkloads } from "./disruptionBudgets";
+import { irsaAnnotationMatchesRoleTrust, irsaRoleUsed } from "./irsa";
+import { networkNamespaceIsolation } from "./isolation";
+import { statefulResourcesProtected } from "./protection";
+
+export { describeResource } from "../util";
+export * from "./backups";
+export * from "./bucketCompanions";
+export * from "./defaultDeny";
+export * from "./disruptionBudgets";
+export * from "./irsa";
+export * from "./isolation";
+export * from "./protection";
+
+/** The stack group. */
+export const stackPolicies: readonly StackValidationPolicy[] = [
+    namespaceDefaultDeny,
+    pdbForReplicatedWorkloads,
+    backupForStatefulStores,
+    irsaAnnotationMatchesRoleTrust,
+    irsaRoleUsed,
+    s3BucketCompanions,
+    statefulResourcesProtected,
+    networkNamespaceIsolation,
+];

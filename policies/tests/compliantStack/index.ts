@@ -1,0 +1,60 @@
+/**
+ * A small mainnet stack that every policy of the pack accepts, built fresh on each call. Specs
+ * take one resource (or the whole list) as their passing input and mutate one property per
+ * failing case. References are the values the cloud would give (a role's ARN, a bucket's name),
+ * in the shapes the mock-engine harness computes them; only what the cloud would invent is
+ * labelled mock (a key id, a secret ARN's random suffix, generated secret values).
+ */
+import { OfflineResource } from "../../offline";
+import { bucket, bucketPolicy, kmsKey, publicAccessBlock, role, rolePolicy, secret, sse, versioning } from "./aws";
+import {
+    configMap,
+    cronJob,
+    defaultDeny,
+    deployment,
+    hpa,
+    ingress,
+    irsaServiceAccount,
+    k8sSecret,
+    namespace,
+    pdb,
+    plainServiceAccount,
+    provider,
+    service,
+    statefulSet,
+} from "./kubernetes";
+
+export * from "./aws";
+export * from "./facts";
+export * from "./kubernetes";
+
+/** The whole compliant stack. */
+export function compliantStack(): OfflineResource[] {
+    return [
+        provider(),
+        namespace(),
+        defaultDeny(),
+        irsaServiceAccount(),
+        plainServiceAccount("object-store"),
+        plainServiceAccount("object-store-backup"),
+        deployment(),
+        hpa(),
+        pdb(),
+        statefulSet(),
+        pdb("object-store"),
+        cronJob(),
+        service(),
+        ingress(),
+        configMap(),
+        k8sSecret(),
+        role(),
+        rolePolicy(),
+        kmsKey(),
+        secret(),
+        bucket(),
+        publicAccessBlock(),
+        sse(),
+        versioning(),
+        bucketPolicy(),
+    ];
+}

@@ -1,0 +1,297 @@
+/**
+ * The compliant stack's Kubernetes side: the provider (which sets the namespace), the Namespace,
+ * default-deny, the relay Deployment with its HPA and PDB, the object store and its backup, service
+ * accounts, Service, Ingress, ConfigMap and Secret.
+ */
+import { OfflineResource } from "../../offline";
+import { Container, PodSpec } from "../../rules/pods";
+import { res, urnOf } from "../support";
+import { ACCOUNT, KEY_ARN, NS } from "./facts";
+
+/** The explicit Kubernetes provider every Kubernetes resource uses; it sets the namespace. */
+export const PROVIDER_URN = urnOf("pulumi:providers:kubernetes", "mainnet-kubernetes");
+/** How the harness records a provider reference: `<provider urn>::<id>`. */
+export const PROVIDER_REF = `${PROVIDER_URN}::mock-id-of-mainnet-kubernetes`;
+
+const k8s = { provider: PROVIDER_REF };
+
+/** The labels that select a service's pods. */
+export function selector(service: string): Record<string, string> {
+    return { "app.kubernetes.io/name": service, "app.kubernetes.io/instance": "mainnet" };
+}
+
+/** A container that satisfies every container rule. */
+export function secureContainer(name: string, port: number): Container {
+    return {
+        name,
+        image: `registry.example.org/messaging/${name}:1.8.2`,
+        ports: [{ containerPort: port, name: "http" }],
+        resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+        securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+        },
+        readinessProbe: { httpGet: { path: "/ready", port } },
+        livenessProbe: { httpGet: { path: "/health", port } },
+        env: [
+            { name: "LOG_LEVEL", value: "info" },
+            { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: `${name}-db`, key: "password" } } },
+            { name: "DATABASE_URL", value: "postgres://relay:$(DB_PASSWORD)@postgres.mainnet.example.org:5432/relay" },
+        ],
+    };
+}
+
+/** A pod spec that satisfies every pod rule. */
+export function securePodSpec(name: string, port = 3200): PodSpec {
+    return {
+        serviceAccountName: name,
+        automountServiceAccountToken: false,
+        securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
+        containers: [secureContainer(name, port)],
+    };
+}
+
+export function provider(): OfflineResource {
+    return res("pulumi:providers:kubernetes", "mainnet-kubernetes", { namespace: NS, enableServerSideApply: "true" });
+}
+
+export function namespace(): OfflineResource {
+    const labels: Record<string, string> = {};
+    for (const mode of ["enforce", "audit", "warn"]) {
+        labels[`pod-security.kubernetes.io/${mode}`] = "restricted";
+        labels[`pod-security.kubernetes.io/${mode}-version`] = "v1.35";
+    }
+    return res("kubernetes:core/v1:Namespace", "messaging-mainnet", { metadata: { name: NS, labels } }, k8s);
+}
+
+export function defaultDeny(): OfflineResource {
+    return res(
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+        "default-deny",
+        {
+            metadata: { name: "default-deny", namespace: NS },
+            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+        },
+        k8s,
+    );
+}
+
+/** The relay Deployment: 3 replicas, namespace from the provider. */
+export function deployment(): OfflineResource {
+    return res(
+        "kubernetes:apps/v1:Deployment",
+        "relay",
+        {
+            metadata: { name: "relay", labels: selector("relay") },
+            spec: {
+                replicas: 3,
+                selector: { matchLabels: selector("relay") },
+                template: { metadata: { labels: selector("relay") }, spec: securePodSpec("relay") },
+            },
+        },
+        k8s,
+    );
+}
+
+/** The pod spec of a pod-bearing fixture such as the relay Deployment (mutable, for failing cases). */
+export function pod(d: OfflineResource): PodSpec {
+    return d.props.spec.template.spec as PodSpec;
+}
+
+/** The pod spec's path in a Deployment, its first container's, and how messages name the relay container. */
+export const S = "spec.template.spec";
+export const C0 = `${S}.containers[0]`;
+export const RELAY = ' (container "relay")';
+
+export function hpa(): OfflineResource {
+    return res(
+        "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+        "relay-hpa",
+        {
+            metadata: { name: "relay", namespace: NS },
+            spec: {
+                scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "relay" },
+                minReplicas: 3,
+                maxReplicas: 10,
+            },
+        },
+        k8s,
+    );
+}
+
+export function pdb(service = "relay"): OfflineResource {
+    return res(
+        "kubernetes:policy/v1:PodDisruptionBudget",
+        `${service}-pdb`,
+        {
+            metadata: { name: service, namespace: NS },
+            spec: { maxUnavailable: 1, selector: { matchLabels: selector(service) } },
+        },
+        k8s,
+    );
+}
+
+/** The object store: a StatefulSet (2 replicas) with a volume claim template, protected. */
+export function statefulSet(): OfflineResource {
+    return res(
+        "kubernetes:apps/v1:StatefulSet",
+        "object-store",
+        {
+            metadata: { name: "object-store", namespace: NS },
+            spec: {
+                replicas: 2,
+                serviceName: "object-store",
+                selector: { matchLabels: selector("object-store") },
+                template: { metadata: { labels: selector("object-store") }, spec: securePodSpec("object-store", 9000) },
+                volumeClaimTemplates: [
+                    {
+                        metadata: { name: "data" },
+                        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } },
+                    },
+                ],
+            },
+        },
+        { ...k8s, protect: true },
+    );
+}
+
+/** The object store's six-hourly backup. */
+export function cronJob(): OfflineResource {
+    const spec = securePodSpec("object-store-backup", 8080);
+    spec.restartPolicy = "OnFailure";
+    return res(
+        "kubernetes:batch/v1:CronJob",
+        "object-store-backup",
+        {
+            metadata: {
+                name: "object-store-backup",
+                namespace: NS,
+                labels: { "messaging-infra/backup-of": "object-store" },
+            },
+            spec: {
+                schedule: "0 */6 * * *",
+                concurrencyPolicy: "Forbid",
+                startingDeadlineSeconds: 300,
+                successfulJobsHistoryLimit: 3,
+                failedJobsHistoryLimit: 3,
+                jobTemplate: { spec: { activeDeadlineSeconds: 3600, backoffLimit: 2, template: { spec } } },
+            },
+        },
+        k8s,
+    );
+}
+
+export function irsaServiceAccount(): OfflineResource {
+    return res(
+        "kubernetes:core/v1:ServiceAccount",
+        "relay-sa",
+        {
+            metadata: {
+                name: "relay",
+                namespace: NS,
+                annotations: {
+                    "eks.amazonaws.com/role-arn": `arn:aws:iam::${ACCOUNT}:role/messaging-infra-mainnet-relay`,
+                },
+            },
+        },
+        k8s,
+    );
+}
+
+export function plainServiceAccount(name: string): OfflineResource {
+    return res(
+        "kubernetes:core/v1:ServiceAccount",
+        `${name}-sa`,
+        { metadata: { name, namespace: NS }, automountServiceAccountToken: false },
+        k8s,
+    );
+}
+
+export function service(): OfflineResource {
+    return res(
+        "kubernetes:core/v1:Service",
+        "relay-svc",
+        {
+            metadata: { name: "relay", namespace: NS },
+            spec: { selector: selector("relay"), ports: [{ name: "http", port: 3200, targetPort: 3200 }] },
+        },
+        k8s,
+    );
+}
+
+export function ingress(): OfflineResource {
+    return res(
+        "kubernetes:networking.k8s.io/v1:Ingress",
+        "relay-ingress",
+        {
+            metadata: { name: "relay", namespace: NS },
+            spec: {
+                ingressClassName: "nginx",
+                tls: [
+                    { hosts: ["relay.messaging.example.org", "*.ws.messaging.example.org"], secretName: "relay-tls" },
+                ],
+                rules: [
+                    {
+                        host: "relay.messaging.example.org",
+                        http: {
+                            paths: [
+                                {
+                                    path: "/",
+                                    pathType: "Prefix",
+                                    backend: { service: { name: "relay", port: { number: 3200 } } },
+                                },
+                            ],
+                        },
+                    },
+                    {
+                        host: "eu.ws.messaging.example.org",
+                        http: {
+                            paths: [
+                                {
+                                    path: "/",
+                                    pathType: "Prefix",
+                                    backend: { service: { name: "relay", port: { number: 3201 } } },
+                                },
+                            ],
+                        },
+                    },
+                ],
+            },
+        },
+        k8s,
+    );
+}
+
+export function configMap(): OfflineResource {
+    return res(
+        "kubernetes:core/v1:ConfigMap",
+        "relay-config",
+        {
+            metadata: { name: "relay-config", namespace: NS },
+            data: {
+                LOG_LEVEL: "info",
+                KMS_KEY_ID: KEY_ARN,
+                JWT_PUBLIC_KEY:
+                    "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----",
+                GENESIS_HASH: "0x" + "ab".repeat(32),
+                "relay.yaml":
+                    "maxConnections: 1000\npasswordFile: /var/run/secrets/relay/password\ntoken: ${RELAY_TOKEN}\n",
+            },
+        },
+        k8s,
+    );
+}
+
+export function k8sSecret(): OfflineResource {
+    return res(
+        "kubernetes:core/v1:Secret",
+        "relay-db",
+        {
+            metadata: { name: "relay-db", namespace: NS },
+            stringData: { password: "mock-random-password-of-relay-db" },
+        },
+        { ...k8s, additionalSecretOutputs: ["data", "stringData"] },
+        { secretPaths: ["stringData"] },
+    );
+}
