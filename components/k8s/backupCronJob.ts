@@ -61,7 +61,9 @@ export function backupCronJobProblems(args: BackupCronJobArgs): ArgumentProblem[
     if (!/^[a-z0-9][a-z0-9-]*\.sh$/.test(args.script.file)) {
         problems.add("script.file", args.script.file, "a file name like object-store-backup.sh");
     }
-    if (!args.script.text.startsWith("#!") || !/\bset -euo pipefail\b/.test(args.script.text)) {
+    // `set -euo pipefail` (other flags such as -E may join it): any failing command fails the run.
+    const strict = /^\s*set\s+-(?=[A-Za-z]*e)(?=[A-Za-z]*u)[A-Za-z]*o\s+pipefail\b/m;
+    if (!args.script.text.startsWith("#!") || !strict.test(args.script.text)) {
         problems.add("script.text", "[the script]", "a shell script with a #! line that runs under set -euo pipefail");
     }
     const late = args.startingDeadlineSeconds;

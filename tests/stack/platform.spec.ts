@@ -235,7 +235,7 @@ describe("platform wiring", () => {
                 assert.doesNotMatch(JSON.stringify(outputs), /mock-random|offline-placeholder/);
             });
 
-            it(`${stack}: one key, its secrets under it, one bucket, roles for relay, kms-service and the API`, () => {
+            it(`${stack}: one key, its secrets under it, one bucket, roles for the services and each backup job`, () => {
                 assert.equal(ofType(stack, "aws:kms/key:Key").length, 1);
                 const secrets = ofType(stack, "aws:secretsmanager/secret:Secret");
                 assert.deepEqual(
@@ -252,6 +252,10 @@ describe("platform wiring", () => {
                         `messaging-infra-${stack}-relay`,
                         `messaging-infra-${stack}-kms-service`,
                         `messaging-infra-${stack}-messaging-api`,
+                        `messaging-infra-${stack}-object-store-backup`,
+                        `messaging-infra-${stack}-object-store-restore`,
+                        `messaging-infra-${stack}-postgres-backup`,
+                        `messaging-infra-${stack}-postgres-restore`,
                     ],
                 );
                 assert.equal(ofType(stack, "aws:s3/bucket:Bucket").length, 1);
@@ -273,7 +277,15 @@ describe("platform wiring", () => {
                 );
                 assert.deepEqual(
                     annotated.map((sa) => (sa.inputs as { metadata: { name: string } }).metadata.name).sort(),
-                    ["kms-service", "messaging-api", "relay"],
+                    [
+                        "kms-service",
+                        "messaging-api",
+                        "object-store-backup",
+                        "object-store-restore",
+                        "postgres-backup",
+                        "postgres-restore",
+                        "relay",
+                    ],
                 );
                 for (const sa of annotated) {
                     const { name, namespace, annotations } = (

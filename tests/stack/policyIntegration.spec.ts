@@ -60,18 +60,19 @@ describe("policy pack over the real program", () => {
         resource: string;
     }
     const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+    const STATEFULSET = "kubernetes:apps/v1:StatefulSet";
     const variants: Variant[] = [
         {
             title: "a privileged container",
             transformations: [
                 editing(
-                    DEPLOYMENT,
-                    "relay-workload-deployment",
+                    STATEFULSET,
+                    "relay-workload-statefulset",
                     (p) => (relayContainer(p).securityContext.privileged = true),
                 ),
             ],
             policy: "pss-privileged-containers",
-            resource: "messaging-mainnet-relay-workload-deployment",
+            resource: "messaging-mainnet-relay-workload-statefulset",
         },
         {
             title: "a wildcard IAM grant",
@@ -108,12 +109,12 @@ describe("policy pack over the real program", () => {
         {
             title: "a plaintext password env",
             transformations: [
-                editing(DEPLOYMENT, "relay-workload-deployment", (p) =>
+                editing(STATEFULSET, "relay-workload-statefulset", (p) =>
                     relayContainer(p).env.push({ name: "DATABASE_PASSWORD", value: "hunter2-but-longer" }),
                 ),
             ],
             policy: "env-no-plaintext-secrets",
-            resource: "messaging-mainnet-relay-workload-deployment",
+            resource: "messaging-mainnet-relay-workload-statefulset",
         },
         {
             title: "an unpinned image",

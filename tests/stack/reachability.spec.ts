@@ -102,6 +102,9 @@ function policyName(resource: RecordedResource): string | undefined {
         : undefined;
 }
 
+/** The backup and restore jobs of the stores. */
+const BACKUP_JOBS = ["object-store-backup", "object-store-restore", "postgres-backup", "postgres-restore"];
+
 /** DESIGN.md's matrix for the services a stack deploys today, written out by hand. */
 function expectedMatrix(stack: string): string[] {
     const external = surroundings(stack).externalPeers.map((p) => `external:${p.name}`);
@@ -112,8 +115,9 @@ function expectedMatrix(stack: string): string[] {
         "messaging-api",
         "object-store",
         "object-store-buckets",
+        ...BACKUP_JOBS,
     ].flatMap((s) => [`${s} -> kube-dns:53/TCP`, `${s} -> kube-dns:53/UDP`]);
-    const awsApis = ["relay", "kms-service", "messaging-api"].flatMap((s) =>
+    const awsApis = ["relay", "kms-service", "messaging-api", ...BACKUP_JOBS].flatMap((s) =>
         external.map((peer) => `${s} -> ${peer}:443/TCP`),
     );
     return [
@@ -134,6 +138,11 @@ function expectedMatrix(stack: string): string[] {
             "messaging-api -> external:redis:6379/TCP",
             "messaging-api -> external:kafka:9092/TCP",
             "object-store-buckets -> object-store:9000/TCP",
+            // Each backup and restore job reaches exactly the store it copies (and its bucket, above).
+            "object-store-backup -> object-store:9000/TCP",
+            "object-store-restore -> object-store:9000/TCP",
+            "postgres-backup -> external:postgres:5432/TCP",
+            "postgres-restore -> external:postgres:5432/TCP",
             ...(stack === "devnet" ? [] : ["relay -> external:l2-rpc:443/TCP"]),
             ...dns,
             ...awsApis,
@@ -153,12 +162,14 @@ describe("network reachability equals the traffic matrix", function () {
             assert.deepEqual(allowedByRole(runs.get(stack) ?? [], stack), expectedMatrix(stack));
         });
 
-        it(`${stack}: the object store is reachable from the API and its bucket job only, on 9000`, () => {
+        it(`${stack}: the object store is reachable from the API, its bucket job and its backups only, on 9000`, () => {
             const sources = allowedByRole(runs.get(stack) ?? [], stack).filter((f) => f.includes("-> object-store:"));
             assert.deepEqual(sources, [
                 "messaging-api -> object-store:9000/TCP",
                 "monitoring -> object-store:9000/TCP",
+                "object-store-backup -> object-store:9000/TCP",
                 "object-store-buckets -> object-store:9000/TCP",
+                "object-store-restore -> object-store:9000/TCP",
             ]);
         });
 

@@ -68,7 +68,7 @@ export function annotationNamesRole(value: string, role: PolicyResource): boolea
 }
 
 /** Indexes the stack's IAM roles by every key an annotation can name them by. */
-function roleIndex(resources: readonly PolicyResource[]): (value: string) => PolicyResource | undefined {
+export function roleIndex(resources: readonly PolicyResource[]): (value: string) => PolicyResource | undefined {
     const byKey = new Map<string, PolicyResource>();
     for (const r of resources) {
         if (r.type !== AWS.Role) continue;
@@ -83,7 +83,8 @@ function roleIndex(resources: readonly PolicyResource[]): (value: string) => Pol
     };
 }
 
-function irsaAnnotation(r: PolicyResource): string | undefined {
+/** A ServiceAccount's IRSA annotation, when it has one. */
+export function irsaAnnotation(r: PolicyResource): string | undefined {
     const value = asRecord(asRecord(r.props.metadata)?.annotations)?.[IRSA_ANNOTATION];
     return typeof value === "string" && value !== "" ? value : undefined;
 }

@@ -7,9 +7,9 @@
  */
 import { OfflineResource } from "../../offline";
 import { bucket, bucketPolicy, kmsKey, publicAccessBlock, role, rolePolicy, secret, sse, versioning } from "./aws";
+import { backupRole, backupRolePolicy, backupServiceAccount, cronJob, restoreCronJob } from "./backups";
 import {
     configMap,
-    cronJob,
     defaultDeny,
     deployment,
     hpa,
@@ -25,6 +25,7 @@ import {
 } from "./kubernetes";
 
 export * from "./aws";
+export * from "./backups";
 export * from "./facts";
 export * from "./kubernetes";
 
@@ -36,19 +37,23 @@ export function compliantStack(): OfflineResource[] {
         defaultDeny(),
         irsaServiceAccount(),
         plainServiceAccount("object-store"),
-        plainServiceAccount("object-store-backup"),
+        backupServiceAccount(),
+        plainServiceAccount("object-store-restore"),
         deployment(),
         hpa(),
         pdb(),
         statefulSet(),
         pdb("object-store"),
         cronJob(),
+        restoreCronJob(),
         service(),
         ingress(),
         configMap(),
         k8sSecret(),
         role(),
         rolePolicy(),
+        backupRole(),
+        backupRolePolicy(),
         kmsKey(),
         secret(),
         bucket(),

@@ -1,7 +1,7 @@
 /**
  * The compliant stack's Kubernetes side: the provider (which sets the namespace), the Namespace,
- * default-deny, the relay Deployment with its HPA and PDB, the object store and its backup, service
- * accounts, Service, Ingress, ConfigMap and Secret.
+ * default-deny, the relay Deployment with its HPA and PDB, the object store, service accounts,
+ * Service, Ingress, ConfigMap and Secret (the store's backup and restore are in backups.ts).
  */
 import { OfflineResource } from "../../offline";
 import { Container, PodSpec } from "../../rules/pods";
@@ -13,7 +13,8 @@ export const PROVIDER_URN = urnOf("pulumi:providers:kubernetes", "mainnet-kubern
 /** How the harness records a provider reference: `<provider urn>::<id>`. */
 export const PROVIDER_REF = `${PROVIDER_URN}::mock-id-of-mainnet-kubernetes`;
 
-const k8s = { provider: PROVIDER_REF };
+/** The options of a Kubernetes resource: the explicit provider. */
+export const k8s = { provider: PROVIDER_REF };
 
 /** The labels that select a service's pods. */
 export function selector(service: string): Record<string, string> {
@@ -153,32 +154,6 @@ export function statefulSet(): OfflineResource {
             },
         },
         { ...k8s, protect: true },
-    );
-}
-
-/** The object store's six-hourly backup. */
-export function cronJob(): OfflineResource {
-    const spec = securePodSpec("object-store-backup", 8080);
-    spec.restartPolicy = "OnFailure";
-    return res(
-        "kubernetes:batch/v1:CronJob",
-        "object-store-backup",
-        {
-            metadata: {
-                name: "object-store-backup",
-                namespace: NS,
-                labels: { "messaging-infra/backup-of": "object-store" },
-            },
-            spec: {
-                schedule: "0 */6 * * *",
-                concurrencyPolicy: "Forbid",
-                startingDeadlineSeconds: 300,
-                successfulJobsHistoryLimit: 3,
-                failedJobsHistoryLimit: 3,
-                jobTemplate: { spec: { activeDeadlineSeconds: 3600, backoffLimit: 2, template: { spec } } },
-            },
-        },
-        k8s,
     );
 }
 

@@ -513,7 +513,7 @@ describe("stack config", () => {
                 kms: 1,
                 api: [1, 1],
                 volume: "10Gi",
-                backups: ["0 */6 * * *", 7, 7],
+                backups: ["30 */6 * * *", 7, 7],
                 chain: "in-cluster",
                 windows: [7, 7],
                 protect: false,
@@ -524,7 +524,7 @@ describe("stack config", () => {
                 kms: 2,
                 api: [3, 5],
                 volume: "10Gi",
-                backups: ["0 */6 * * *", 7, 7],
+                backups: ["15 */6 * * *", 7, 7],
                 chain: "external",
                 windows: [30, 30],
                 protect: true,
@@ -595,6 +595,7 @@ describe("stack config", () => {
                 configOverrides: {
                     "messaging-infra:backups": JSON.stringify({
                         schedule: "@often",
+                        image: "registry.example.org/mirror/backup-tools:2.1.0",
                         retentionDays: 0,
                         noncurrentRetentionDays: 30,
                     }),
