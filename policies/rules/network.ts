@@ -3,7 +3,7 @@
  * external IPs, and every Ingress host is served over TLS.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { asArray, asRecord, defaultEnforcement, K8S, show, validateTypes } from "./util";
+import { asArray, asRecord, defaultEnforcement, K8S, keyPath, show, validateTypes } from "./util";
 
 /** Config of {@link serviceTypeAllowed}. */
 export interface ServiceTypeConfig {
@@ -112,9 +112,57 @@ export const ingressTlsAllHosts: ResourceValidationPolicy = {
     }),
 };
 
+/** An Ingress answers only the hosts and paths it names: no default backend. */
+export const ingressNoDefaultBackend: ResourceValidationPolicy = {
+    name: "ingress-no-default-backend",
+    description:
+        "An Ingress must not set spec.defaultBackend, so a request for any other host or path gets the " +
+        "controller's 404 instead of reaching a service (a default backend also answers without TLS for " +
+        "hosts no spec.tls entry covers).",
+    enforcementLevel: defaultEnforcement("security"),
+    tags: ["security", "network"],
+    validateResource: validateTypes([K8S.Ingress], (args, reportViolation) => {
+        const backend = asRecord(args.props.spec)?.defaultBackend;
+        if (backend !== undefined && backend !== null) {
+            reportViolation(
+                `spec.defaultBackend is ${show(backend)}; remove it and route only named hosts and paths, so ` +
+                    `unknown hosts get the controller's 404 rather than this service.`,
+            );
+        }
+    }),
+};
+
+/** Annotations whose value ingress-nginx pastes into its nginx configuration. */
+export function isSnippetAnnotation(key: string): boolean {
+    return /(^|\/)[a-z0-9-]*snippet$/.test(key);
+}
+
+/** No Ingress carries a configuration snippet. */
+export const ingressNoSnippetAnnotations: ResourceValidationPolicy = {
+    name: "ingress-no-snippet-annotations",
+    description:
+        "An Ingress must carry no *-snippet annotation (configuration-snippet, server-snippet, " +
+        "auth-snippet, stream-snippet, ...), because ingress-nginx pastes their value into its own " +
+        "nginx configuration, which lets whoever writes an Ingress read the controller's secrets " +
+        "(CVE-2021-25742) and bypass every other rule.",
+    enforcementLevel: defaultEnforcement("security"),
+    tags: ["security", "network"],
+    validateResource: validateTypes([K8S.Ingress], (args, reportViolation) => {
+        const annotations = asRecord(asRecord(args.props.metadata)?.annotations) ?? {};
+        for (const key of Object.keys(annotations).filter(isSnippetAnnotation).sort()) {
+            reportViolation(
+                `metadata.annotations${keyPath(key)} is set; remove it and use the controller's dedicated ` +
+                    `annotations (timeouts, body size, affinity, redirects): a snippet injects raw nginx configuration.`,
+            );
+        }
+    }),
+};
+
 /** The network group. */
 export const networkPolicies: readonly ResourceValidationPolicy[] = [
     serviceTypeAllowed,
     serviceNoExternalIps,
     ingressTlsAllHosts,
+    ingressNoDefaultBackend,
+    ingressNoSnippetAnnotations,
 ];

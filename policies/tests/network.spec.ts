@@ -2,7 +2,15 @@
  * Network rules: one passing input and one mutation per failing condition, with exact messages.
  */
 import * as assert from "node:assert/strict";
-import { ingressTlsAllHosts, serviceNoExternalIps, serviceTypeAllowed, tlsCovers } from "../rules/network";
+import {
+    ingressNoDefaultBackend,
+    ingressNoSnippetAnnotations,
+    ingressTlsAllHosts,
+    isSnippetAnnotation,
+    serviceNoExternalIps,
+    serviceTypeAllowed,
+    tlsCovers,
+} from "../rules/network";
 import { ingress, service } from "./compliantStack";
 import { messagesOf, policyTable } from "./support";
 
@@ -96,5 +104,46 @@ describe("network policies", () => {
         assert.equal(tlsCovers("*.example.org", "a.example.org"), true);
         assert.equal(tlsCovers("*.example.org", "a.b.example.org"), false);
         assert.equal(tlsCovers("*.example.org", "example.org"), false);
+    });
+
+    policyTable(ingressNoDefaultBackend, ingress, (i) => i, [
+        {
+            name: "a default backend",
+            mutate: (i) => void (i.props.spec.defaultBackend = { service: { name: "relay", port: { name: "http" } } }),
+            messages: [
+                'spec.defaultBackend is {"service":{"name":"relay","port":{"name":"http"}}}; remove it and route only ' +
+                    "named hosts and paths, so unknown hosts get the controller's 404 rather than this service.",
+            ],
+        },
+    ]);
+
+    policyTable(ingressNoSnippetAnnotations, ingress, (i) => i, [
+        {
+            name: "a configuration snippet",
+            mutate: (i) =>
+                void (i.props.metadata.annotations = {
+                    "nginx.ingress.kubernetes.io/configuration-snippet": "more_set_headers 'X: y';",
+                    "nginx.ingress.kubernetes.io/proxy-body-size": "1048576",
+                }),
+            messages: [
+                'metadata.annotations["nginx.ingress.kubernetes.io/configuration-snippet"] is set; remove it and use ' +
+                    "the controller's dedicated annotations (timeouts, body size, affinity, redirects): a snippet " +
+                    "injects raw nginx configuration.",
+            ],
+        },
+    ]);
+
+    it("knows a snippet annotation by its name, whatever the prefix", () => {
+        assert.deepEqual(
+            [
+                "nginx.ingress.kubernetes.io/server-snippet",
+                "nginx.ingress.kubernetes.io/auth-snippet",
+                "nginx.org/server-snippets",
+                "stream-snippet",
+                "nginx.ingress.kubernetes.io/ssl-redirect",
+                "nginx.ingress.kubernetes.io/snippet-allowed-note",
+            ].map(isSnippetAnnotation),
+            [true, true, false, true, false, false],
+        );
     });
 });

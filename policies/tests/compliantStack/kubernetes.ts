@@ -145,6 +145,7 @@ export function statefulSet(): OfflineResource {
                 serviceName: "object-store",
                 selector: { matchLabels: selector("object-store") },
                 template: { metadata: { labels: selector("object-store") }, spec: securePodSpec("object-store", 9000) },
+                persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
                 volumeClaimTemplates: [
                     {
                         metadata: { name: "data" },
