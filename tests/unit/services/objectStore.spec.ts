@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../../../components/config";
-import { ObjectStore, ObjectStoreArgs } from "../../../components/services/objectStore";
+import { clientHostUrl, ObjectStore, ObjectStoreArgs } from "../../../components/services/objectStore";
 import { MockRun, registeredBeforeFailure, runInMockEngine } from "../../../harness/mockEngine";
 import { networkConfigFor } from "../../../harness/networkConfig";
 import { Json, only } from "../../support/workloadFixtures";
@@ -355,5 +355,48 @@ describe("services ObjectStore", () => {
                 '  - volumeClaims[0].size: got "50 gigs"; allowed: a storage quantity such as 10Gi',
             ].join("\n"),
         );
+    });
+
+    describe("clientHostUrl", () => {
+        const endpoint = "http://object-store.messaging-testnet.svc.cluster.local:9000";
+        const host = "object-store.messaging-testnet.svc.cluster.local:9000";
+        /** What mc reads from MC_HOST_<alias> (cmd/config.go, parseEnvURLStr): two patterns, no decoding. */
+        function mcReads(url: string) {
+            const withToken = /^(https?:\/\/)(.*?):(.*?):(.*)@(.*?)$/.exec(url);
+            if (withToken)
+                return {
+                    accessKey: withToken[2],
+                    secretKey: withToken[3],
+                    sessionToken: withToken[4],
+                    host: withToken[5],
+                };
+            const keys = /^(https?:\/\/)(.*?):(.*)@(.*?)$/.exec(url);
+            return keys ? { accessKey: keys[2], secretKey: keys[3], sessionToken: "", host: keys[4] } : undefined;
+        }
+
+        const cases: [string, string, string, string][] = [
+            [
+                "letters and digits, as the platform generates them",
+                "AKIA0user",
+                "s3cretPassw0rd",
+                `http://AKIA0user:s3cretPassw0rd@${host}`,
+            ],
+            ["@ / ? # % and a space in the password", "root", "p@ss/w?r#d% x", `http://root:p@ss/w?r#d% x@${host}`],
+            ["@ / ? # % in the user", "r@o/o?t#%", "pw", `http://r@o/o?t#%:pw@${host}`],
+            ["a password that looks percent-encoded", "root", "p%40ss", `http://root:p%40ss@${host}`],
+        ];
+        for (const [title, user, password, url] of cases) {
+            it(`puts the credentials in as they are, as mc reads them: ${title}`, () => {
+                assert.equal(clientHostUrl(endpoint, user, password), url);
+                assert.deepEqual(mcReads(url), { accessKey: user, secretKey: password, sessionToken: "", host });
+            });
+        }
+
+        it("keeps the endpoint's scheme, host and port, and drops its path", () => {
+            assert.equal(
+                clientHostUrl("https://minio.example.org:9443/", "u", "p"),
+                "https://u:p@minio.example.org:9443",
+            );
+        });
     });
 });
