@@ -12,7 +12,7 @@ import {
 } from "../../../components/services/messagingApi";
 import { MockRun, registeredBeforeFailure, runInMockEngine } from "../../../harness/mockEngine";
 import { networkConfigFor } from "../../../harness/networkConfig";
-import { Json, only } from "../../support/workloadFixtures";
+import { hardenedContainer, hardenedPod, Json, only } from "../../support/workloadFixtures";
 
 type ApiSettings = NetworkConfig["services"]["messagingApi"];
 
@@ -100,15 +100,6 @@ function envSources(container: Json, configMapName: string): string[][] {
         return [e.name, "value"];
     });
 }
-
-const hardenedContainer = {
-    runAsNonRoot: true,
-    readOnlyRootFilesystem: true,
-    allowPrivilegeEscalation: false,
-    privileged: false,
-    capabilities: { drop: ["ALL"] },
-    seccompProfile: { type: "RuntimeDefault" },
-};
 
 /** DESIGN.md's network table and the stack files, written out rather than read back from config. */
 const expected = {
@@ -311,14 +302,7 @@ describe("services MessagingApi", () => {
                 assert.equal(container.name, "messaging-api");
                 assert.equal(container.image, "registry.example.org/messaging/messaging-api:2.3.0");
                 assert.deepEqual(container.resources, { requests: want.requests, limits: want.limits });
-                assert.deepEqual(spec.securityContext, {
-                    runAsNonRoot: true,
-                    runAsUser: 1001,
-                    runAsGroup: 1001,
-                    fsGroup: 1001,
-                    fsGroupChangePolicy: "OnRootMismatch",
-                    seccompProfile: { type: "RuntimeDefault" },
-                });
+                assert.deepEqual(spec.securityContext, hardenedPod(1001));
                 assert.deepEqual(container.securityContext, hardenedContainer);
                 assert.deepEqual(container.volumeMounts, [{ name: "tmp", mountPath: "/tmp" }]);
                 assert.deepEqual(spec.volumes, [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }]);

@@ -4,7 +4,7 @@ import { NetworkConfig } from "../../../components/config";
 import { clientHostUrl, ObjectStore, ObjectStoreArgs } from "../../../components/services/objectStore";
 import { MockRun, registeredBeforeFailure, runInMockEngine } from "../../../harness/mockEngine";
 import { networkConfigFor } from "../../../harness/networkConfig";
-import { Json, only } from "../../support/workloadFixtures";
+import { hardenedContainer, hardenedPod, Json, only } from "../../support/workloadFixtures";
 
 type StoreSettings = NetworkConfig["services"]["objectStore"];
 
@@ -55,23 +55,6 @@ const podSpecOf = (run: MockRun<unknown>) => statefulSetOf(run).spec.template.sp
 const containerOf = (run: MockRun<unknown>) => podSpecOf(run).containers[0] as Json;
 const jobOf = (run: MockRun<unknown>) => only(run.resources, JOB).inputs as Json;
 const jobContainerOf = (run: MockRun<unknown>) => jobOf(run).spec.template.spec.containers[0] as Json;
-
-const hardenedContainer = {
-    runAsNonRoot: true,
-    readOnlyRootFilesystem: true,
-    allowPrivilegeEscalation: false,
-    privileged: false,
-    capabilities: { drop: ["ALL"] },
-    seccompProfile: { type: "RuntimeDefault" },
-};
-const hardenedPod = {
-    runAsNonRoot: true,
-    runAsUser: 10001,
-    runAsGroup: 10001,
-    fsGroup: 10001,
-    fsGroupChangePolicy: "OnRootMismatch",
-    seccompProfile: { type: "RuntimeDefault" },
-};
 
 /** DESIGN.md's network table: the volume and whether stateful resources are protected. */
 const expected = {
@@ -205,7 +188,7 @@ describe("services ObjectStore", () => {
                     limits: { cpu: "500m", memory: "1Gi" },
                 });
                 assert.deepEqual(container.securityContext, hardenedContainer);
-                assert.deepEqual(spec.securityContext, hardenedPod);
+                assert.deepEqual(spec.securityContext, hardenedPod(10001));
                 assert.equal(spec.automountServiceAccountToken, false);
                 assert.equal(spec.serviceAccountName, "object-store");
                 const sa = (
@@ -282,7 +265,7 @@ describe("services ObjectStore", () => {
                     terminationMessagePolicy: "FallbackToLogsOnError",
                 });
                 const pod = job.spec.template.spec;
-                assert.deepEqual(pod.securityContext, hardenedPod);
+                assert.deepEqual(pod.securityContext, hardenedPod(10001));
                 assert.deepEqual(
                     [pod.automountServiceAccountToken, pod.serviceAccountName, pod.enableServiceLinks],
                     [false, "object-store-buckets", false],
