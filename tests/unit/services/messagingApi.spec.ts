@@ -518,6 +518,17 @@ describe("services MessagingApi", () => {
             sslMode: "require",
         } as const;
         const redis = { host: "redis.testnet.example.org", port: 6379, tls: true, user: undefined };
+        /** What a client reads back from a URL: scheme, decoded user and password, host, port. */
+        const readBack = (url: string) => {
+            const parsed = new URL(url);
+            return {
+                protocol: parsed.protocol,
+                user: decodeURIComponent(parsed.username),
+                password: decodeURIComponent(parsed.password),
+                host: parsed.hostname,
+                port: parsed.port,
+            };
+        };
 
         const databaseCases: [string, Partial<Parameters<typeof databaseUrl>[0]>, string, string][] = [
             [
@@ -561,26 +572,16 @@ describe("services MessagingApi", () => {
             it(`databaseUrl: ${title}`, () => {
                 const store = { ...postgres, ...change };
                 assert.equal(databaseUrl(store, password), url);
-                const parsed = new URL(url);
+                assert.deepEqual(readBack(url), {
+                    protocol: "postgres:",
+                    user: store.user,
+                    password,
+                    host: store.host,
+                    port: String(store.port),
+                });
                 assert.deepEqual(
-                    [
-                        parsed.protocol,
-                        decodeURIComponent(parsed.username),
-                        decodeURIComponent(parsed.password),
-                        parsed.hostname,
-                        parsed.port,
-                        parsed.pathname,
-                        parsed.searchParams.get("sslmode"),
-                    ],
-                    [
-                        "postgres:",
-                        store.user,
-                        password,
-                        store.host,
-                        String(store.port),
-                        `/${store.database}`,
-                        store.sslMode,
-                    ],
+                    [new URL(url).pathname, new URL(url).searchParams.get("sslmode")],
+                    [`/${store.database}`, store.sslMode],
                 );
             });
         }
@@ -606,17 +607,13 @@ describe("services MessagingApi", () => {
             it(`redisUrl: ${title}`, () => {
                 const store = { ...redis, ...change };
                 assert.equal(redisUrl(store, password), url);
-                const parsed = new URL(url);
-                assert.deepEqual(
-                    [
-                        parsed.protocol,
-                        decodeURIComponent(parsed.username),
-                        decodeURIComponent(parsed.password),
-                        parsed.hostname,
-                        parsed.port,
-                    ],
-                    [store.tls ? "rediss:" : "redis:", store.user ?? "", password, store.host, String(store.port)],
-                );
+                assert.deepEqual(readBack(url), {
+                    protocol: store.tls ? "rediss:" : "redis:",
+                    user: store.user ?? "",
+                    password,
+                    host: store.host,
+                    port: String(store.port),
+                });
             });
         }
 
@@ -627,18 +624,18 @@ describe("services MessagingApi", () => {
             );
             fc.assert(
                 fc.property(text, text, fc.boolean(), (user, password, tls) => {
-                    const db = new URL(databaseUrl({ ...postgres, user }, password));
-                    assert.deepEqual(
-                        [decodeURIComponent(db.username), decodeURIComponent(db.password), db.hostname, db.port],
-                        [user, password, postgres.host, "5432"],
-                    );
-                    assert.equal(db.searchParams.get("sslmode"), "require");
-                    const cache = new URL(redisUrl({ ...redis, tls, user }, password));
-                    assert.deepEqual(
-                        [decodeURIComponent(cache.username), decodeURIComponent(cache.password), cache.hostname],
-                        [user, password, redis.host],
-                    );
-                    assert.equal(cache.protocol, tls ? "rediss:" : "redis:");
+                    const db = databaseUrl({ ...postgres, user }, password);
+                    assert.deepEqual(readBack(db), {
+                        protocol: "postgres:",
+                        user,
+                        password,
+                        host: postgres.host,
+                        port: "5432",
+                    });
+                    assert.equal(new URL(db).searchParams.get("sslmode"), "require");
+                    const cache = redisUrl({ ...redis, tls, user }, password);
+                    const protocol = tls ? "rediss:" : "redis:";
+                    assert.deepEqual(readBack(cache), { protocol, user, password, host: redis.host, port: "6379" });
                 }),
             );
         });
@@ -662,10 +659,9 @@ describe("services MessagingApi", () => {
                 ["mainnet", "testnet"],
             ] as const) {
                 const data = secretDataOf(runs[network]);
-                const db = new URL(data["database-url"]);
-                const cache = new URL(data["redis-url"]);
+                const [db, cache] = [readBack(data["database-url"]), readBack(data["redis-url"])];
                 assert.deepEqual(
-                    [db.hostname, decodeURIComponent(db.password), cache.hostname, decodeURIComponent(cache.password)],
+                    [db.host, db.password, cache.host, cache.password],
                     [
                         hosts[network].postgres,
                         passwords[network].postgres,
