@@ -55,10 +55,17 @@ export function objectStoreEndpoint(namespace: pulumi.Input<string>, port: numbe
     return pulumi.interpolate`http://${SERVICE_NAMES.objectStore}.${namespace}.svc.cluster.local:${port}`;
 }
 
-/** The `mc` alias URL of the store, with the root credentials in it (a secret: it goes into the Secret only). */
+/**
+ * The `mc` alias URL of the store (`MC_HOST_<alias>`), with the root credentials in it (a secret: it
+ * goes into the Secret only). mc takes the credentials out of this URL with a pattern,
+ * `<scheme>://<user>:<password>@<host>`, and never percent-decodes them (minio/mc cmd/config.go,
+ * `parseEnvURLStr`), so they go in as they are: percent-encoded, a password with `@` would be signed
+ * with `%40` in it and MinIO would refuse every request. mc would read a `:` in either as the start
+ * of the password or of a session token; the platform generates letters and digits only.
+ */
 export function clientHostUrl(endpoint: string, user: string, password: string): string {
     const url = new URL(endpoint);
-    return `${url.protocol}//${encodeURIComponent(user)}:${encodeURIComponent(password)}@${url.host}`;
+    return `${url.protocol}//${user}:${password}@${url.host}`;
 }
 
 /** The store's one description: a one-replica StatefulSet with its data volume, and its Secret. */

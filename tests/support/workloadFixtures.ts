@@ -37,6 +37,28 @@ export const labels = {
     "app.kubernetes.io/managed-by": "pulumi",
 };
 
+/** The restricted container security context every platform container carries, written out. */
+export const hardenedContainer = {
+    runAsNonRoot: true,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+};
+
+/** The pod security context of a pod running as `id` (uid, gid and fsGroup), written out. */
+export function hardenedPod(id: number) {
+    return {
+        runAsNonRoot: true,
+        runAsUser: id,
+        runAsGroup: id,
+        fsGroup: id,
+        fsGroupChangePolicy: "OnRootMismatch",
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}
+
 /** Runs one Workload under the mock engine. */
 export async function run(args: WorkloadArgs): Promise<MockRun<unknown>> {
     return runInMockEngine(
