@@ -67,8 +67,8 @@ export function checkTags(problems: ProblemList, tags: unknown, path = "args.tag
 }
 
 /**
- * Checks an ARN that a policy names: non-empty, no wildcard, and (when it is a real ARN rather than
- * a placeholder the mock engine computes) of the expected service. Returns true when acceptable.
+ * Checks an ARN that a policy names: an ARN of the expected service, without wildcards. (Offline
+ * runs see ARN-shaped placeholders from the harness, so no value is exempt from the check.)
  */
 export function checkNamedArn(
     problems: ProblemList,
@@ -78,13 +78,7 @@ export function checkNamedArn(
     example: string,
 ): boolean {
     const allowed = `one named ${service} ARN without wildcards, e.g. ${example}`;
-    if (typeof arn !== "string" || arn.length === 0 || /[*?]/.test(arn)) {
-        problems.add(path, arn, allowed);
-        return false;
-    }
-    if (arn.startsWith("arn:") && !new RegExp(`^arn:aws(?:-cn|-us-gov)?:${service}:`).test(arn)) {
-        problems.add(path, arn, allowed);
-        return false;
-    }
-    return true;
+    const shaped = typeof arn === "string" && new RegExp(`^arn:aws(?:-cn|-us-gov)?:${service}:[^*?\\s]+$`).test(arn);
+    if (!shaped) problems.add(path, arn, allowed);
+    return shaped;
 }

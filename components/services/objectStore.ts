@@ -15,8 +15,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../config";
-import { OneShotJob } from "../k8s/oneShotJob";
-import { Network, SERVICE_NAMES } from "../network";
+import { ArgumentsError, componentArguments } from "../errors";
+import { clusterSecretName } from "../k8s/clusterSecret";
+import { OneShotJob, OneShotJobArgs } from "../k8s/oneShotJob";
+import { taskProblems } from "../k8s/taskSpec";
+import { Network, PROJECT, SERVICE_NAMES } from "../network";
 import { ownSecret, PlatformService, ServiceDefinition, serviceIdentity } from "./platformService";
 
 type StoreSettings = NetworkConfig["services"]["objectStore"];
@@ -126,6 +129,26 @@ export function objectStoreDefinition(args: ObjectStoreArgs): ServiceDefinition 
     };
 }
 
+/** The bucket job's arguments: `mc mb --ignore-existing` of the voice bucket, retried while the store starts. */
+export function bucketJobArgs(args: ObjectStoreArgs, secretName: pulumi.Input<string>): OneShotJobArgs {
+    return {
+        task: OBJECT_STORE_BUCKETS_TASK,
+        network: args.network,
+        namespace: args.namespace,
+        component: "object-store",
+        image: args.settings.clientImage,
+        command: ["mc"],
+        args: ["--config-dir", "/tmp/.mc", "mb", "--ignore-existing", `local/${args.settings.voiceBucket}`],
+        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
+        secretEnv: [
+            { envName: "MC_HOST_local", secret: { name: secretName, key: OBJECT_STORE_SECRET_KEYS.clientHost } },
+        ],
+        // The store may still be starting: retry for up to ten minutes.
+        activeDeadlineSeconds: 600,
+        backoffLimit: 6,
+    };
+}
+
 /** The attachment object store of one network, and the job that creates its buckets. */
 export class ObjectStore extends PlatformService {
     /** The in-cluster S3 endpoint the API and the backup jobs use. */
@@ -136,31 +159,21 @@ export class ObjectStore extends PlatformService {
     public readonly bucketJob: OneShotJob;
 
     constructor(name: string, args: ObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+        // The bucket job is checked with the store, before anything registers.
+        const jobProblems = taskProblems(
+            bucketJobArgs(args, clusterSecretName({ service: SERVICE_NAMES.objectStore })),
+        );
+        if (jobProblems.length > 0) {
+            const fix = `Edit ${args.stackFile ?? `Pulumi.${args.network}.yaml`} (${PROJECT}:services.objectStore)`;
+            const problems = jobProblems.map((p) => ({ ...p, path: `bucketJob.${p.path}` }));
+            throw new ArgumentsError(componentArguments("messaging:services:ObjectStore", name), problems, fix);
+        }
         super("messaging:services:ObjectStore", name, objectStoreDefinition(args), opts);
         this.endpoint = objectStoreEndpoint(args.namespace, args.settings.port);
         this.voiceBucket = args.settings.voiceBucket;
-        const secretName = this.secretName as pulumi.Output<string>;
         this.bucketJob = new OneShotJob(
             `${name}-buckets`,
-            {
-                task: OBJECT_STORE_BUCKETS_TASK,
-                network: args.network,
-                namespace: args.namespace,
-                component: "object-store",
-                image: args.settings.clientImage,
-                command: ["mc"],
-                args: ["--config-dir", "/tmp/.mc", "mb", "--ignore-existing", `local/${args.settings.voiceBucket}`],
-                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
-                secretEnv: [
-                    {
-                        envName: "MC_HOST_local",
-                        secret: { name: secretName, key: OBJECT_STORE_SECRET_KEYS.clientHost },
-                    },
-                ],
-                // The store may still be starting: retry for up to ten minutes.
-                activeDeadlineSeconds: 600,
-                backoffLimit: 6,
-            },
+            bucketJobArgs(args, this.secretName as pulumi.Output<string>),
             { parent: this, dependsOn: [this.workload] },
         );
         this.registerOutputs({ ...this.serviceOutputs(), endpoint: this.endpoint, voiceBucket: this.voiceBucket });

@@ -206,6 +206,30 @@ describe("IRSA grants", () => {
                     },
                 ]);
             });
+            it("a name or a placeholder where an ARN belongs", () => {
+                expectProblems(
+                    () =>
+                        renderPermissionsPolicy([
+                            { kind: "readSecrets", secretArns: ["messaging-infra/devnet/relay-operator-keys"] },
+                            { kind: "useKey", keyArn: "mock-arn-of-kms/key-network", operations: ["decrypt"] },
+                        ]),
+                    "arguments to the IRSA permissions policy",
+                    [
+                        {
+                            path: "grants[0].secretArns[0]",
+                            given: '"messaging-infra/devnet/relay-operator-keys"',
+                            allowed:
+                                "one named secretsmanager ARN without wildcards, e.g. arn:aws:secretsmanager:us-east-1:123456789012:secret:<name>-AbCdEf",
+                        },
+                        {
+                            path: "grants[1].keyArn",
+                            given: '"mock-arn-of-kms/key-network"',
+                            allowed:
+                                "one named kms ARN without wildcards, e.g. arn:aws:kms:us-east-1:123456789012:key/<key id> (EncryptionKey.arn)",
+                        },
+                    ],
+                );
+            });
             it("empty ARN lists, wildcards, wrong services, bad prefixes and operations", () => {
                 expectProblems(
                     () =>

@@ -504,7 +504,9 @@ describe("services MessagingApi", () => {
         // With the name hidden and the ConfigMap's data set aside, both runs registered the same resources.
         const comparable = (run: MockRun<Json>) =>
             (JSON.parse(JSON.stringify(run.resources).split(name(run)).join("<settings>")) as Json[]).map((r) =>
-                r.type === CONFIG_MAP ? { ...r, inputs: { ...r.inputs, data: "<data>" } } : r,
+                r.type === CONFIG_MAP
+                    ? { ...r, inputs: { ...r.inputs, data: "<data>" }, outputs: { ...r.outputs, data: "<data>" } }
+                    : r,
             );
         assert.deepEqual(comparable(after), comparable(before));
     });

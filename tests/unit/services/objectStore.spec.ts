@@ -317,10 +317,31 @@ describe("services ObjectStore", () => {
         const withArgsSetAside = (run: MockRun<Json>) =>
             run.resources.map((r) =>
                 r.type === JOB
-                    ? JSON.stringify(r).replace("local/voice-notes", "local/voice-messages")
+                    ? JSON.stringify(r).split("local/voice-notes").join("local/voice-messages")
                     : JSON.stringify(r),
             );
         assert.deepEqual(withArgsSetAside(after), withArgsSetAside(before));
+    });
+
+    it("checks its bucket job with the store, naming the stack file, before registering anything", async () => {
+        const bad = withStoreSettings(networkConfigFor("testnet"), {
+            clientImage: "registry.example.org/mirror/minio-mc:latest",
+        });
+        const failure = await runStore(bad).then(
+            () => assert.fail("expected the store to reject an unpinned client image"),
+            (error: unknown) => error,
+        );
+        assert.equal(registeredBeforeFailure(failure), 0);
+        assert.equal(
+            (failure as Error).message,
+            [
+                'Invalid arguments to messaging:services:ObjectStore "object-store": 1 problem. ' +
+                    "Edit Pulumi.testnet.yaml (messaging-infra:services.objectStore):",
+                '  - bucketJob.image: got "registry.example.org/mirror/minio-mc:latest"; allowed: an image pinned to a ' +
+                    "version tag or a sha256 digest, e.g. registry.example.org/team/app:1.4.2 or …@sha256:<64 hex> " +
+                    "(never latest or untagged)",
+            ].join("\n"),
+        );
     });
 
     it("reports a bad volume size in the store's terms, naming the stack file, before registering anything", async () => {
