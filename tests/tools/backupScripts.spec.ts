@@ -108,6 +108,30 @@ describe("backup scripts, run with the real tools", function () {
         assert.equal(run.code, 0, describeRun("shellcheck", run));
     });
 
+    it("keeps the parts the scripts share as identical copies (each script is mounted and run on its own)", () => {
+        const shared = (file: string) => {
+            const text = fs.readFileSync(path.join(SCRIPTS, file), "utf8");
+            const blocks = new Map<string, string>();
+            for (const m of text.matchAll(/^# >>> shared: ([a-z ]+)\.[^\n]*\n([\s\S]*?)^# <<< shared: \1$/gm))
+                blocks.set(m[1], m[2]);
+            return blocks;
+        };
+        const copies = (name: string, files: string[]) => {
+            const texts = files.map((f) => shared(f).get(name));
+            assert.ok(texts[0], `${files[0]} has a shared ${name} part`);
+            texts.forEach((t, i) =>
+                assert.equal(t, texts[0], `${files[i]}'s shared ${name} part differs from ${files[0]}'s`),
+            );
+        };
+        copies("common", [
+            "object-store-backup.sh",
+            "object-store-restore.sh",
+            "postgres-backup.sh",
+            "postgres-restore.sh",
+        ]);
+        copies("object store", ["object-store-backup.sh", "object-store-restore.sh"]);
+    });
+
     describe("object store", () => {
         let store: PolicedS3;
         let backups: PolicedS3;

@@ -23,7 +23,9 @@ umask 077
 export LC_ALL=C AWS_PAGER=""
 
 readonly SCRIPT=object-store-backup
+# >>> shared: common. The same in the four backup scripts (tests/tools/backupScripts.spec.ts compares the copies).
 STEP="starting"
+HINT=""
 log() { printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$SCRIPT" "$*"; }
 step() {
     STEP="$*"
@@ -35,37 +37,57 @@ die() {
 }
 on_error() {
     local rc=$?
-    printf '%s: error: %s failed (exit %d)\n' "$SCRIPT" "$STEP" "$rc" >&2
+    printf '%s: error: %s failed (exit %d)%s\n' "$SCRIPT" "$STEP" "$rc" "${HINT:+; $HINT}" >&2
     exit "$rc"
 }
 trap on_error ERR
 
-for name in NETWORK BACKUP_BUCKET BACKUP_PREFIX KMS_KEY_ARN SOURCE_ENDPOINT SOURCE_ACCESS_KEY_ID SOURCE_SECRET_ACCESS_KEY; do
+for name in NETWORK BACKUP_BUCKET BACKUP_PREFIX; do
     [[ -n "${!name:-}" ]] || die "$name is not set"
 done
 [[ "$NETWORK" =~ ^[a-z][a-z0-9-]*$ ]] || die "NETWORK '$NETWORK' is not a network name"
 [[ "-$BACKUP_BUCKET-" == *"-$NETWORK-"* ]] || die "BACKUP_BUCKET '$BACKUP_BUCKET' is not a bucket of network $NETWORK"
 prefix_re="^[A-Za-z0-9!_.'()-]+(/[A-Za-z0-9!_.'()-]+)*$"
 [[ "$BACKUP_PREFIX" =~ $prefix_re && "/$BACKUP_PREFIX/" != *"/./"* && "/$BACKUP_PREFIX/" != *"/../"* ]] ||
-    die "BACKUP_PREFIX '$BACKUP_PREFIX' is not a key prefix without leading or trailing '/' (e.g. object-store)"
-[[ "$KMS_KEY_ARN" =~ ^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$ ]] || die "KMS_KEY_ARN '$KMS_KEY_ARN' is not a KMS key ARN"
-[[ "$SOURCE_ENDPOINT" =~ ^https?://[^/]+/?$ ]] || die "SOURCE_ENDPOINT '$SOURCE_ENDPOINT' is not an http(s) URL of an S3 endpoint"
-
+    die "BACKUP_PREFIX '$BACKUP_PREFIX' is not a key prefix without leading or trailing '/' (e.g. object-store, postgres)"
+[[ -z "${BACKUP_TIMESTAMP:-}" || "$BACKUP_TIMESTAMP" =~ ^[0-9]{8}T[0-9]{6}Z$ ]] ||
+    die "BACKUP_TIMESTAMP '$BACKUP_TIMESTAMP' is not a backup timestamp (yyyymmddThhmmssZ)"
 SCRATCH_DIR="${SCRATCH_DIR:-/tmp/backup}"
-readonly AWS_DIR="$SCRATCH_DIR/aws" DATA="$SCRATCH_DIR/data" MANIFESTS="$SCRATCH_DIR/manifests"
-cleanup() { rm -rf -- "$AWS_DIR" "$DATA" "$MANIFESTS"; }
-trap cleanup EXIT
-cleanup
-mkdir -p -- "$AWS_DIR" "$DATA" "$MANIFESTS"
 
-# The object store's credentials, as a profile only store_aws reads.
-printf '[profile objectstore]\nregion = us-east-1\ns3 =\n    addressing_style = path\n' >"$AWS_DIR/config"
-printf '[objectstore]\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
-    "$SOURCE_ACCESS_KEY_ID" "$SOURCE_SECRET_ACCESS_KEY" >"$AWS_DIR/credentials"
+# The AWS CLI against the backup bucket: the default credential chain (IRSA web identity in the cluster).
+backup_aws() {
+    if [[ -n "${BACKUP_S3_ENDPOINT:-}" ]]; then
+        aws --endpoint-url "$BACKUP_S3_ENDPOINT" "$@"
+    else
+        aws "$@"
+    fi
+}
+# <<< shared: common
+[[ -n "${KMS_KEY_ARN:-}" ]] || die "KMS_KEY_ARN is not set"
+[[ "$KMS_KEY_ARN" =~ ^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$ ]] || die "KMS_KEY_ARN '$KMS_KEY_ARN' is not a KMS key ARN"
+readonly SSE=(--sse aws:kms --sse-kms-key-id "$KMS_KEY_ARN")
+readonly STORE_VARS=(SOURCE_ENDPOINT SOURCE_ACCESS_KEY_ID SOURCE_SECRET_ACCESS_KEY)
 
-# The AWS CLI against the object store: its profile only, with every variable that would take
-# precedence over it (static keys, IRSA's web identity, container credentials, region) removed,
-# and no fallback to the instance metadata service.
+# >>> shared: object store. The same in both object-store scripts (backupScripts.spec.ts compares the copies).
+# STORE_VARS names the variables of the store's endpoint, access key id and secret access key.
+for name in "${STORE_VARS[@]}"; do
+    [[ -n "${!name:-}" ]] || die "$name is not set"
+done
+STORE_ENDPOINT="${!STORE_VARS[0]}"
+[[ "$STORE_ENDPOINT" =~ ^https?://[^/]+/?$ ]] || die "${STORE_VARS[0]} '$STORE_ENDPOINT' is not an http(s) URL of an S3 endpoint"
+readonly STORE_ENDPOINT AWS_DIR="$SCRATCH_DIR/aws"
+
+# The store's credentials, as a profile that only store_aws reads.
+write_store_profile() {
+    mkdir -p -- "$AWS_DIR"
+    printf '[profile objectstore]\nregion = us-east-1\ns3 =\n    addressing_style = path\n' >"$AWS_DIR/config"
+    printf '[objectstore]\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
+        "${!STORE_VARS[1]}" "${!STORE_VARS[2]}" >"$AWS_DIR/credentials"
+}
+
+# The AWS CLI against the store: its profile only, with every variable that would take precedence
+# over it (static keys, IRSA's web identity, container credentials, region) removed, and no
+# fallback to the instance metadata service.
 store_aws() {
     env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_SECURITY_TOKEN \
         -u AWS_ROLE_ARN -u AWS_WEB_IDENTITY_TOKEN_FILE -u AWS_ROLE_SESSION_NAME \
@@ -74,23 +96,13 @@ store_aws() {
         -u AWS_DEFAULT_PROFILE -u AWS_REGION -u AWS_DEFAULT_REGION -u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_S3 \
         AWS_CONFIG_FILE="$AWS_DIR/config" AWS_SHARED_CREDENTIALS_FILE="$AWS_DIR/credentials" AWS_PROFILE=objectstore \
         AWS_EC2_METADATA_DISABLED=true \
-        aws --endpoint-url "$SOURCE_ENDPOINT" "$@"
+        aws --endpoint-url "$STORE_ENDPOINT" "$@"
 }
 
-# The AWS CLI against the backup bucket: the default credential chain.
-backup_aws() {
-    if [[ -n "${BACKUP_S3_ENDPOINT:-}" ]]; then
-        aws --endpoint-url "$BACKUP_S3_ENDPOINT" "$@"
-    else
-        aws "$@"
-    fi
-}
-readonly SSE=(--sse aws:kms --sse-kms-key-id "$KMS_KEY_ARN")
-
-# Prints {"key","bytes","sha256"} (one JSON object a line) for every regular file
-# under $1, the key being its path relative to $1. Files are hashed and measured in batches.
+# Prints {"key","bytes","sha256"} (one JSON object a line) for every regular file under $1, the key
+# being its path relative to $1. Files are hashed and measured in batches of 200.
 manifest() {
-    local dir="$1" list="$MANIFESTS/.list" i start
+    local dir="$1" list="$SCRATCH_DIR/manifest.list" i start
     local -a files chunk sums sizes args
     (
         cd -- "$dir"
@@ -114,12 +126,19 @@ manifest() {
     done
     rm -f -- "$list" "$list.sha256" "$list.size"
 }
+# <<< shared: object store
+readonly DATA="$SCRATCH_DIR/data" MANIFESTS="$SCRATCH_DIR/manifests"
+cleanup() { rm -rf -- "$AWS_DIR" "$DATA" "$MANIFESTS" "$SCRATCH_DIR"/manifest.list*; }
+trap cleanup EXIT
+cleanup
+mkdir -p -- "$DATA" "$MANIFESTS"
+write_store_profile
 
 TS="$(date -u +%Y%m%dT%H%M%SZ)"
 readonly TS DEST="s3://$BACKUP_BUCKET/$BACKUP_PREFIX/$TS"
-log "network $NETWORK: backing up the object store at $SOURCE_ENDPOINT to $DEST/"
+log "network $NETWORK: backing up the object store at $STORE_ENDPOINT to $DEST/"
 
-step "listing the buckets of $SOURCE_ENDPOINT"
+step "listing the buckets of $STORE_ENDPOINT"
 store_aws s3api list-buckets --output json >"$MANIFESTS/buckets.json"
 jq -r '.Buckets // [] | .[].Name' "$MANIFESTS/buckets.json" >"$MANIFESTS/buckets.txt"
 mapfile -t buckets <"$MANIFESTS/buckets.txt"

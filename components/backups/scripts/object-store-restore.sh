@@ -25,7 +25,9 @@ umask 077
 export LC_ALL=C AWS_PAGER=""
 
 readonly SCRIPT=object-store-restore
+# >>> shared: common. The same in the four backup scripts (tests/tools/backupScripts.spec.ts compares the copies).
 STEP="starting"
+HINT=""
 log() { printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$SCRIPT" "$*"; }
 step() {
     STEP="$*"
@@ -37,22 +39,33 @@ die() {
 }
 on_error() {
     local rc=$?
-    printf '%s: error: %s failed (exit %d)\n' "$SCRIPT" "$STEP" "$rc" >&2
+    printf '%s: error: %s failed (exit %d)%s\n' "$SCRIPT" "$STEP" "$rc" "${HINT:+; $HINT}" >&2
     exit "$rc"
 }
 trap on_error ERR
 
-for name in NETWORK BACKUP_BUCKET BACKUP_PREFIX TARGET_ENDPOINT TARGET_ACCESS_KEY_ID TARGET_SECRET_ACCESS_KEY; do
+for name in NETWORK BACKUP_BUCKET BACKUP_PREFIX; do
     [[ -n "${!name:-}" ]] || die "$name is not set"
 done
 [[ "$NETWORK" =~ ^[a-z][a-z0-9-]*$ ]] || die "NETWORK '$NETWORK' is not a network name"
 [[ "-$BACKUP_BUCKET-" == *"-$NETWORK-"* ]] || die "BACKUP_BUCKET '$BACKUP_BUCKET' is not a bucket of network $NETWORK"
 prefix_re="^[A-Za-z0-9!_.'()-]+(/[A-Za-z0-9!_.'()-]+)*$"
 [[ "$BACKUP_PREFIX" =~ $prefix_re && "/$BACKUP_PREFIX/" != *"/./"* && "/$BACKUP_PREFIX/" != *"/../"* ]] ||
-    die "BACKUP_PREFIX '$BACKUP_PREFIX' is not a key prefix without leading or trailing '/' (e.g. object-store)"
-[[ "$TARGET_ENDPOINT" =~ ^https?://[^/]+/?$ ]] || die "TARGET_ENDPOINT '$TARGET_ENDPOINT' is not an http(s) URL of an S3 endpoint"
+    die "BACKUP_PREFIX '$BACKUP_PREFIX' is not a key prefix without leading or trailing '/' (e.g. object-store, postgres)"
 [[ -z "${BACKUP_TIMESTAMP:-}" || "$BACKUP_TIMESTAMP" =~ ^[0-9]{8}T[0-9]{6}Z$ ]] ||
     die "BACKUP_TIMESTAMP '$BACKUP_TIMESTAMP' is not a backup timestamp (yyyymmddThhmmssZ)"
+SCRATCH_DIR="${SCRATCH_DIR:-/tmp/backup}"
+
+# The AWS CLI against the backup bucket: the default credential chain (IRSA web identity in the cluster).
+backup_aws() {
+    if [[ -n "${BACKUP_S3_ENDPOINT:-}" ]]; then
+        aws --endpoint-url "$BACKUP_S3_ENDPOINT" "$@"
+    else
+        aws "$@"
+    fi
+}
+# <<< shared: common
+readonly STORE_VARS=(TARGET_ENDPOINT TARGET_ACCESS_KEY_ID TARGET_SECRET_ACCESS_KEY)
 
 # Set but empty means the live buckets.
 RESTORE_BUCKET_PREFIX="${RESTORE_BUCKET_PREFIX-restore-}"
@@ -66,21 +79,26 @@ if [[ -z "$RESTORE_BUCKET_PREFIX" ]]; then
 fi
 readonly LIVE
 
-SCRATCH_DIR="${SCRATCH_DIR:-/tmp/backup}"
-readonly AWS_DIR="$SCRATCH_DIR/aws" DATA="$SCRATCH_DIR/data" WORK="$SCRATCH_DIR/restore"
-cleanup() { rm -rf -- "$AWS_DIR" "$DATA" "$WORK"; }
-trap cleanup EXIT
-cleanup
-mkdir -p -- "$AWS_DIR" "$DATA" "$WORK"
+# >>> shared: object store. The same in both object-store scripts (backupScripts.spec.ts compares the copies).
+# STORE_VARS names the variables of the store's endpoint, access key id and secret access key.
+for name in "${STORE_VARS[@]}"; do
+    [[ -n "${!name:-}" ]] || die "$name is not set"
+done
+STORE_ENDPOINT="${!STORE_VARS[0]}"
+[[ "$STORE_ENDPOINT" =~ ^https?://[^/]+/?$ ]] || die "${STORE_VARS[0]} '$STORE_ENDPOINT' is not an http(s) URL of an S3 endpoint"
+readonly STORE_ENDPOINT AWS_DIR="$SCRATCH_DIR/aws"
 
-# The target store's credentials, as a profile only store_aws reads.
-printf '[profile objectstore]\nregion = us-east-1\ns3 =\n    addressing_style = path\n' >"$AWS_DIR/config"
-printf '[objectstore]\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
-    "$TARGET_ACCESS_KEY_ID" "$TARGET_SECRET_ACCESS_KEY" >"$AWS_DIR/credentials"
+# The store's credentials, as a profile that only store_aws reads.
+write_store_profile() {
+    mkdir -p -- "$AWS_DIR"
+    printf '[profile objectstore]\nregion = us-east-1\ns3 =\n    addressing_style = path\n' >"$AWS_DIR/config"
+    printf '[objectstore]\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
+        "${!STORE_VARS[1]}" "${!STORE_VARS[2]}" >"$AWS_DIR/credentials"
+}
 
-# The AWS CLI against the target store: its profile only, with every variable that would take
-# precedence over it (static keys, IRSA's web identity, container credentials, region) removed,
-# and no fallback to the instance metadata service.
+# The AWS CLI against the store: its profile only, with every variable that would take precedence
+# over it (static keys, IRSA's web identity, container credentials, region) removed, and no
+# fallback to the instance metadata service.
 store_aws() {
     env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_SECURITY_TOKEN \
         -u AWS_ROLE_ARN -u AWS_WEB_IDENTITY_TOKEN_FILE -u AWS_ROLE_SESSION_NAME \
@@ -89,22 +107,13 @@ store_aws() {
         -u AWS_DEFAULT_PROFILE -u AWS_REGION -u AWS_DEFAULT_REGION -u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_S3 \
         AWS_CONFIG_FILE="$AWS_DIR/config" AWS_SHARED_CREDENTIALS_FILE="$AWS_DIR/credentials" AWS_PROFILE=objectstore \
         AWS_EC2_METADATA_DISABLED=true \
-        aws --endpoint-url "$TARGET_ENDPOINT" "$@"
+        aws --endpoint-url "$STORE_ENDPOINT" "$@"
 }
 
-# The AWS CLI against the backup bucket: the default credential chain.
-backup_aws() {
-    if [[ -n "${BACKUP_S3_ENDPOINT:-}" ]]; then
-        aws --endpoint-url "$BACKUP_S3_ENDPOINT" "$@"
-    else
-        aws "$@"
-    fi
-}
-
-# Prints {"key","bytes","sha256"} (one JSON object a line) for every regular file
-# under $1, the key being its path relative to $1. Files are hashed and measured in batches.
+# Prints {"key","bytes","sha256"} (one JSON object a line) for every regular file under $1, the key
+# being its path relative to $1. Files are hashed and measured in batches of 200.
 manifest() {
-    local dir="$1" list="$WORK/.list" i start
+    local dir="$1" list="$SCRATCH_DIR/manifest.list" i start
     local -a files chunk sums sizes args
     (
         cd -- "$dir"
@@ -128,6 +137,13 @@ manifest() {
     done
     rm -f -- "$list" "$list.sha256" "$list.size"
 }
+# <<< shared: object store
+readonly DATA="$SCRATCH_DIR/data" WORK="$SCRATCH_DIR/restore"
+cleanup() { rm -rf -- "$AWS_DIR" "$DATA" "$WORK" "$SCRATCH_DIR"/manifest.list*; }
+trap cleanup EXIT
+cleanup
+mkdir -p -- "$DATA" "$WORK"
+write_store_profile
 
 # Prints the problems in $WORK/problems.txt on stdout and fails with the first one.
 fail_on_problems() {
@@ -168,7 +184,7 @@ else
     [[ -n "$TS" ]] || die "no backup with a metadata.json under $SOURCE/"
 fi
 readonly TS
-log "network $NETWORK: restoring $SOURCE/$TS/ into $TARGET_ENDPOINT (buckets ${RESTORE_BUCKET_PREFIX:-<live>}<name>)"
+log "network $NETWORK: restoring $SOURCE/$TS/ into $STORE_ENDPOINT (buckets ${RESTORE_BUCKET_PREFIX:-<live>}<name>)"
 
 step "downloading $SOURCE/$TS/"
 backup_aws s3 cp --recursive --only-show-errors "$SOURCE/$TS/" "$DATA/"
@@ -278,4 +294,4 @@ for bucket in "${buckets[@]}"; do
 done
 fail_on_problems "the restored buckets do not match backup $TS"
 
-log "restore complete: backup $TS into ${#buckets[@]} bucket(s) of $TARGET_ENDPOINT ($(jq -r '"\([.buckets[].objects] | add // 0) object(s), \([.buckets[].bytes] | add // 0) bytes"' "$METADATA"))"
+log "restore complete: backup $TS into ${#buckets[@]} bucket(s) of $STORE_ENDPOINT ($(jq -r '"\([.buckets[].objects] | add // 0) object(s), \([.buckets[].bytes] | add // 0) bytes"' "$METADATA"))"

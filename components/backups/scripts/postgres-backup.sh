@@ -21,7 +21,9 @@ umask 077
 export LC_ALL=C AWS_PAGER=""
 
 readonly SCRIPT=postgres-backup
+# >>> shared: common. The same in the four backup scripts (tests/tools/backupScripts.spec.ts compares the copies).
 STEP="starting"
+HINT=""
 log() { printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$SCRIPT" "$*"; }
 step() {
     STEP="$*"
@@ -31,7 +33,6 @@ die() {
     printf '%s: error: %s\n' "$SCRIPT" "$*" >&2
     exit 1
 }
-HINT=""
 on_error() {
     local rc=$?
     printf '%s: error: %s failed (exit %d)%s\n' "$SCRIPT" "$STEP" "$rc" "${HINT:+; $HINT}" >&2
@@ -39,24 +40,19 @@ on_error() {
 }
 trap on_error ERR
 
-for name in NETWORK BACKUP_BUCKET BACKUP_PREFIX KMS_KEY_ARN PGHOST PGDATABASE PGUSER; do
+for name in NETWORK BACKUP_BUCKET BACKUP_PREFIX; do
     [[ -n "${!name:-}" ]] || die "$name is not set"
 done
 [[ "$NETWORK" =~ ^[a-z][a-z0-9-]*$ ]] || die "NETWORK '$NETWORK' is not a network name"
 [[ "-$BACKUP_BUCKET-" == *"-$NETWORK-"* ]] || die "BACKUP_BUCKET '$BACKUP_BUCKET' is not a bucket of network $NETWORK"
 prefix_re="^[A-Za-z0-9!_.'()-]+(/[A-Za-z0-9!_.'()-]+)*$"
 [[ "$BACKUP_PREFIX" =~ $prefix_re && "/$BACKUP_PREFIX/" != *"/./"* && "/$BACKUP_PREFIX/" != *"/../"* ]] ||
-    die "BACKUP_PREFIX '$BACKUP_PREFIX' is not a key prefix without leading or trailing '/' (e.g. postgres)"
-[[ "$KMS_KEY_ARN" =~ ^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$ ]] || die "KMS_KEY_ARN '$KMS_KEY_ARN' is not a KMS key ARN"
-
+    die "BACKUP_PREFIX '$BACKUP_PREFIX' is not a key prefix without leading or trailing '/' (e.g. object-store, postgres)"
+[[ -z "${BACKUP_TIMESTAMP:-}" || "$BACKUP_TIMESTAMP" =~ ^[0-9]{8}T[0-9]{6}Z$ ]] ||
+    die "BACKUP_TIMESTAMP '$BACKUP_TIMESTAMP' is not a backup timestamp (yyyymmddThhmmssZ)"
 SCRATCH_DIR="${SCRATCH_DIR:-/tmp/backup}"
-readonly WORK="$SCRATCH_DIR/postgres-backup"
-cleanup() { rm -rf -- "$WORK"; }
-trap cleanup EXIT
-cleanup
-mkdir -p -- "$WORK"
 
-# The AWS CLI against the backup bucket: the default credential chain.
+# The AWS CLI against the backup bucket: the default credential chain (IRSA web identity in the cluster).
 backup_aws() {
     if [[ -n "${BACKUP_S3_ENDPOINT:-}" ]]; then
         aws --endpoint-url "$BACKUP_S3_ENDPOINT" "$@"
@@ -64,7 +60,18 @@ backup_aws() {
         aws "$@"
     fi
 }
+# <<< shared: common
+for name in KMS_KEY_ARN PGHOST PGDATABASE PGUSER; do
+    [[ -n "${!name:-}" ]] || die "$name is not set"
+done
+[[ "$KMS_KEY_ARN" =~ ^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$ ]] || die "KMS_KEY_ARN '$KMS_KEY_ARN' is not a KMS key ARN"
 readonly SSE=(--sse aws:kms --sse-kms-key-id "$KMS_KEY_ARN")
+
+readonly WORK="$SCRATCH_DIR/postgres-backup"
+cleanup() { rm -rf -- "$WORK"; }
+trap cleanup EXIT
+cleanup
+mkdir -p -- "$WORK"
 
 TS="$(date -u +%Y%m%dT%H%M%SZ)"
 readonly TS KEY="$BACKUP_PREFIX/$TS.dump"

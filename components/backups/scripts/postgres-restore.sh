@@ -22,7 +22,9 @@ umask 077
 export LC_ALL=C AWS_PAGER=""
 
 readonly SCRIPT=postgres-restore
+# >>> shared: common. The same in the four backup scripts (tests/tools/backupScripts.spec.ts compares the copies).
 STEP="starting"
+HINT=""
 log() { printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$SCRIPT" "$*"; }
 step() {
     STEP="$*"
@@ -34,21 +36,35 @@ die() {
 }
 on_error() {
     local rc=$?
-    printf '%s: error: %s failed (exit %d)\n' "$SCRIPT" "$STEP" "$rc" >&2
+    printf '%s: error: %s failed (exit %d)%s\n' "$SCRIPT" "$STEP" "$rc" "${HINT:+; $HINT}" >&2
     exit "$rc"
 }
 trap on_error ERR
 
-for name in NETWORK BACKUP_BUCKET BACKUP_PREFIX PGHOST PGDATABASE PGUSER; do
+for name in NETWORK BACKUP_BUCKET BACKUP_PREFIX; do
     [[ -n "${!name:-}" ]] || die "$name is not set"
 done
 [[ "$NETWORK" =~ ^[a-z][a-z0-9-]*$ ]] || die "NETWORK '$NETWORK' is not a network name"
 [[ "-$BACKUP_BUCKET-" == *"-$NETWORK-"* ]] || die "BACKUP_BUCKET '$BACKUP_BUCKET' is not a bucket of network $NETWORK"
 prefix_re="^[A-Za-z0-9!_.'()-]+(/[A-Za-z0-9!_.'()-]+)*$"
 [[ "$BACKUP_PREFIX" =~ $prefix_re && "/$BACKUP_PREFIX/" != *"/./"* && "/$BACKUP_PREFIX/" != *"/../"* ]] ||
-    die "BACKUP_PREFIX '$BACKUP_PREFIX' is not a key prefix without leading or trailing '/' (e.g. postgres)"
+    die "BACKUP_PREFIX '$BACKUP_PREFIX' is not a key prefix without leading or trailing '/' (e.g. object-store, postgres)"
 [[ -z "${BACKUP_TIMESTAMP:-}" || "$BACKUP_TIMESTAMP" =~ ^[0-9]{8}T[0-9]{6}Z$ ]] ||
     die "BACKUP_TIMESTAMP '$BACKUP_TIMESTAMP' is not a backup timestamp (yyyymmddThhmmssZ)"
+SCRATCH_DIR="${SCRATCH_DIR:-/tmp/backup}"
+
+# The AWS CLI against the backup bucket: the default credential chain (IRSA web identity in the cluster).
+backup_aws() {
+    if [[ -n "${BACKUP_S3_ENDPOINT:-}" ]]; then
+        aws --endpoint-url "$BACKUP_S3_ENDPOINT" "$@"
+    else
+        aws "$@"
+    fi
+}
+# <<< shared: common
+for name in PGHOST PGDATABASE PGUSER; do
+    [[ -n "${!name:-}" ]] || die "$name is not set"
+done
 
 RESTORE_DATABASE="${RESTORE_DATABASE:-${PGDATABASE}_restore_check}"
 # A plain name: pg_restore --dbname would read a value with '=' or a URI as connection parameters.
@@ -59,21 +75,12 @@ if [[ "$RESTORE_DATABASE" == "$PGDATABASE" && "${RESTORE_INTO_LIVE:-}" != yes ]]
 fi
 readonly RESTORE_DATABASE
 
-SCRATCH_DIR="${SCRATCH_DIR:-/tmp/backup}"
 readonly WORK="$SCRATCH_DIR/postgres-restore"
 cleanup() { rm -rf -- "$WORK"; }
 trap cleanup EXIT
 cleanup
 mkdir -p -- "$WORK"
 
-# The AWS CLI against the backup bucket: the default credential chain.
-backup_aws() {
-    if [[ -n "${BACKUP_S3_ENDPOINT:-}" ]]; then
-        aws --endpoint-url "$BACKUP_S3_ENDPOINT" "$@"
-    else
-        aws "$@"
-    fi
-}
 psql_admin() { psql --no-psqlrc --no-password --tuples-only --no-align --set ON_ERROR_STOP=1 "$@"; }
 
 readonly SOURCE="s3://$BACKUP_BUCKET/$BACKUP_PREFIX"
