@@ -18,7 +18,9 @@
 # The backup bucket is reached through the AWS CLI's default credential chain (IRSA web identity in
 # the cluster), whose role may only put objects under $BACKUP_PREFIX/: this script never lists,
 # reads or deletes anything in the backup bucket, and deletes nothing in the object store.
-set -Eeuo pipefail
+set -euo pipefail
+# errtrace: the ERR trap (the one-line error) fires inside functions and subshells too.
+set -o errtrace
 umask 077
 export LC_ALL=C AWS_PAGER=""
 

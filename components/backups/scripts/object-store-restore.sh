@@ -20,7 +20,9 @@
 #
 # The backup bucket is reached through the AWS CLI's default credential chain (IRSA web identity in
 # the cluster), whose role may list and get under $BACKUP_PREFIX/ only. Nothing is deleted.
-set -Eeuo pipefail
+set -euo pipefail
+# errtrace: the ERR trap (the one-line error) fires inside functions and subshells too.
+set -o errtrace
 umask 077
 export LC_ALL=C AWS_PAGER=""
 
