@@ -35,7 +35,10 @@ export const POSTGRES_PASSWORD_KEY = "password";
 
 /** What the backups of one network are built from. */
 export interface StoreBackupsArgs {
-    readonly config: Pick<NetworkConfig, "network" | "owner" | "namespace" | "backups" | "services" | "externalStores">;
+    readonly config: Pick<
+        NetworkConfig,
+        "network" | "owner" | "namespace" | "backups" | "services" | "externalStores" | "region"
+    >;
     readonly namespace: pulumi.Input<string>;
     readonly cluster: IrsaCluster;
     readonly grants: Record<RoleAccount, Grant[]>;
@@ -107,7 +110,8 @@ export function storeBackups(name: string, args: StoreBackupsArgs, opts: pulumi.
             restore: minio("TARGET"),
             scratchSizeLimit: config.services.objectStore.volumeSize,
         },
-        postgres: { backup: libpq, restore: libpq },
+        // A restore downloads the whole dump before it verifies and restores it.
+        postgres: { backup: libpq, restore: libpq, scratchSizeLimit: config.backups.postgresScratchSize },
     };
     return (Object.keys(plans) as BackedUpStore[]).map((store) => {
         const plan = plans[store];
@@ -134,6 +138,8 @@ export function storeBackups(name: string, args: StoreBackupsArgs, opts: pulumi.
                 resources: config.backups.resources,
                 env: {
                     NETWORK: network,
+                    // The bucket's region, set rather than left to the pod identity webhook.
+                    AWS_REGION: config.region,
                     BACKUP_BUCKET: args.bucketName,
                     BACKUP_PREFIX: store,
                     KMS_KEY_ARN: args.keyArn,

@@ -75,6 +75,8 @@ const backupsSchema = z.strictObject({
     }),
     activeDeadlineSeconds: int(600, 86_400, "an integer from 600 to 86400 (seconds)").default(3600),
     startingDeadlineSeconds: int(60, 86_400, "an integer from 60 to 86400 (seconds)").default(600),
+    /** Room for one Postgres dump in the restore job's scratch space. */
+    postgresScratchSize: bytes.default("20Gi"),
 });
 
 const clusterSchema = z.union(
