@@ -247,3 +247,19 @@ export function stackOfUrn(urn: string): string | undefined {
     const match = /^urn:pulumi:([^:]+)::/.exec(urn);
     return match ? match[1] : undefined;
 }
+
+/** The JSON schema of a policy's `exempt` list: reviewed exceptions, as `<namespace>/<name>` or `<name>`. */
+export function exemptListSchema(what: string): Record<string, unknown> {
+    return {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        uniqueItems: true,
+        default: [],
+        description: `Reviewed exceptions: ${what}, as <namespace>/<name> or <name>.`,
+    };
+}
+
+/** Whether a Kubernetes object is on a policy's `exempt` list (by name or `<namespace>/<name>`). */
+export function isExempt(exempt: ReadonlySet<string>, namespace: string, name: string): boolean {
+    return exempt.has(name) || exempt.has(`${namespace}/${name}`);
+}

@@ -18,8 +18,10 @@ import {
     AWS,
     defaultEnforcement,
     describeK8s,
+    exemptListSchema,
     groupBy,
     identityKeys,
+    isExempt,
     K8S,
     k8sName,
     k8sNamespace,
@@ -96,14 +98,7 @@ export const backupForStatefulStores: StackValidationPolicy = {
     tags: ["reliability", "stack"],
     configSchema: {
         properties: {
-            exempt: {
-                type: "array",
-                items: { type: "string", minLength: 1 },
-                uniqueItems: true,
-                default: [],
-                description:
-                    "Reviewed stores without backups (e.g. a per-replica delivery queue that no job can read), as <namespace>/<name> or <name>.",
-            },
+            exempt: exemptListSchema("stores without backups (e.g. a per-replica delivery queue that no job can read)"),
         },
     },
     validateStack: (args, reportViolation) => {
@@ -135,7 +130,7 @@ export const backupForStatefulStores: StackValidationPolicy = {
         }
         for (const [key, store] of stores) {
             const [ns, name] = key.split("/");
-            if (exempt.has(name) || exempt.has(key)) continue;
+            if (isExempt(exempt, ns, name)) continue;
             const backups = backupsOf.get(key) ?? [];
             const keeps = store.claims ? ` keeps data in spec.volumeClaimTemplates ${show(store.claims)} but` : "";
             if (backups.length === 0) {

@@ -3,7 +3,18 @@
  * use to find a workload's autoscaler.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { asRecord, defaultEnforcement, describeK8s, K8S, k8sName, k8sNamespace, kindOf, show } from "../util";
+import {
+    asRecord,
+    defaultEnforcement,
+    describeK8s,
+    exemptListSchema,
+    isExempt,
+    K8S,
+    k8sName,
+    k8sNamespace,
+    kindOf,
+    show,
+} from "../util";
 
 const HPA_TYPES: readonly string[] = [K8S.HorizontalPodAutoscaler, K8S.HorizontalPodAutoscalerV1];
 
@@ -60,14 +71,7 @@ export const minReplicas: StackValidationPolicy = {
                 default: 1,
                 description: "The fewest replicas a Deployment or StatefulSet may run.",
             },
-            exempt: {
-                type: "array",
-                items: { type: "string", minLength: 1 },
-                uniqueItems: true,
-                default: [],
-                description:
-                    "Reviewed exceptions: workloads that are single-instance by design (e.g. a standalone object store), as <namespace>/<name> or <name>.",
-            },
+            exempt: exemptListSchema("workloads that are single-instance by design (e.g. a standalone object store)"),
         },
     },
     validateStack: (args, reportViolation) => {
@@ -79,7 +83,7 @@ export const minReplicas: StackValidationPolicy = {
         for (const r of args.resources) {
             if (r.type !== K8S.Deployment && r.type !== K8S.StatefulSet) continue;
             const name = k8sName(r.props, r.name);
-            if (exempt.has(name) || exempt.has(`${k8sNamespace(r.props, r.provider)}/${name}`)) continue;
+            if (isExempt(exempt, k8sNamespace(r.props, r.provider), name)) continue;
             const hpa = hpaOf(r);
             if (hpa) {
                 const min = asRecord(hpa.props.spec)?.minReplicas;
