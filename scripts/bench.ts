@@ -69,6 +69,10 @@ function compile(): void {
     // The harness finds stack files next to index.js, as it finds them next to index.ts.
     for (const file of fs.readdirSync(REPO_ROOT).filter((f) => /^Pulumi(\..+)?\.yaml$/.test(f)))
         fs.copyFileSync(path.join(REPO_ROOT, file), path.join(COMPILED_DIR, file));
+    // The backup scripts are read at run time next to the compiled module, as next to the source.
+    fs.cpSync(path.join(REPO_ROOT, "components", "backups"), path.join(COMPILED_DIR, "components", "backups"), {
+        recursive: true,
+    });
 }
 
 function report(mode: "ts-node" | "compiled"): string[] {

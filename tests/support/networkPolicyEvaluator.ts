@@ -768,31 +768,28 @@ function compareFlows(a: { from: EndpointInfo; to: EndpointInfo; probe: PortProb
     return compareProbes(a.probe, b.probe);
 }
 
-/**
- * Compiles (and validates) a cluster once, for many queries. Throws an Error listing every
- * problem when the input is something the API server would reject (see the module doc).
- */
-export function createEvaluator(cluster: Cluster): Evaluator {
-    const errors: string[] = [];
-
+/** The namespaces' labels, each with its automatic `kubernetes.io/metadata.name`. */
+function indexNamespaces(cluster: Cluster, errors: string[]): Map<string, Labels> {
     const namespaceLabels = new Map<string, Labels>();
     for (const namespace of cluster.namespaces) {
         if (namespaceLabels.has(namespace.name)) errors.push(`namespace ${namespace.name}: declared twice`);
         namespaceLabels.set(namespace.name, { ...(namespace.labels ?? {}), [NAMESPACE_NAME_LABEL]: namespace.name });
     }
+    return namespaceLabels;
+}
 
-    const endpointCount = cluster.pods.length + (cluster.externalPeers?.length ?? 0);
-    const podInfos: EndpointInfo[] = [];
-    const podsByKey = new Map<string, EndpointInfo>();
-    const podsByNamespace = new Map<string, EndpointInfo[]>();
-    cluster.pods.forEach((pod, index) => {
+/** The cluster's pods, checked, with their probe ports and named ports and no rules yet. */
+function indexPods(cluster: Cluster, namespaceLabels: Map<string, Labels>, errors: string[]): EndpointInfo[] {
+    const seen = new Set<string>();
+    return cluster.pods.map((pod, index) => {
         const display = formatEndpoint(pod);
         for (const [key, value] of Object.entries(pod.labels ?? {})) {
             if (typeof value !== "string") errors.push(`pod ${display}: label ${key} must have a string value`);
         }
         const nsLabels = namespaceLabels.get(pod.namespace);
         if (nsLabels === undefined) errors.push(`pod ${display}: namespace ${pod.namespace} is not declared`);
-        if (podsByKey.has(display)) errors.push(`pod ${display}: declared twice`);
+        if (seen.has(display)) errors.push(`pod ${display}: declared twice`);
+        seen.add(display);
         const namedPorts = new Map<string, PortProbe[]>();
         const probes: PortProbe[] = [];
         pod.ports.forEach((cp, i) => {
@@ -811,7 +808,7 @@ export function createEvaluator(cluster: Cluster): Evaluator {
             addr = parseAddress(pod.ip);
             if (addr === undefined) errors.push(`pod ${display}: invalid ip ${JSON.stringify(pod.ip)}`);
         }
-        const info: EndpointInfo = {
+        return {
             index,
             display,
             endpoint: pod,
@@ -828,17 +825,17 @@ export function createEvaluator(cluster: Cluster): Evaluator {
                 egressIsolated: false,
             },
         };
-        podInfos.push(info);
-        podsByKey.set(display, info);
-        podsByNamespace.set(pod.namespace, [...(podsByNamespace.get(pod.namespace) ?? []), info]);
     });
+}
 
-    const externalInfos: EndpointInfo[] = [];
-    const externalsByName = new Map<string, EndpointInfo>();
-    (cluster.externalPeers ?? []).forEach((peer, i) => {
+/** The addresses outside the cluster, checked, with the ports probed on each. */
+function indexExternalPeers(cluster: Cluster, errors: string[]): EndpointInfo[] {
+    const seen = new Set<string>();
+    return (cluster.externalPeers ?? []).map((peer, i) => {
         const addr = parseAddress(peer.ip);
         if (addr === undefined) errors.push(`external peer ${peer.name}: invalid ip ${JSON.stringify(peer.ip)}`);
-        if (externalsByName.has(peer.name)) errors.push(`external peer ${peer.name}: declared twice`);
+        if (seen.has(peer.name)) errors.push(`external peer ${peer.name}: declared twice`);
+        seen.add(peer.name);
         let probePorts: PortProbe[] = [];
         if (peer.ports !== undefined) {
             try {
@@ -847,25 +844,12 @@ export function createEvaluator(cluster: Cluster): Evaluator {
                 errors.push((error as Error).message);
             }
         }
-        const info: EndpointInfo = {
-            index: cluster.pods.length + i,
-            display: formatEndpoint(peer),
-            endpoint: peer,
-            addr,
-            probePorts,
-        };
-        externalInfos.push(info);
-        externalsByName.set(peer.name, info);
+        return { index: cluster.pods.length + i, display: formatEndpoint(peer), endpoint: peer, addr, probePorts };
     });
+}
 
-    const policies = cluster.policies
-        .map((policy, i) => compilePolicy(policy, i, errors, endpointCount))
-        .filter((p): p is CompiledPolicy => p !== undefined);
-
-    if (errors.length > 0) {
-        throw new Error(`invalid cluster for the NetworkPolicy evaluator:\n  ${errors.join("\n  ")}`);
-    }
-
+/** Hands every policy's rules to the pods it selects, isolating them for the policy's directions. */
+function applyPolicies(policies: readonly CompiledPolicy[], podsByNamespace: Map<string, EndpointInfo[]>): void {
     for (const policy of policies) {
         if (!policy.ingress && !policy.egress) continue;
         for (const info of podsByNamespace.get(policy.namespace) ?? []) {
@@ -881,6 +865,33 @@ export function createEvaluator(cluster: Cluster): Evaluator {
             }
         }
     }
+}
+
+/**
+ * Compiles (and validates) a cluster once, for many queries. Throws an Error listing every
+ * problem when the input is something the API server would reject (see the module doc).
+ */
+export function createEvaluator(cluster: Cluster): Evaluator {
+    // Check and index everything first, every problem at once; then attach the policies' rules.
+    const errors: string[] = [];
+    const namespaceLabels = indexNamespaces(cluster, errors);
+    const podInfos = indexPods(cluster, namespaceLabels, errors);
+    const externalInfos = indexExternalPeers(cluster, errors);
+    const endpointCount = podInfos.length + externalInfos.length;
+    const policies = cluster.policies
+        .map((policy, i) => compilePolicy(policy, i, errors, endpointCount))
+        .filter((p): p is CompiledPolicy => p !== undefined);
+    if (errors.length > 0) {
+        throw new Error(`invalid cluster for the NetworkPolicy evaluator:\n  ${errors.join("\n  ")}`);
+    }
+    const podsByKey = new Map(podInfos.map((info) => [info.display, info]));
+    const externalsByName = new Map(externalInfos.map((info) => [(info.endpoint as ExternalPeer).name, info]));
+    const podsByNamespace = new Map<string, EndpointInfo[]>();
+    for (const info of podInfos) {
+        const namespace = (info.endpoint as Pod).namespace;
+        podsByNamespace.set(namespace, [...(podsByNamespace.get(namespace) ?? []), info]);
+    }
+    applyPolicies(policies, podsByNamespace);
 
     function resolve(endpoint: Endpoint, role: string): EndpointInfo {
         if (isPod(endpoint)) {
