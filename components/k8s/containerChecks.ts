@@ -139,7 +139,7 @@ export function probeProblems(problems: ProblemList, args: WorkloadArgs, portNam
     if (!portNames.has(args.probes.port)) problems.add("probes.port", args.probes.port, onePort);
     for (const probe of ["startup", "readiness", "liveness"] as const) {
         const spec = args.probes[probe];
-        if (!PROBE_PATH.test(spec.path)) {
+        if (!("tcp" in spec) && !PROBE_PATH.test(spec.path)) {
             problems.add(`probes.${probe}.path`, spec.path, "an HTTP path starting with /, e.g. /health");
         }
         if (spec.port !== undefined && !portNames.has(spec.port))

@@ -163,7 +163,7 @@ export class Workload extends pulumi.ComponentResource {
                         ...replicas,
                         serviceName: headless.metadata.name,
                         selector: { matchLabels: selector },
-                        updateStrategy: statefulSetUpdateStrategy(),
+                        updateStrategy: statefulSetUpdateStrategy(args.partition),
                         podManagementPolicy: args.podManagementPolicy ?? "OrderedReady",
                         // Deleting or scaling down the StatefulSet never deletes its data.
                         persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
@@ -200,7 +200,7 @@ export class Workload extends pulumi.ComponentResource {
         if (needsDisruptionBudget(args)) {
             new k8s.policy.v1.PodDisruptionBudget(
                 `${name}-pdb`,
-                { metadata: metadata(args.service), spec: pdbSpec(selector, args.minAvailable) },
+                { metadata: metadata(args.service), spec: pdbSpec(selector, args.minAvailable, args.maxUnavailable) },
                 { parent: this },
             );
         }

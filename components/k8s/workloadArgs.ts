@@ -52,16 +52,23 @@ export interface HttpProbe extends ProbeTimings {
     readonly port?: string;
 }
 
-/** The container's three probes. */
+/** One TCP probe: the kubelet only opens a connection, for a server without an HTTP health path. */
+export interface TcpProbe extends ProbeTimings {
+    readonly tcp: true;
+    /** The name of the container port it connects to. Default: the probes' `port`. */
+    readonly port?: string;
+}
+
+/** The container's three probes, each an HTTP GET or a TCP connect. */
 export interface WorkloadProbes {
     /** The named container port the probes call unless a probe names its own. */
     readonly port: string;
     /** Gates readiness and liveness until the app has started. */
-    readonly startup: HttpProbe;
+    readonly startup: HttpProbe | TcpProbe;
     /** Takes the pod out of the Service while it cannot serve. */
-    readonly readiness: HttpProbe;
+    readonly readiness: HttpProbe | TcpProbe;
     /** Restarts a hung container. */
-    readonly liveness: HttpProbe;
+    readonly liveness: HttpProbe | TcpProbe;
 }
 
 /** One named container port; every port is also a port of the Service. */
@@ -118,6 +125,13 @@ export interface SecretKeyRef {
 /** A secret environment variable: always a `secretKeyRef`, never a value. */
 export interface SecretEnv {
     readonly envName: string;
+    readonly secret: SecretKeyRef;
+}
+
+/** One key of a Secret as a read-only file (a key file a server reads from disk). */
+export interface SecretFile {
+    /** The file's absolute path; its directory is the mount, one secret file per directory. */
+    readonly path: string;
     readonly secret: SecretKeyRef;
 }
 
@@ -205,6 +219,8 @@ export interface WorkloadArgs {
     readonly settings?: Readonly<Record<string, pulumi.Input<string>>>;
     /** Secret environment variables, each a `secretKeyRef`. Default: none. */
     readonly secretEnv?: readonly SecretEnv[];
+    /** Secret keys mounted as read-only files (mode 0400). Default: none. */
+    readonly secretFiles?: readonly SecretFile[];
     /**
      * The IRSA role the pods assume (an `IrsaRole` fits). The ServiceAccount takes its name from
      * the service account the role trusts, carries `eks.amazonaws.com/role-arn`, and the
@@ -219,6 +235,13 @@ export interface WorkloadArgs {
      */
     readonly minAvailable?: number;
     /**
+     * Pods a voluntary disruption may take at once (the PDB's `maxUnavailable`). Given, the workload
+     * gets a PDB whatever its replica count: 0 for a single writer (a drain waits until an operator
+     * moves the pod on purpose), 1 for a workload that autoscales up from one. Not with
+     * `minAvailable`. Default: a PDB only from two pods, per `minAvailable`.
+     */
+    readonly maxUnavailable?: number;
+    /**
      * Client-IP session affinity on the Service, for this many seconds (1 to 86400): a client keeps
      * reaching the same pod (WebSocket reconnects, per-replica stores). Default: none.
      */
@@ -228,6 +251,11 @@ export interface WorkloadArgs {
      * each other), `OrderedReady` one ordinal at a time. Default `OrderedReady`.
      */
     readonly podManagementPolicy?: "OrderedReady" | "Parallel";
+    /**
+     * StatefulSet only: the rolling update's partition. Pods with an ordinal >= partition move to a
+     * new revision, the others wait: a canary, or (at the replica count) a paused rollout. Default 0.
+     */
+    readonly partition?: number;
     /**
      * StatefulSet only: `protect` the StatefulSet, so no `pulumi up` can delete or replace what owns
      * the volume claims (a changed claim template forces a replacement). Default false.

@@ -22,8 +22,9 @@ import {
     probeProblems,
     resourceProblems,
 } from "./containerChecks";
+import { rolloutProblems, secretFileProblems } from "./podParts";
 import { SecretEnv, WorkloadArgs } from "./workloadArgs";
-import { minPods } from "./workloadSpec";
+import { maxPods, minPods } from "./workloadSpec";
 
 export { isPortName, looksSecret, PORT_NAME_ALLOWED } from "./containerChecks";
 
@@ -126,6 +127,8 @@ export function workloadProblems(args: WorkloadArgs): ArgumentProblem[] {
     mountProblems(problems, args);
     podProblems(problems, args);
     disruptionProblems(problems, args);
+    secretFileProblems(problems, args);
+    rolloutProblems(problems, args, maxPods(args));
     return problems.problems;
 }
 
@@ -164,11 +167,15 @@ export function checkWorkloadArgs(
  */
 export function withSecretNames(args: WorkloadArgs, secretName: WorkloadArgs["namespace"]): WorkloadArgs {
     if (!checked.has(args)) throw new Error("withSecretNames takes arguments that checkWorkloadArgs has checked");
-    const bind = (env: SecretEnv): SecretEnv => ({ ...env, secret: { ...env.secret, name: secretName } });
+    const bind = <T extends Pick<SecretEnv, "secret">>(env: T): T => ({
+        ...env,
+        secret: { ...env.secret, name: secretName },
+    });
     const bound: WorkloadArgs = {
         ...args,
         secretEnv: (args.secretEnv ?? []).map(bind),
         initContainers: args.initContainers?.map((init) => ({ ...init, secretEnv: (init.secretEnv ?? []).map(bind) })),
+        ...(args.secretFiles ? { secretFiles: args.secretFiles.map(bind) } : {}),
     };
     checked.add(bound);
     return bound;

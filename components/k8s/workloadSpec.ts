@@ -22,6 +22,7 @@ import {
     WorkloadPort,
     ZONE_TOPOLOGY_KEY,
 } from "./workloadArgs";
+import { isTcpProbe, tcpProbe, withSecretFiles } from "./podParts";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;
@@ -38,9 +39,9 @@ export function minPods(args: Pick<WorkloadArgs, "replicas" | "autoscaling">): n
     return args.autoscaling?.minReplicas ?? args.replicas;
 }
 
-/** Whether a PodDisruptionBudget applies: more than one pod is always running. */
-export function needsDisruptionBudget(args: Pick<WorkloadArgs, "replicas" | "autoscaling">): boolean {
-    return minPods(args) > 1;
+/** Whether a PodDisruptionBudget applies: two or more pods always run, or `maxUnavailable` asks for one. */
+export function needsDisruptionBudget(args: Pick<WorkloadArgs, "replicas" | "autoscaling" | "maxUnavailable">) {
+    return args.maxUnavailable !== undefined || minPods(args) > 1;
 }
 
 /** Container ports by name, e.g. `{ http: 3200, ws: 3201, metrics: 9102 }`. */
@@ -134,9 +135,9 @@ export function deploymentStrategy(): k8s.types.input.apps.v1.DeploymentStrategy
     return { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } };
 }
 
-/** The StatefulSet's rollout: RollingUpdate, one ordinal at a time, from the highest. */
-export function statefulSetUpdateStrategy(): k8s.types.input.apps.v1.StatefulSetUpdateStrategy {
-    return { type: "RollingUpdate", rollingUpdate: { partition: 0 } };
+/** The StatefulSet's rollout: RollingUpdate, one ordinal at a time, from the highest, down to `partition`. */
+export function statefulSetUpdateStrategy(partition = 0): k8s.types.input.apps.v1.StatefulSetUpdateStrategy {
+    return { type: "RollingUpdate", rollingUpdate: { partition } };
 }
 
 /** Volume names of writable paths: `/tmp` -> `tmp`, `/var/cache/app` -> `var-cache-app`. */
@@ -210,6 +211,8 @@ export function workloadPodSpec(args: WorkloadArgs, refs: PodSpecRefs): PodSpec 
         path,
         volume: writableVolumeName(path),
     }));
+    const probe = (kind: "startup" | "readiness" | "liveness", p = args.probes[kind]) =>
+        isTcpProbe(p) ? tcpProbe(kind, p, args.probes.port) : httpProbe(kind, p, args.probes.port);
     const container: Container = {
         name: args.service,
         image: args.image,
@@ -222,9 +225,9 @@ export function workloadPodSpec(args: WorkloadArgs, refs: PodSpecRefs): PodSpec 
             requests: { cpu: args.resources.requests.cpu, memory: args.resources.requests.memory },
             limits: { cpu: args.resources.limits.cpu, memory: args.resources.limits.memory },
         },
-        startupProbe: httpProbe("startup", args.probes.startup, args.probes.port),
-        readinessProbe: httpProbe("readiness", args.probes.readiness, args.probes.port),
-        livenessProbe: httpProbe("liveness", args.probes.liveness, args.probes.port),
+        startupProbe: probe("startup"),
+        readinessProbe: probe("readiness"),
+        livenessProbe: probe("liveness"),
         securityContext: containerSecurityContext(),
         volumeMounts: [
             ...writable.map((w) => ({ name: w.volume, mountPath: w.path })),
@@ -249,7 +252,7 @@ export function workloadPodSpec(args: WorkloadArgs, refs: PodSpecRefs): PodSpec 
         volumeMounts: scratch,
         terminationMessagePolicy: "FallbackToLogsOnError",
     }));
-    return {
+    const pod: PodSpec = {
         serviceAccountName: refs.serviceAccountName,
         automountServiceAccountToken: args.role !== undefined,
         // Service env vars (FOO_SERVICE_HOST, ...) leak the namespace's topology into every pod.
@@ -264,6 +267,7 @@ export function workloadPodSpec(args: WorkloadArgs, refs: PodSpecRefs): PodSpec 
             emptyDir: { sizeLimit: args.writableSizeLimit ?? DEFAULT_WRITABLE_SIZE_LIMIT },
         })),
     };
+    return withSecretFiles(pod, args.secretFiles ?? []);
 }
 
 /** The HPA's spec for a workload with `autoscaling`. */
@@ -298,8 +302,9 @@ export function hpaSpec(
 export function pdbSpec(
     selector: Readonly<Record<string, string>>,
     minAvailable?: number,
+    maxUnavailable?: number,
 ): k8s.types.input.policy.v1.PodDisruptionBudgetSpec {
-    const budget = minAvailable === undefined ? { maxUnavailable: 1 } : { minAvailable };
+    const budget = minAvailable === undefined ? { maxUnavailable: maxUnavailable ?? 1 } : { minAvailable };
     return { ...budget, selector: { matchLabels: { ...selector } }, unhealthyPodEvictionPolicy: "AlwaysAllow" };
 }
 

@@ -98,6 +98,7 @@ function secretProblems(definition: ServiceDefinition, secretArgs: ClusterSecret
     const expected = clusterSecretName({ service: definition.workload.service });
     const refs = [
         ...(definition.workload.secretEnv ?? []).map((env, i) => [`secretEnv[${i}].secret`, env] as const),
+        ...(definition.workload.secretFiles ?? []).map((file, i) => [`secretFiles[${i}].secret`, file] as const),
         ...(definition.workload.initContainers ?? []).flatMap((init, i) =>
             (init.secretEnv ?? []).map((env, j) => [`initContainers[${i}].secretEnv[${j}].secret`, env] as const),
         ),
