@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ArgumentProblem, ProblemList } from "../errors";
 import { Network, NETWORKS, otherNetworkNamed, PROJECT } from "../network";
 import { parseByteQuantity, parseCpuMillis, parseOidcProviderArn } from "../validators";
+import { inClusterChainRule } from "./chain";
 import { NETWORK_FLOORS } from "./floors";
 
 /** The subject of a stack config problem report: `Invalid stack config: <n> problems. Edit Pulumi.<stack>.yaml:`. */
@@ -207,6 +208,7 @@ const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     distinctPorts,
     limitsCoverRequests,
     existingSecretsInThisAccount,
+    inClusterChainRule,
 ];
 
 /**

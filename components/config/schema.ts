@@ -12,10 +12,8 @@ import {
     cpu,
     dnsLabel,
     endpoint,
-    evmAddress,
     existingSecretSchema,
     hostname,
-    httpUrl,
     image,
     int,
     labels,
@@ -24,6 +22,7 @@ import {
     resourcesSchema,
     text,
 } from "./fields";
+import { chainSchema } from "./chain";
 import { NETWORK_FLOORS, NetworkFloors, OperatorSecretKey } from "./floors";
 import { farcasterSyncSchema, kmsServiceSchema, messagingApiSchema, objectStoreSchema, relaySchema } from "./services";
 
@@ -107,28 +106,6 @@ const clusterSchema = z.union(
         }),
     ],
     { error: "either {name, oidcProviderArn, oidcIssuerUrl} or {stackReference: <org>/<project>/<stack>}" },
-);
-
-const chainSchema = z.discriminatedUnion(
-    "mode",
-    [
-        z.strictObject({
-            mode: z.literal("in-cluster"),
-            chainId: int(1, Number.MAX_SAFE_INTEGER),
-            keyRegistryAddress: evmAddress,
-            messageNodeRegistryAddress: evmAddress,
-        }),
-        z.strictObject({
-            mode: z.literal("external"),
-            chainId: int(1, Number.MAX_SAFE_INTEGER),
-            rpcUrl: httpUrl,
-            rpcCidrs: cidrs,
-            rpcPort: port.default(443),
-            keyRegistryAddress: evmAddress,
-            messageNodeRegistryAddress: evmAddress,
-        }),
-    ],
-    { error: "mode: in-cluster (devnet runs its own chain) or external (an L2 RPC URL and its CIDRs)" },
 );
 
 /** The schema of a stack of `network` (floors applied), or of an unknown network (no floors). */

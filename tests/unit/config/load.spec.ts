@@ -287,7 +287,12 @@ const BAD_CONFIGS: BadConfigCase[] = [
                 messageNodeRegistryAddress: raw.chain.messageNodeRegistryAddress,
             };
         },
+        // The in-cluster branch is the one meant, so its required components are reported too.
         expected: [
+            ...["sequencer", "maru", "besu", "ethstats", "txSender"].map(
+                (c) =>
+                    `${P}chain.${c}: got (missing); allowed: Invalid input: expected object, received undefined (required)`,
+            ),
             `${P}chain.mode: got "in-cluster"; allowed: external (only devnet runs its own chain stack; mainnet uses a public L2 RPC)`,
         ],
     },
