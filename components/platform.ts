@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { BackupBucket } from "./aws/backupBucket";
+import { chainStack } from "./chainStack";
 import { EncryptionKey } from "./aws/encryptionKey";
 import { readExistingSecret } from "./aws/existingSecret";
 import { IrsaRole } from "./aws/irsaRole";
@@ -163,6 +164,15 @@ export class MessagingPlatform extends pulumi.ComponentResource {
             { parent: this },
         );
         const inNamespace = { parent: this, dependsOn: [namespace] };
+        // devnet's own L2 chain (chainStack.ts), before the relay that reads it.
+        const chain =
+            config.chain.mode === "in-cluster"
+                ? chainStack(
+                      name,
+                      { config, chain: config.chain, namespace: namespace.name, protect, secretValue, grants },
+                      { cluster: args.providers.cluster, bucketName: bucket.name, keyArn: key.arn, opts: inNamespace },
+                  )
+                : undefined;
         const kmsService = new KmsService(
             `${name}-kms-service`,
             {
@@ -184,6 +194,7 @@ export class MessagingPlatform extends pulumi.ComponentResource {
                 namespace: namespace.name,
                 settings: config.services.relay,
                 chain: config.chain,
+                inClusterRpcUrl: chain?.besu.rpcUrl,
                 covenantSql: config.externalStores.covenantSql,
                 kmsServiceUrl: kmsService.url,
                 role: relayRole,
@@ -270,6 +281,7 @@ export class MessagingPlatform extends pulumi.ComponentResource {
             objectStore,
             objectStoreBuckets: objectStore.bucketJob,
             backups,
+            chain,
         };
         new TrafficPolicies(
             `${name}-traffic`,
@@ -291,7 +303,9 @@ export class MessagingPlatform extends pulumi.ComponentResource {
             [SERVICE_NAMES.messagingApi]: apiRole.arn,
         };
         this.backupBucketName = bucket.name;
-        this.endpoints = Object.fromEntries(endpoints.map((e) => [e.service, e.host]));
+        this.endpoints = Object.fromEntries(
+            [...endpoints, ...(chain ? [chain.endpoint] : [])].map((e) => [e.service, e.host]),
+        );
         this.registerOutputs({
             namespace: this.namespace,
             keyArn: this.keyArn,

@@ -19,7 +19,12 @@ export type SecretPurpose =
     | "object-store-root-user"
     | "object-store-root-password"
     | "secretbox-key"
-    | "jwt-public-key";
+    | "jwt-public-key"
+    | ChainSecretPurpose;
+
+/** devnet's in-cluster chain credentials: the nodes' P2P keys, the ethstats reporting secret, the tx-sender's account. */
+export type ChainSecretPurpose =
+    "sequencer-p2p-key" | "maru-p2p-key" | "ethstats-password" | "tx-sender-private-key" | "tx-sender-to-address";
 
 /** The stores whose password the operator gives, or an existing secret already holds. */
 export type ExternalStore = "postgres" | "redis";
@@ -47,7 +52,8 @@ export function storePasswordSources(
  * is not copied (it has no entry here). No password is generated for a server nobody sets it on.
  */
 export function secretSources(
-    config: Pick<NetworkConfig, "services" | "operatorSecrets" | "externalStores">,
+    config: Pick<NetworkConfig, "services" | "operatorSecrets" | "externalStores"> &
+        Partial<Pick<NetworkConfig, "chain">>,
 ): Partial<Record<SecretPurpose, SecretValueSource>> {
     const operator = (key: keyof NetworkConfig["operatorSecrets"]): SecretValueSource => {
         const value = config.operatorSecrets[key];
@@ -68,6 +74,22 @@ export function secretSources(
         // NaCl secretbox keys are 32 bytes; the app reads them base64-encoded.
         "secretbox-key": { kind: "bytes", length: 32, encoding: "base64" },
         "jwt-public-key": operator("jwtPublicKey"),
+        ...(config.chain?.mode === "in-cluster" ? chainSecretSources() : {}),
+    };
+}
+
+/**
+ * The in-cluster chain's credentials, generated (devnet only): 32-byte hex P2P keys of the sequencer
+ * and maru, the tx-sender's 32-byte hex private key and its 20-byte hex recipient, and the secret
+ * the nodes report to ethstats with (no special characters: it sits inside besu's `--ethstats` URL).
+ */
+export function chainSecretSources(): Record<ChainSecretPurpose, SecretValueSource> {
+    return {
+        "sequencer-p2p-key": { kind: "bytes", length: 32, encoding: "hex" },
+        "maru-p2p-key": { kind: "bytes", length: 32, encoding: "hex" },
+        "ethstats-password": { kind: "password", length: 32, special: false },
+        "tx-sender-private-key": { kind: "bytes", length: 32, encoding: "hex" },
+        "tx-sender-to-address": { kind: "bytes", length: 20, encoding: "hex" },
     };
 }
 
@@ -85,10 +107,16 @@ export interface PlatformArns<S = pulumi.Input<string>> {
 export const BACKED_UP_STORES = ["object-store", "postgres"] as const;
 /** One of {@link BACKED_UP_STORES}. */
 export type BackedUpStore = (typeof BACKED_UP_STORES)[number];
+/** devnet's chain export's prefix of the bucket (and its jobs' name), beside the stores'. */
+export const CHAIN_BACKUP = "chain";
 
 /** The service accounts with an IRSA role: the services, and each store's backup and restore jobs. */
 export type RoleAccount =
-    "relay" | "kms-service" | "messaging-api" | `${BackedUpStore}-backup` | `${BackedUpStore}-restore`;
+    | "relay"
+    | "kms-service"
+    | "messaging-api"
+    | `${BackedUpStore | typeof CHAIN_BACKUP}-backup`
+    | `${BackedUpStore | typeof CHAIN_BACKUP}-restore`;
 
 /**
  * What each service account with an IRSA role may do, and nothing more. Reading a secret
@@ -129,7 +157,7 @@ export function serviceGrants<S>(arns: PlatformArns<S>): Record<RoleAccount, Gra
             ["postgres", "redis"],
         ),
         ...Object.fromEntries(
-            BACKED_UP_STORES.flatMap((store) => [
+            [...BACKED_UP_STORES, CHAIN_BACKUP].flatMap((store) => [
                 [
                     `${store}-backup`,
                     [

@@ -6,6 +6,7 @@
  * listen on; outside ends (CIDRs, namespaces) come from config. A service joins the network by
  * adding its edges here.
  */
+import { chainEdges, chainMatrixServices, ChainMatrixServices } from "./chainTraffic";
 import { NetworkConfig } from "./config";
 import { EdgePort, ExternalPeer, NamespacePeer, ServicePeer, TrafficEdge } from "./k8s/networkPolicies";
 import { parseHostPort } from "./validators";
@@ -33,6 +34,8 @@ export interface PlatformServices {
         readonly backup: MatrixService;
         readonly restore: MatrixService;
     }[];
+    /** devnet's in-cluster chain, when it runs one. */
+    readonly chain?: ChainMatrixServices;
 }
 
 /** The config the outside ends of the matrix come from. */
@@ -61,6 +64,7 @@ function present(services: PlatformServices): MatrixService[] {
         services.objectStore,
         services.objectStoreBuckets,
         ...services.backups.flatMap((b) => [b.backup, b.restore]),
+        ...(services.chain ? chainMatrixServices(services.chain) : []),
     ];
 }
 
@@ -196,6 +200,7 @@ export function platformTrafficMatrix(config: MatrixConfig, services: PlatformSe
             why: "the relay reads the KeyRegistry and MessageNodeRegistry from the public L2 RPC",
         });
     }
+    if (services.chain) edges.push(...chainEdges(services.chain, relay, ingressController, awsApis));
     if (services.farcasterSync) {
         const sync = config.services.farcasterSync;
         edges.push({

@@ -19,8 +19,6 @@ export const RELAY_SECRET_KEYS = {
     operatorKeys: "operator-keys",
     covenantSqlCredentials: "covenantsql-credentials",
 } as const;
-/** The in-cluster chain's RPC Service and port (devnet's besu RPC node). */
-export const IN_CLUSTER_RPC = { service: "besu-rpc", port: 8545 } as const;
 /** Seconds a relay pod gets to drain its WebSocket connections. */
 export const RELAY_TERMINATION_GRACE_SECONDS = 60;
 /** Where each relay replica keeps its blob store (sqlite), on its own volume. */
@@ -43,6 +41,8 @@ export interface RelayServiceArgs {
     readonly chain: NetworkConfig["chain"];
     /** The CovenantSQL store (`externalStores.covenantSql`). */
     readonly covenantSql: NetworkConfig["externalStores"]["covenantSql"];
+    /** With `chain.mode: in-cluster`: devnet's besu RPC Service URL (Besu's `rpcUrl`), never typed. */
+    readonly inClusterRpcUrl?: pulumi.Input<string>;
     /** The KMS service's in-cluster URL (KmsService's `url`). */
     readonly kmsServiceUrl: pulumi.Input<string>;
     /** The relay's IRSA role; its ServiceAccount is the one the role trusts and mounts a token. */
@@ -58,12 +58,16 @@ export interface RelayServiceArgs {
 }
 
 /**
- * The L2 RPC URL: devnet's in-cluster besu RPC Service
- * (`http://besu-rpc.<namespace>.svc.cluster.local:8545`), otherwise the configured public RPC.
+ * The L2 RPC URL: the configured public RPC, or on devnet the in-cluster besu Service's URL, derived
+ * from the besu component (`http://besu.<namespace>.svc.cluster.local:8545`).
  */
-export function relayRpcUrl(chain: NetworkConfig["chain"], namespace: pulumi.Input<string>): pulumi.Input<string> {
+export function relayRpcUrl(
+    chain: NetworkConfig["chain"],
+    inClusterRpcUrl: pulumi.Input<string> | undefined,
+): pulumi.Input<string> {
     if (chain.mode === "external") return chain.rpcUrl;
-    return pulumi.interpolate`http://${IN_CLUSTER_RPC.service}.${namespace}.svc.cluster.local:${IN_CLUSTER_RPC.port}`;
+    if (inClusterRpcUrl === undefined) throw new Error("chain.mode in-cluster needs the besu component's rpcUrl");
+    return inClusterRpcUrl;
 }
 
 /**
@@ -77,7 +81,10 @@ export const RELAY_ROUTES = [
 
 /** The relay's non-secret settings (its ConfigMap): chain, registries, store endpoints, ports and blob-relay limits. */
 export function relaySettings(
-    args: Pick<RelayServiceArgs, "network" | "namespace" | "settings" | "chain" | "covenantSql" | "kmsServiceUrl">,
+    args: Pick<
+        RelayServiceArgs,
+        "network" | "namespace" | "settings" | "chain" | "covenantSql" | "kmsServiceUrl" | "inClusterRpcUrl"
+    >,
 ): Record<string, pulumi.Input<string>> {
     const { settings, chain } = args;
     return {
@@ -85,7 +92,7 @@ export function relaySettings(
         HTTP_PORT: String(settings.ports.http),
         WS_PORT: String(settings.ports.ws),
         METRICS_PORT: String(settings.ports.metrics),
-        L2_RPC_URL: relayRpcUrl(chain, args.namespace),
+        L2_RPC_URL: relayRpcUrl(chain, args.inClusterRpcUrl),
         CHAIN_ID: String(chain.chainId),
         KEY_REGISTRY_ADDRESS: chain.keyRegistryAddress,
         MESSAGE_NODE_REGISTRY_ADDRESS: chain.messageNodeRegistryAddress,

@@ -41,8 +41,20 @@ const ARNS: PlatformArns<string> = {
 type Role = keyof ReturnType<typeof serviceGrants>;
 
 /** The secrets each stack keeps: mainnet's Postgres password lives in the secret RDS manages. */
-const purposesOf = (stack: string): SecretPurpose[] =>
-    PURPOSES.filter((p) => !(stack === "mainnet" && p === "postgres-password"));
+const purposesOf = (stack: string): SecretPurpose[] => [
+    ...PURPOSES.filter((p) => !(stack === "mainnet" && p === "postgres-password")),
+    ...(stack === "devnet" ? CHAIN_PURPOSES : []),
+];
+/** devnet's chain keeps its generated keys like every other credential; no other network has them. */
+const CHAIN_PURPOSES: SecretPurpose[] = [
+    "sequencer-p2p-key",
+    "maru-p2p-key",
+    "ethstats-password",
+    "tx-sender-private-key",
+    "tx-sender-to-address",
+];
+/** devnet's chain export and restore check, each with its own IRSA role. */
+const chainJobs = (stack: string) => (stack === "devnet" ? ["chain-backup", "chain-restore"] : []);
 
 const DOMAINS: Record<string, string> = {
     devnet: "devnet.messaging.example.org",
@@ -81,6 +93,7 @@ function allRequests(): { action: string; resource: string; context?: Record<str
         "postgres/20261126T000000Z.dump",
         "other/x",
         "postgresX/y",
+        "chain/20261126T000000Z/blocks.hex.gz",
     ];
     for (const action of ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]) {
         for (const key of keys) requests.push({ action, resource: `${BUCKET}/${key}` });
@@ -94,7 +107,7 @@ function allRequests(): { action: string; resource: string; context?: Record<str
             context: { "s3:x-amz-server-side-encryption": "AES256" },
         });
     }
-    for (const prefix of ["object-store/", "postgres/", "other/"]) {
+    for (const prefix of ["object-store/", "postgres/", "chain/", "other/"]) {
         requests.push({ action: "s3:ListBucket", resource: BUCKET, context: { "s3:prefix": prefix } });
     }
     return requests;
@@ -190,6 +203,17 @@ describe("platform wiring", () => {
                 "s3:GetObject bucket/postgres/20261126T000000Z.dump",
                 "s3:ListBucket bucket prefix postgres/",
             ],
+            // devnet's chain export: the same pattern under chain/ (tradeoff 7: IRSA, never a key).
+            "chain-backup": [
+                "kms:Decrypt key via s3",
+                "kms:GenerateDataKey key via s3",
+                "s3:PutObject bucket/chain/20261126T000000Z/blocks.hex.gz",
+            ],
+            "chain-restore": [
+                "kms:Decrypt key via s3",
+                "s3:GetObject bucket/chain/20261126T000000Z/blocks.hex.gz",
+                "s3:ListBucket bucket prefix chain/",
+            ],
         };
         for (const role of Object.keys(expected) as Role[]) {
             it(`${role}`, async () => assert.deepEqual(await allowedRequests(role), expected[role]));
@@ -230,6 +254,7 @@ describe("platform wiring", () => {
                 assert.deepEqual(outputs.endpoints, {
                     relay: `relay.${DOMAINS[stack]}`,
                     "messaging-api": `api.${DOMAINS[stack]}`,
+                    ...(stack === "devnet" ? { ethstats: `ethstats.${DOMAINS[stack]}` } : {}),
                 });
                 assert.equal(outputs.backupBucketName, `messaging-infra-${stack}-backups-${accountOf[stack]}`);
                 assert.doesNotMatch(JSON.stringify(outputs), /mock-random|offline-placeholder/);
@@ -252,6 +277,7 @@ describe("platform wiring", () => {
                         `messaging-infra-${stack}-relay`,
                         `messaging-infra-${stack}-kms-service`,
                         `messaging-infra-${stack}-messaging-api`,
+                        ...chainJobs(stack).map((job) => `messaging-infra-${stack}-${job}`),
                         `messaging-infra-${stack}-object-store-backup`,
                         `messaging-infra-${stack}-object-store-restore`,
                         `messaging-infra-${stack}-postgres-backup`,
@@ -278,6 +304,7 @@ describe("platform wiring", () => {
                 assert.deepEqual(
                     annotated.map((sa) => (sa.inputs as { metadata: { name: string } }).metadata.name).sort(),
                     [
+                        ...chainJobs(stack),
                         "kms-service",
                         "messaging-api",
                         "object-store-backup",
@@ -321,10 +348,10 @@ describe("platform wiring", () => {
                     "aws:kms/key:Key",
                     "aws:secretsmanager/secret:Secret",
                     "aws:s3/bucket:Bucket",
-                    // The StatefulSets own the relay's and the object store's volume claims.
+                    // The StatefulSets own the relay's, the object store's and devnet's chain nodes' volume claims.
                     "kubernetes:apps/v1:StatefulSet",
                 ].flatMap((type) => ofType(stack, type));
-                assert.equal(stateful.length, 1 + purposesOf(stack).length + 1 + 2);
+                assert.equal(stateful.length, 1 + purposesOf(stack).length + 1 + 2 + (stack === "devnet" ? 3 : 0));
                 assert.ok(stateful.every((r) => r.options.protect === (stack !== "devnet")));
             });
 

@@ -105,9 +105,33 @@ function policyName(resource: RecordedResource): string | undefined {
 /** The backup and restore jobs of the stores. */
 const BACKUP_JOBS = ["object-store-backup", "object-store-restore", "postgres-backup", "postgres-restore"];
 
+/** devnet's in-cluster chain: its components and its export's jobs. */
+const CHAIN_NODES = ["sequencer", "maru", "besu"];
+const CHAIN_JOBS = ["chain-backup", "chain-restore"];
+const CHAIN = [...CHAIN_NODES, "ethstats", "tx-sender", ...CHAIN_JOBS];
+
+/** devnet's chain edges (tradeoff 5): RPC users, P2P between every pair of nodes, ethstats, metrics. */
+const CHAIN_EDGES = [
+    "relay -> besu:8545/TCP",
+    "relay -> besu:8546/TCP",
+    "tx-sender -> besu:8545/TCP",
+    "chain-backup -> besu:8545/TCP",
+    "ingress-controller -> ethstats:3000/TCP",
+    "sequencer -> ethstats:3000/TCP",
+    "besu -> ethstats:3000/TCP",
+    "sequencer -> maru:9000/TCP",
+    "sequencer -> besu:30303/TCP",
+    "maru -> sequencer:30303/TCP",
+    "maru -> besu:30303/TCP",
+    "besu -> sequencer:30303/TCP",
+    "besu -> maru:9000/TCP",
+    ...[...CHAIN_NODES, "ethstats", "tx-sender"].map((s) => `monitoring -> ${s}:9545/TCP`),
+];
+
 /** DESIGN.md's matrix for the services a stack deploys today, written out by hand. */
 function expectedMatrix(stack: string): string[] {
     const external = surroundings(stack).externalPeers.map((p) => `external:${p.name}`);
+    const chain = stack === "devnet" ? CHAIN : [];
     const dns = [
         "relay",
         "kms-service",
@@ -116,8 +140,10 @@ function expectedMatrix(stack: string): string[] {
         "object-store",
         "object-store-buckets",
         ...BACKUP_JOBS,
+        ...chain,
     ].flatMap((s) => [`${s} -> kube-dns:53/TCP`, `${s} -> kube-dns:53/UDP`]);
-    const awsApis = ["relay", "kms-service", "messaging-api", ...BACKUP_JOBS].flatMap((s) =>
+    const chainJobs = stack === "devnet" ? CHAIN_JOBS : [];
+    const awsApis = ["relay", "kms-service", "messaging-api", ...BACKUP_JOBS, ...chainJobs].flatMap((s) =>
         external.map((peer) => `${s} -> ${peer}:443/TCP`),
     );
     return [
@@ -143,7 +169,7 @@ function expectedMatrix(stack: string): string[] {
             "object-store-restore -> object-store:9000/TCP",
             "postgres-backup -> external:postgres:5432/TCP",
             "postgres-restore -> external:postgres:5432/TCP",
-            ...(stack === "devnet" ? [] : ["relay -> external:l2-rpc:443/TCP"]),
+            ...(stack === "devnet" ? CHAIN_EDGES : ["relay -> external:l2-rpc:443/TCP"]),
             ...dns,
             ...awsApis,
         ]),

@@ -93,6 +93,8 @@ describe("backup scripts, run with the real tools", function () {
     it("shellcheck passes on every script under components/backups/scripts and scripts/", async () => {
         const backupScripts = fs.readdirSync(SCRIPTS).filter((f) => f.endsWith(".sh"));
         assert.deepEqual(backupScripts.sort(), [
+            "chain-backup.sh",
+            "chain-restore.sh",
             "object-store-backup.sh",
             "object-store-restore.sh",
             "postgres-backup.sh",
@@ -124,6 +126,8 @@ describe("backup scripts, run with the real tools", function () {
             );
         };
         copies("common", [
+            "chain-backup.sh",
+            "chain-restore.sh",
             "object-store-backup.sh",
             "object-store-restore.sh",
             "postgres-backup.sh",

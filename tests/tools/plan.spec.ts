@@ -72,7 +72,8 @@ describe("offline plan", () => {
         assert.ok(
             lines.includes("    kubernetes:networking.k8s.io/v1:NetworkPolicy  messaging-devnet-traffic-default-deny"),
         );
-        assert.ok(lines.includes("     9  aws:secretsmanager/secret:Secret"));
+        // Nine platform credentials and devnet's five chain keys.
+        assert.ok(lines.includes("    14  aws:secretsmanager/secret:Secret"));
     });
 
     it("--json prints every resource as JSON and nothing else", async () => {

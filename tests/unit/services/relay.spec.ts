@@ -19,6 +19,10 @@ function relayArgs(config: NetworkConfig, overrides: Partial<RelayServiceArgs> =
         chain: config.chain,
         covenantSql: config.externalStores.covenantSql,
         kmsServiceUrl: `http://kms-service.${config.namespace.name}.svc.cluster.local:3300`,
+        // devnet's besu Service URL, as the chain stack's Besu derives it (Besu's rpcUrl).
+        ...(config.chain.mode === "in-cluster"
+            ? { inClusterRpcUrl: `http://besu.${config.namespace.name}.svc.cluster.local:8545` }
+            : {}),
         role: { arn: roleArn(config.network), serviceAccount: { namespace: config.namespace.name, name: "relay" } },
         operatorKeys: pulumi.secret('["operator-key-1"]'),
         covenantSqlCredentials: pulumi.secret("covenant-user:covenant-pass"),
@@ -61,7 +65,7 @@ const expected = {
         spread: false,
         requests: { cpu: "100m", memory: "256Mi" },
         limits: { cpu: "500m", memory: "512Mi" },
-        rpc: "http://besu-rpc.messaging-devnet.svc.cluster.local:8545",
+        rpc: "http://besu.messaging-devnet.svc.cluster.local:8545",
         chainId: "1337",
     },
     testnet: {
@@ -319,12 +323,16 @@ describe("services RelayService", () => {
     it("derives the RPC URL from the chain mode", async () => {
         const devnet = networkConfigFor("devnet");
         const mainnet = networkConfigFor("mainnet");
-        assert.equal(relayRpcUrl(mainnet.chain, "anything"), "https://rpc.l2.example.org");
+        assert.equal(relayRpcUrl(mainnet.chain, "http://ignored"), "https://rpc.l2.example.org");
+        // devnet's is the besu component's own URL, passed in, never typed or rebuilt from a name.
         const { outputs } = await runInMockEngine(
-            () => ({ url: pulumi.output(relayRpcUrl(devnet.chain, pulumi.output("ns-x"))) }),
+            () => ({
+                url: pulumi.output(relayRpcUrl(devnet.chain, pulumi.output("http://besu.ns-x.svc.cluster.local:8545"))),
+            }),
             { project: "messaging-infra", stack: "devnet" },
         );
-        assert.deepEqual(outputs, { url: "http://besu-rpc.ns-x.svc.cluster.local:8545" });
+        assert.deepEqual(outputs, { url: "http://besu.ns-x.svc.cluster.local:8545" });
+        assert.throws(() => relayRpcUrl(devnet.chain, undefined), /needs the besu component's rpcUrl/);
         assert.deepEqual(
             Object.keys(relaySettings(relayArgs(mainnet))).filter((k) =>
                 /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE/.test(k),

@@ -1,0 +1,106 @@
+/**
+ * What devnet's chain components share: their names and ports, where a node keeps its data and
+ * its P2P key, the identity and volume every chain Workload is built from, and the metrics each
+ * declares for the monitoring block (components/k8s/monitoring.ts adds the ServiceMonitors).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { InClusterChain } from "../../config/chain";
+import { WorkloadArgs, WorkloadProbes, WorkloadVolumeClaim } from "../../k8s/workload";
+import { Network, PROJECT } from "../../network";
+
+/** The chain components by their `app.kubernetes.io/name`. */
+export const CHAIN_SERVICE_NAMES = {
+    sequencer: "sequencer",
+    maru: "maru",
+    besu: "besu",
+    ethstats: "ethstats",
+    txSender: "tx-sender",
+} as const;
+
+/** Every chain pod's `app.kubernetes.io/component`. */
+export const CHAIN_COMPONENT = "chain";
+
+/** The chain's ports: execution-layer P2P (devp2p), maru's P2P and API, JSON-RPC, WebSocket, metrics, ethstats. */
+export const CHAIN_PORTS = {
+    p2p: 30303,
+    maruP2p: 9000,
+    maruApi: 8080,
+    rpc: 8545,
+    ws: 8546,
+    metrics: 9545,
+    ethstats: 3000,
+} as const;
+
+/** Where a chain node keeps its database, on its own volume. */
+export const CHAIN_DATA_DIR = "/data";
+/** The Secret key of a node's P2P private key, and the read-only file the node reads it from. */
+export const P2P_KEY = { secretKey: "p2p-key", path: "/keys/p2p/key" } as const;
+
+/** Where a chain component runs and which stack file describes it. */
+export interface ChainPlacement {
+    readonly network: Network;
+    readonly namespace: pulumi.Input<string>;
+    /** The stack file named in errors. Default `Pulumi.<network>.yaml`. */
+    readonly stackFile?: string;
+}
+
+/** What the monitoring block needs of a component: the port it scrapes, the path, the metrics to expect. */
+export interface ChainMetrics {
+    readonly port: number;
+    readonly path: string;
+    /** Metric names the component's image serves (dashboards and alerts refer to them). */
+    readonly names: readonly string[];
+}
+
+/** Metrics of a besu node (the sequencer is one too): chain height, peers, transaction pool. */
+export const BESU_METRIC_NAMES = [
+    "ethereum_blockchain_height",
+    "ethereum_peer_count",
+    "besu_transaction_pool_transactions",
+] as const;
+
+/** The metrics a component serves on {@link CHAIN_PORTS}.metrics at `/metrics`. */
+export function chainMetrics(names: readonly string[]): ChainMetrics {
+    return { port: CHAIN_PORTS.metrics, path: "/metrics", names };
+}
+
+/**
+ * Who a chain component is: name, network, namespace, image, resources, the `chain` component
+ * label, and the config path its problems name (`messaging-infra:chain.<configKey>`).
+ */
+export function chainIdentity(
+    service: string,
+    configKey: keyof InClusterChain,
+    placement: ChainPlacement,
+    settings: { readonly image: string; readonly resources: WorkloadArgs["resources"] },
+): Pick<WorkloadArgs, "service" | "network" | "namespace" | "image" | "resources" | "component" | "configSource"> {
+    return {
+        service,
+        network: placement.network,
+        namespace: placement.namespace,
+        image: settings.image,
+        resources: settings.resources,
+        component: CHAIN_COMPONENT,
+        configSource: `${placement.stackFile ?? `Pulumi.${placement.network}.yaml`} (${PROJECT}:chain.${configKey})`,
+    };
+}
+
+/** The three probes, HTTP GET `path` on the named port. */
+export function httpProbes(port: string, path: string): WorkloadProbes {
+    return { port, startup: { path }, readiness: { path }, liveness: { path } };
+}
+
+/** A node's data volume at {@link CHAIN_DATA_DIR}, in the chain's storage class when one is set. */
+export function chainVolume(size: string, storageClass: string | undefined): WorkloadVolumeClaim {
+    return {
+        name: "data",
+        mountPath: CHAIN_DATA_DIR,
+        size,
+        ...(storageClass === undefined ? {} : { storageClassName: storageClass }),
+    };
+}
+
+/** The stable DNS name of a StatefulSet pod through its headless Service: `<service>-<n>.<service>-headless.<ns>.svc.cluster.local`. */
+export function podHost(service: string, namespace: pulumi.Input<string>, ordinal = 0): pulumi.Output<string> {
+    return pulumi.interpolate`${service}-${ordinal}.${service}-headless.${namespace}.svc.cluster.local`;
+}
