@@ -483,6 +483,102 @@ const BAD_CONFIGS: BadConfigCase[] = [
         mutate: (raw) => (raw.services.relay.limits.blobTtlDays = 400),
         expected: [`${P}services.relay.limits.blobTtlDays: got 400; allowed: an integer from 1 to 365`],
     },
+    // devnet's in-cluster chain (config/chain.ts): every knob typed, every mistake named.
+    {
+        title: "a second sequencer (the single writer)",
+        stack: "devnet",
+        mutate: (raw) => (raw.chain.sequencer.replicas = 2),
+        expected: [
+            `${P}chain.sequencer.replicas: got 2; allowed: 1: the sequencer is the chain's single writer; a second replica would fork the chain`,
+        ],
+    },
+    {
+        title: "an unpinned chain image",
+        stack: "devnet",
+        mutate: (raw) => (raw.chain.besu.image = "registry.example.org/mirror/besu:latest"),
+        expected: [
+            `${P}chain.besu.image: got "registry.example.org/mirror/besu:latest"; allowed: an image pinned to a ` +
+                `version tag or a sha256 digest, e.g. registry.example.org/team/app:1.4.2 or …@sha256:<64 hex> (never latest or untagged)`,
+        ],
+    },
+    {
+        title: "a chain component without its image",
+        stack: "devnet",
+        mutate: (raw) => delete raw.chain.maru.image,
+        expected: [`${P}chain.maru.image: got (missing); allowed: a container image reference (required)`],
+    },
+    {
+        title: "a chain volume that is not a quantity",
+        stack: "devnet",
+        mutate: (raw) => (raw.chain.sequencer.volumeSize = "fifty gigs"),
+        expected: [
+            `${P}chain.sequencer.volumeSize: got "fifty gigs"; allowed: a memory or storage quantity such as 256Mi or 10Gi`,
+        ],
+    },
+    {
+        title: "a storage class that is no DNS label",
+        stack: "devnet",
+        mutate: (raw) => (raw.chain.storageClass = "Fast_SSD"),
+        expected: [
+            `${P}chain.storageClass: got "Fast_SSD"; allowed: a DNS-1123 label: lower-case letters, digits and '-', ` +
+                `starting and ending with a letter or digit, at most 63 characters`,
+        ],
+    },
+    {
+        title: "a tx-sender interval of zero",
+        stack: "devnet",
+        mutate: (raw) => (raw.chain.txSender.intervalSeconds = 0),
+        expected: [
+            `${P}chain.txSender.intervalSeconds: got 0; allowed: an integer from 1 to 3600 (seconds between transactions)`,
+        ],
+    },
+    {
+        title: "a tx-sender amount that is not a whole number of wei",
+        stack: "devnet",
+        mutate: (raw) => (raw.chain.txSender.amountWei = "10 gwei"),
+        expected: [
+            `${P}chain.txSender.amountWei: got "10 gwei"; allowed: an integer number of wei from 1 to 9007199254740991`,
+        ],
+    },
+    {
+        title: "besu autoscaling bounds the wrong way round",
+        stack: "devnet",
+        mutate: (raw) => (raw.chain.besu.autoscaling = { minReplicas: 3, maxReplicas: 2 }),
+        expected: [`${P}chain.besu.autoscaling.minReplicas: got 3; allowed: an integer <= autoscaling.maxReplicas (2)`],
+    },
+    {
+        title: "a besu partition above its HPA maximum",
+        stack: "devnet",
+        mutate: (raw) => (raw.chain.besu.partition = 5),
+        expected: [
+            `${P}chain.besu.partition: got 5; allowed: an integer from 0 to autoscaling.maxReplicas (3); 3 holds the rollout`,
+        ],
+    },
+    {
+        title: "a sequencer partition that is neither 0 nor 1",
+        stack: "devnet",
+        mutate: (raw) => (raw.chain.sequencer.partition = 2),
+        expected: [
+            `${P}chain.sequencer.partition: got 2; allowed: 0 (roll the pod on the next update) or 1 (hold the rollout)`,
+        ],
+    },
+    {
+        title: "an unknown chain knob",
+        stack: "devnet",
+        mutate: (raw) => (raw.chain.besu.publicRpc = true),
+        expected: [
+            `${P}chain.besu.publicRpc: got true; allowed: no such setting (check the spelling against the README's config reference)`,
+        ],
+    },
+    {
+        title: "in-cluster knobs on an external chain",
+        stack: "testnet",
+        mutate: (raw) => (raw.chain.sequencer = { image: "registry.example.org/chain/sequencer:25.1.0" }),
+        expected: [
+            `${P}chain.sequencer: got {"image":"registry.example.org/chain/sequencer:25.1.0"}; allowed: no such setting ` +
+                `(check the spelling against the README's config reference)`,
+        ],
+    },
 ];
 
 describe("stack config", () => {
