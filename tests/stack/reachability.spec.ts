@@ -214,6 +214,39 @@ describe("network reachability equals the traffic matrix", function () {
         });
     }
 
+    it("devnet: besu is reachable from its RPC users, its chain peers and monitoring only", () => {
+        const sources = allowedByRole(runs.get("devnet") ?? [], "devnet").filter((f) => f.includes("-> besu:"));
+        assert.deepEqual(sources, [
+            "chain-backup -> besu:8545/TCP",
+            "maru -> besu:30303/TCP",
+            "monitoring -> besu:9545/TCP",
+            "relay -> besu:8545/TCP",
+            "relay -> besu:8546/TCP",
+            "sequencer -> besu:30303/TCP",
+            "tx-sender -> besu:8545/TCP",
+        ]);
+    });
+
+    it("devnet: the sequencer, the single writer, takes P2P from its peers and scrapes from monitoring, nothing else", () => {
+        const sources = allowedByRole(runs.get("devnet") ?? [], "devnet").filter((f) => f.includes("-> sequencer:"));
+        assert.deepEqual(sources, [
+            "besu -> sequencer:30303/TCP",
+            "maru -> sequencer:30303/TCP",
+            "monitoring -> sequencer:9545/TCP",
+        ]);
+    });
+
+    it("testnet and mainnet: no flow touches a chain component", () => {
+        for (const stack of ["testnet", "mainnet"]) {
+            const chain = /(^|> )(sequencer|maru|besu|ethstats|tx-sender|chain-backup|chain-restore)( |:)/;
+            assert.deepEqual(
+                allowedByRole(runs.get(stack) ?? [], stack).filter((f) => chain.test(f)),
+                [],
+                stack,
+            );
+        }
+    });
+
     it("needs the egress side of an edge as well as the ingress side", () => {
         const resources = (runs.get("testnet") ?? []).filter((r) => policyName(r) !== "relay-to-kms-service-egress");
         assert.equal(allowedByRole(resources, "testnet").includes("relay -> kms-service:3300/TCP"), false);

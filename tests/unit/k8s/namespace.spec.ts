@@ -49,8 +49,7 @@ describe("PlatformNamespace", () => {
     });
 
     const sizes: Record<string, [string, string, string]> = {
-        // devnet's grew to hold its in-cluster chain (tradeoff 10); the others are as they were.
-        devnet: ["12", "32Gi", "80"],
+        devnet: ["8", "16Gi", "60"],
         testnet: ["16", "32Gi", "80"],
         mainnet: ["32", "64Gi", "120"],
     };
