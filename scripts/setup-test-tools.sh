@@ -26,6 +26,9 @@ aws_v2() {
 missing=()
 command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v jq >/dev/null || missing+=(jq)
+# devnet's chain export reads besu's JSON-RPC with curl and gzips it.
+command -v curl >/dev/null || missing+=(curl)
+command -v gzip >/dev/null || missing+=(gzip)
 aws_v2 >/dev/null || missing+=(awscli)
 for tool in "$PG_BIN/initdb" "$PG_BIN/pg_ctl" "$PG_BIN/postgres" "$PG_BIN/pg_dump" "$PG_BIN/pg_restore" "$PG_BIN/psql"; do
     if [[ ! -x "$tool" ]]; then

@@ -55,7 +55,7 @@ export function requireTestTools(scratch: string): TestTools {
     const missing: string[] = [];
     const shellcheck = onPath("shellcheck");
     if (!shellcheck) missing.push("shellcheck");
-    for (const tool of ["jq", "psql", "pg_dump", "pg_restore", "sha256sum", "bash"]) {
+    for (const tool of ["jq", "psql", "pg_dump", "pg_restore", "sha256sum", "bash", "curl", "gzip", "basenc"]) {
         if (!onPath(tool)) missing.push(tool);
     }
     const aws = awsV2();
