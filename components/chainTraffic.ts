@@ -6,13 +6,7 @@
  * (Monitoring and DNS come from the matrix's generic rules, as for every service.)
  */
 import { EdgePort, ExternalPeer, NamespacePeer, ServicePeer, TrafficEdge } from "./k8s/networkPolicies";
-
-/** What the matrix needs of one chain component (as of any service). */
-interface ChainMatrixService {
-    readonly selector: Readonly<Record<string, string>>;
-    readonly ports: Readonly<Record<string, number>>;
-    readonly metricsPort?: number;
-}
+import type { MatrixService as ChainMatrixService } from "./trafficMatrix";
 
 /** devnet's chain components and its backup jobs, as the chain stack created them. */
 export interface ChainMatrixServices {

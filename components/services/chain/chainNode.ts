@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { InClusterChain } from "../../config/chain";
 import { WorkloadArgs, WorkloadProbes, WorkloadVolumeClaim } from "../../k8s/workload";
 import { Network, PROJECT } from "../../network";
+import { serviceIdentity } from "../platformService";
 
 /** The chain components by their `app.kubernetes.io/name`. */
 export const CHAIN_SERVICE_NAMES = {
@@ -75,13 +76,30 @@ export function chainIdentity(
     settings: { readonly image: string; readonly resources: WorkloadArgs["resources"] },
 ): Pick<WorkloadArgs, "service" | "network" | "namespace" | "image" | "resources" | "component" | "configSource"> {
     return {
-        service,
-        network: placement.network,
-        namespace: placement.namespace,
-        image: settings.image,
-        resources: settings.resources,
+        ...serviceIdentity(service, configKey, placement, settings),
         component: CHAIN_COMPONENT,
         configSource: `${placement.stackFile ?? `Pulumi.${placement.network}.yaml`} (${PROJECT}:chain.${configKey})`,
+    };
+}
+
+/**
+ * A single writer's StatefulSet (the sequencer, maru): exactly one pod, never autoscaled, with a PDB
+ * that no drain passes (`maxUnavailable: 0`: an operator moves it on purpose; a crash-looping pod may
+ * still be evicted), its rollout partition and its data volume. No HA is claimed: a second writer
+ * would fork the chain. Recovery is the pod coming back on its volume.
+ */
+export function singleWriter(
+    settings: InClusterChain["sequencer" | "maru"],
+    storageClass: string | undefined,
+    protect: boolean,
+): Pick<WorkloadArgs, "kind" | "replicas" | "maxUnavailable" | "partition" | "volumeClaims" | "protectVolumes"> {
+    return {
+        kind: "StatefulSet",
+        replicas: settings.replicas,
+        maxUnavailable: 0,
+        partition: settings.partition,
+        volumeClaims: [chainVolume(settings.volumeSize, storageClass)],
+        protectVolumes: protect,
     };
 }
 

@@ -18,7 +18,7 @@ import {
     chainIdentity,
     chainMetrics,
     ChainPlacement,
-    chainVolume,
+    singleWriter,
     P2P_KEY,
     podHost,
 } from "./chainNode";
@@ -56,12 +56,7 @@ export function maruDefinition(args: MaruArgs): ServiceDefinition {
     return {
         workload: {
             ...chainIdentity(service, "maru", args, settings),
-            kind: "StatefulSet",
-            replicas: settings.replicas,
-            maxUnavailable: 0,
-            partition: settings.partition,
-            volumeClaims: [chainVolume(settings.volumeSize, args.chain.storageClass)],
-            protectVolumes: args.protect,
+            ...singleWriter(settings, args.chain.storageClass, args.protect),
             ports: [
                 { name: "p2p", containerPort: CHAIN_PORTS.maruP2p },
                 { name: "api", containerPort: CHAIN_PORTS.maruApi },

@@ -22,7 +22,7 @@ import {
     chainIdentity,
     chainMetrics,
     ChainPlacement,
-    chainVolume,
+    singleWriter,
     httpProbes,
     P2P_KEY,
 } from "./chainNode";
@@ -65,13 +65,7 @@ export function sequencerDefinition(args: SequencerArgs): ServiceDefinition {
     return {
         workload: {
             ...chainIdentity(service, "sequencer", args, settings),
-            kind: "StatefulSet",
-            // The single writer: exactly one pod, never autoscaled.
-            replicas: settings.replicas,
-            maxUnavailable: 0,
-            partition: settings.partition,
-            volumeClaims: [chainVolume(settings.volumeSize, args.chain.storageClass)],
-            protectVolumes: args.protect,
+            ...singleWriter(settings, args.chain.storageClass, args.protect),
             ports: [
                 { name: "p2p", containerPort: CHAIN_PORTS.p2p },
                 { name: "metrics", containerPort: CHAIN_PORTS.metrics },
