@@ -6,6 +6,7 @@
 import * as assert from "node:assert/strict";
 import { parseByteQuantity, parseCpuMillis } from "../../components/validators";
 import { RecordedResource } from "../../harness/mockEngine";
+import { evaluateRecorded } from "../../harness/policies";
 import { runStack } from "../../harness/stack";
 import { committedStackRun } from "../support/stackRuns";
 
@@ -149,6 +150,19 @@ describe("devnet's in-cluster chain", () => {
             "bash",
             "/scripts/chain-backup.sh",
         ]);
+    });
+
+    it("6. the pack notices a chain without its export: besu's StatefulSet loses its backup", async () => {
+        const withoutExport = (await committedStackRun("devnet")).resources.filter(
+            (r) => !(r.type === K.cronJob && inputs(r).metadata.name === "chain-backup"),
+        );
+        const found = (await evaluateRecorded(withoutExport, "devnet")).filter(
+            (v) => v.policyName === "backup-for-stateful-stores",
+        );
+        assert.deepEqual(
+            found.map((v) => v.name),
+            ["messaging-devnet-besu-workload-statefulset"],
+        );
     });
 
     it("7. reaches AWS only through IRSA: the chain's jobs have their own roles, no chain pod has an AWS key", () => {
