@@ -25,6 +25,7 @@ import {
     text,
 } from "./fields";
 import { NETWORK_FLOORS, NetworkFloors, OperatorSecretKey } from "./floors";
+import { monitoringSchema } from "./monitoring";
 import { farcasterSyncSchema, kmsServiceSchema, messagingApiSchema, objectStoreSchema, relaySchema } from "./services";
 
 const externalStoreSchema = z.strictObject({ host: hostname, port, cidrs });
@@ -187,11 +188,7 @@ export function stackSchema(network: Network | undefined) {
             className: dnsLabel,
             clusterIssuer: dnsLabel,
         }),
-        monitoring: z.strictObject({
-            enabled: z.boolean({ error: "true or false" }),
-            namespace: dnsLabel,
-            namespaceLabels: labels,
-        }),
+        monitoring: monitoringSchema,
         chain: chainSchema,
         services: z.strictObject({
             relay: relaySchema.extend({ replicas: replicasFloor("relay") }),
