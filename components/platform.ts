@@ -29,6 +29,7 @@ import { publicEndpoints } from "./publicEndpoints";
 import { MessagingApi } from "./services/messagingApi";
 import { ObjectStore } from "./services/objectStore";
 import { RelayService } from "./services/relay";
+import { platformMonitoring } from "./observability";
 import { storeBackups } from "./storeBackups";
 import { deployedServices, platformTrafficMatrix } from "./trafficMatrix";
 
@@ -279,6 +280,15 @@ export class MessagingPlatform extends pulumi.ComponentResource {
                 edges: platformTrafficMatrix(config, services),
                 services: deployedServices(services),
             },
+            inNamespace,
+        );
+        // Prometheus scrapes every service listed here: a new service adds its scrapeTarget.
+        const scraped = [relay, kmsService, farcasterSync, messagingApi, objectStore].flatMap((s) =>
+            s ? [s.scrapeTarget] : [],
+        );
+        platformMonitoring(
+            `${name}-monitoring`,
+            { config, namespace: namespace.name, targets: scraped, backups },
             inNamespace,
         );
 
