@@ -4,25 +4,14 @@
  * public endpoints and the network policies their traffic matrix allows.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { BackupBucket } from "./aws/backupBucket";
-import { chainStack } from "./chainStack";
-import { EncryptionKey } from "./aws/encryptionKey";
-import { readExistingSecret } from "./aws/existingSecret";
 import { IrsaRole } from "./aws/irsaRole";
-import { ManagedSecret } from "./aws/managedSecret";
+import { chainStack } from "./chainStack";
+import { cloudFoundation } from "./cloudFoundation";
 import { NetworkConfig } from "./config";
 import { PlatformNamespace } from "./k8s/namespace";
 import { TrafficPolicies } from "./k8s/networkPolicies";
 import { SERVICE_NAMES } from "./network";
-import {
-    ExternalStore,
-    RoleAccount,
-    SecretPurpose,
-    secretSources,
-    serviceGrants,
-    StorePasswordSource,
-    storePasswordSources,
-} from "./platformSecrets";
+import { RoleAccount, SecretPurpose, storePasswordSources } from "./platformSecrets";
 import { PlatformProviders } from "./providers";
 import { FarcasterSync } from "./services/farcasterSync";
 import { KmsService } from "./services/kmsService";
@@ -30,6 +19,7 @@ import { publicEndpoints } from "./publicEndpoints";
 import { MessagingApi } from "./services/messagingApi";
 import { ObjectStore } from "./services/objectStore";
 import { RelayService } from "./services/relay";
+import { platformMonitoring } from "./observability";
 import { storeBackups } from "./storeBackups";
 import { deployedServices, platformTrafficMatrix } from "./trafficMatrix";
 
@@ -69,72 +59,9 @@ export class MessagingPlatform extends pulumi.ComponentResource {
         const { network, owner } = config;
         const protect = config.protectStatefulResources;
 
-        const key = new EncryptionKey(
-            `${name}-key`,
-            {
-                network,
-                owner,
-                accountId: config.aws.accountId,
-                deletionWindowInDays: config.aws.kmsDeletionWindowDays,
-                protect,
-            },
-            { parent: this },
-        );
-        const secrets = Object.fromEntries(
-            Object.entries(secretSources(config)).map(([purpose, value]) => [
-                purpose,
-                new ManagedSecret(
-                    `${name}-${purpose}`,
-                    {
-                        network,
-                        owner,
-                        purpose,
-                        kmsKeyArn: key.arn,
-                        value,
-                        recoveryWindowInDays: config.aws.secretRecoveryWindowDays,
-                        protect,
-                    },
-                    { parent: this },
-                ),
-            ]),
-        ) as Partial<Record<SecretPurpose, ManagedSecret>>;
-        const secretValue = (purpose: SecretPurpose): pulumi.Output<string> => {
-            const secret = secrets[purpose];
-            if (!secret) throw new Error(`the platform keeps no ${purpose} secret on ${network}`);
-            return secret.value;
-        };
-        // A store's password: the operator's, kept in Secrets Manager, or read from the store's own secret.
+        // The cloud side first: the key, every credential, the backup bucket and the roles' grants.
+        const { key, secrets, bucket, grants, secretValue, storePassword } = cloudFoundation(name, config, this);
         const passwordSources = storePasswordSources(config);
-        const storePassword = (source: StorePasswordSource): pulumi.Output<string> =>
-            source.kind === "managed"
-                ? secretValue(source.purpose)
-                : readExistingSecret(source.secret, { parent: this });
-        const bucket = new BackupBucket(
-            `${name}-backups`,
-            {
-                network,
-                owner,
-                accountId: config.aws.accountId,
-                kmsKeyArn: key.arn,
-                retentionDays: config.backups.retentionDays,
-                noncurrentRetentionDays: config.backups.noncurrentRetentionDays,
-                protect,
-            },
-            { parent: this },
-        );
-
-        // Roles only for service accounts this network runs: a role nobody assumes is an open door.
-        const existingSecretArns: Partial<Record<ExternalStore, pulumi.Input<string>>> = {};
-        for (const store of ["postgres", "redis"] as const) {
-            const source = passwordSources[store];
-            if (source.kind === "existing") existingSecretArns[store] = source.secret.secretArn;
-        }
-        const grants = serviceGrants({
-            keyArn: key.arn,
-            bucketArn: bucket.arn,
-            secretArns: mapValues(secrets, (s) => s.arn),
-            existingSecretArns,
-        });
         const role = (serviceAccountName: RoleAccount) =>
             new IrsaRole(
                 `${name}-${serviceAccountName}-role`,
@@ -293,10 +220,26 @@ export class MessagingPlatform extends pulumi.ComponentResource {
             },
             inNamespace,
         );
+        // Prometheus scrapes every service listed here: a new service adds its scrapeTarget.
+        const scraped = [
+            relay,
+            kmsService,
+            farcasterSync,
+            messagingApi,
+            objectStore,
+            ...(chain ? [chain.sequencer, chain.maru, chain.besu, chain.ethstats, chain.txSender] : []),
+        ].flatMap((s) => (s ? [s.scrapeTarget] : []));
+        platformMonitoring(
+            `${name}-monitoring`,
+            { config, namespace: namespace.name, targets: scraped, backups },
+            inNamespace,
+        );
 
         this.namespace = namespace.name;
         this.keyArn = key.arn;
-        this.secretNames = mapValues(secrets, (s) => s.name);
+        this.secretNames = Object.fromEntries(
+            Object.entries(secrets).map(([purpose, secret]) => [purpose, secret.name]),
+        ) as Partial<Record<SecretPurpose, pulumi.Output<string>>>;
         this.roleArns = {
             [SERVICE_NAMES.relay]: relayRole.arn,
             [SERVICE_NAMES.kmsService]: kmsRole.arn,
@@ -315,8 +258,4 @@ export class MessagingPlatform extends pulumi.ComponentResource {
             endpoints: this.endpoints,
         });
     }
-}
-
-function mapValues<K extends string, A, B>(record: Partial<Record<K, A>>, f: (value: A) => B): Partial<Record<K, B>> {
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v as A)])) as Partial<Record<K, B>>;
 }

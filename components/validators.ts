@@ -185,3 +185,31 @@ export function parseHostPort(endpoint: string): { host: string; port: number } 
     if (port < 1 || port > 65535) return undefined;
     return { host: match[1], port };
 }
+
+/** What a Prometheus duration is, as problem reports say it. */
+export const DURATION_ALLOWED = "a Prometheus duration in hours, minutes and seconds, such as 30s, 1m or 1h30m";
+
+/** Seconds of a Prometheus duration written in whole hours, minutes and seconds (`1h30m`, `45s`), or undefined. */
+export function parseDurationSeconds(duration: string): number | undefined {
+    const match = /^(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?$/.exec(duration);
+    if (!match || duration === "") return undefined;
+    const [hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
+    const total = hours * 3600 + minutes * 60 + seconds;
+    return total > 0 ? total : undefined;
+}
+
+/** What a Kubernetes label is, as problem reports say it. */
+export const LABEL_ALLOWED =
+    "a Kubernetes label: an optional DNS-subdomain prefix and '/', a name of at most 63 letters, digits, '-', '_' " +
+    "and '.' starting and ending with a letter or digit, and a value of that form (or empty)";
+
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** A Kubernetes label key (`[prefix/]name`) with a valid value. */
+export function isLabel(key: string, value: string): boolean {
+    const slash = key.lastIndexOf("/");
+    const prefix = slash === -1 ? undefined : key.slice(0, slash);
+    const name = slash === -1 ? key : key.slice(slash + 1);
+    if (prefix !== undefined && (!isDnsSubdomain(prefix) || prefix.length > 253)) return false;
+    return LABEL_NAME.test(name) && (value === "" || LABEL_NAME.test(value));
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real tools tests/tools/backupScripts.spec.ts runs the backup scripts with, on a
-# Debian machine, as root: shellcheck, the AWS CLI v2, PostgreSQL 15 (server and client) and jq.
+# Debian machine, as root: shellcheck, the AWS CLI v2, PostgreSQL 15 (server and client) and jq; and
+# promtool (Debian's prometheus package), which tests/tools/alertRules.spec.ts checks the alert rules with.
 # Idempotent: `apt-get update` and `apt-get install` run only when something is missing.
 # `.ci/run` runs it before `npm test`. Prints what it found.
 set -euo pipefail
@@ -29,6 +30,7 @@ command -v jq >/dev/null || missing+=(jq)
 # devnet's chain export reads besu's JSON-RPC with curl and gzips it.
 command -v curl >/dev/null || missing+=(curl)
 command -v gzip >/dev/null || missing+=(gzip)
+command -v promtool >/dev/null || missing+=(prometheus)
 aws_v2 >/dev/null || missing+=(awscli)
 for tool in "$PG_BIN/initdb" "$PG_BIN/pg_ctl" "$PG_BIN/postgres" "$PG_BIN/pg_dump" "$PG_BIN/pg_restore" "$PG_BIN/psql"; do
     if [[ ! -x "$tool" ]]; then
@@ -59,3 +61,4 @@ echo "  aws         $aws  $("$aws" --version 2>&1)"
 echo "  postgres    $PG_BIN  $("$PG_BIN/postgres" --version)"
 echo "  pg_dump     $(command -v pg_dump)  $(pg_dump --version)"
 echo "  sha256sum   $(command -v sha256sum)  $(sha256sum --version | head -n 1)"
+echo "  promtool    $(command -v promtool)  $(promtool --version 2>&1 | head -n 1)"

@@ -24,6 +24,7 @@ import {
 } from "./fields";
 import { chainSchema } from "./chain";
 import { NETWORK_FLOORS, NetworkFloors, OperatorSecretKey } from "./floors";
+import { monitoringSchema } from "./monitoring";
 import { farcasterSyncSchema, kmsServiceSchema, messagingApiSchema, objectStoreSchema, relaySchema } from "./services";
 
 const externalStoreSchema = z.strictObject({ host: hostname, port, cidrs });
@@ -164,11 +165,7 @@ export function stackSchema(network: Network | undefined) {
             className: dnsLabel,
             clusterIssuer: dnsLabel,
         }),
-        monitoring: z.strictObject({
-            enabled: z.boolean({ error: "true or false" }),
-            namespace: dnsLabel,
-            namespaceLabels: labels,
-        }),
+        monitoring: monitoringSchema,
         chain: chainSchema,
         services: z.strictObject({
             relay: relaySchema.extend({ replicas: replicasFloor("relay") }),

@@ -25,7 +25,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { selectorLabels, serviceLabels } from "../network";
-import { IRSA_ROLE_ANNOTATION, WorkloadArgs, WorkloadKind } from "./workloadArgs";
+import { HEADLESS_SERVICE_LABEL, IRSA_ROLE_ANNOTATION, WorkloadArgs, WorkloadKind } from "./workloadArgs";
 import { checkWorkloadArgs, WORKLOAD_TYPE } from "./workloadChecks";
 import {
     deploymentStrategy,
@@ -56,6 +56,8 @@ export class Workload extends pulumi.ComponentResource {
     public readonly ports: Readonly<Record<string, number>>;
     /** The port Prometheus scrapes (the one `metrics.port` names). */
     public readonly metricsPort: number;
+    /** Where Prometheus scrapes: the metrics port's name (the Service's port of that name) and the path. */
+    public readonly metrics: { readonly port: string; readonly path: string };
     public readonly kind: WorkloadKind;
     /** The Deployment's or StatefulSet's name. */
     public readonly workloadName: pulumi.Output<string>;
@@ -87,6 +89,7 @@ export class Workload extends pulumi.ComponentResource {
         this.labels = labels;
         this.ports = portsByName(args.ports);
         this.metricsPort = this.ports[args.metrics?.port ?? "metrics"];
+        this.metrics = { port: args.metrics?.port ?? "metrics", path: args.metrics?.path ?? "/metrics" };
         this.kind = kind;
         this.hasAwsRole = args.role !== undefined;
 
@@ -145,7 +148,11 @@ export class Workload extends pulumi.ComponentResource {
             const headless = new k8s.core.v1.Service(
                 `${name}-headless`,
                 {
-                    metadata: metadata(`${args.service}-headless`),
+                    // Labelled apart so a ServiceMonitor scrapes the pods through one Service only.
+                    metadata: {
+                        ...metadata(`${args.service}-headless`),
+                        labels: { ...labels, [HEADLESS_SERVICE_LABEL]: "true" },
+                    },
                     spec: {
                         clusterIP: "None",
                         selector,

@@ -16,6 +16,8 @@ export const DEFAULT_WRITABLE_PATHS: readonly string[] = ["/tmp"];
 export const DEFAULT_WRITABLE_SIZE_LIMIT = "256Mi";
 /** The annotation IRSA's pod identity webhook reads. */
 export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+/** The label only a StatefulSet's headless Service carries, so a ServiceMonitor can leave it out. */
+export const HEADLESS_SERVICE_LABEL = "messaging-infra/headless-service";
 /** The node label replicas spread across zones by. */
 export const ZONE_TOPOLOGY_KEY = "topology.kubernetes.io/zone";
 /** The node label replicas spread across nodes by. */

@@ -10,8 +10,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../config";
 import { Network, SERVICE_NAMES } from "../network";
+import { counter, gauge } from "../k8s/metrics";
 import { WorkloadArgs, WorkloadPort } from "../k8s/workload";
 import { configuredWorkloadArgs, PlatformService } from "./platformService";
+
+/** What the sync exposes on its metrics port (`/metrics`). */
+export const FARCASTER_SYNC_METRICS = {
+    messagesSynced: counter("farcaster_sync_messages_total", "Hub messages synced, by message type.", ["type"]),
+    errors: counter("farcaster_sync_errors_total", "Sync rounds that failed."),
+    lastSuccess: gauge("farcaster_sync_last_success_timestamp_seconds", "Unix time of the last successful sync round."),
+} as const;
 
 /** Arguments of {@link FarcasterSync}. */
 export interface FarcasterSyncArgs {
@@ -56,7 +64,8 @@ export function farcasterSyncWorkloadArgs(args: FarcasterSyncArgs): WorkloadArgs
 /** The Farcaster hub sync of one network. The platform creates it only when config enables it. */
 export class FarcasterSync extends PlatformService {
     constructor(name: string, args: FarcasterSyncArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("messaging:services:FarcasterSync", name, { workload: farcasterSyncWorkloadArgs(args) }, opts);
+        const definition = { workload: farcasterSyncWorkloadArgs(args), metrics: FARCASTER_SYNC_METRICS };
+        super("messaging:services:FarcasterSync", name, definition, opts);
         this.registerOutputs(this.serviceOutputs());
     }
 }

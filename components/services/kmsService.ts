@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../config";
+import { counter, gauge, histogram } from "../k8s/metrics";
 import { IrsaBinding } from "../k8s/workload";
 import { Network, SERVICE_NAMES } from "../network";
 import { configuredWorkloadArgs, ownSecret, PlatformService, ServiceDefinition } from "./platformService";
@@ -16,6 +17,20 @@ import { configuredWorkloadArgs, ownSecret, PlatformService, ServiceDefinition }
 export const KMS_MASTER_KEY_SECRET_KEY = "master-key";
 /** The key providers the service enables, in order of preference. */
 export const KMS_PROVIDERS = ["local", "aws-kms"] as const;
+
+/** What the key service exposes on its metrics port (`/metrics`). */
+export const KMS_SERVICE_METRICS = {
+    keyGenerationLatency: histogram("key_generation_latency_seconds", "Seconds to generate one key, by provider.", [
+        "provider",
+    ]),
+    signingLatency: histogram("signing_latency_seconds", "Seconds to sign one payload, by provider.", ["provider"]),
+    requests: counter("kms_requests_total", "Key service requests, by operation, provider and outcome.", [
+        "operation",
+        "provider",
+        "status",
+    ]),
+    keysManaged: gauge("kms_keys_managed", "Keys the service holds, by provider.", ["provider"]),
+} as const;
 
 /** Arguments of {@link KmsService}. */
 export interface KmsServiceArgs {
@@ -67,6 +82,7 @@ export function kmsServiceDefinition(args: KmsServiceArgs): ServiceDefinition {
             secretEnv: [{ envName: "KMS_MASTER_KEY", secret: ownSecret(service, KMS_MASTER_KEY_SECRET_KEY) }],
             role: args.role,
         },
+        metrics: KMS_SERVICE_METRICS,
         secrets: { [KMS_MASTER_KEY_SECRET_KEY]: args.masterKey },
     };
 }

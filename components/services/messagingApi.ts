@@ -13,6 +13,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../config";
+import { counter, gauge, histogram } from "../k8s/metrics";
 import { IrsaBinding, WorkloadProbes } from "../k8s/workload";
 import { Network, SERVICE_NAMES } from "../network";
 import { ownSecret, PlatformService, ServiceDefinition, serviceIdentity } from "./platformService";
@@ -57,6 +58,22 @@ export const MESSAGING_API_ROUTES = [
     { path: "/api/v1/groups", pathType: "Prefix", port: "http" },
     { path: "/health", pathType: "Exact", port: "http" },
 ] as const;
+
+/** What the API exposes on its metrics port (`/metrics` on 9090). */
+export const MESSAGING_API_METRICS = {
+    websocketConnections: gauge("websocket_connections_active", "WebSocket (Socket.IO) connections open on the pod."),
+    messageQueueLength: gauge("message_queue_length", "Messages waiting in the pod's outbound queue to Kafka."),
+    httpRequests: counter("http_requests_total", "HTTP requests answered, by method, route and status code.", [
+        "method",
+        "route",
+        "status",
+    ]),
+    httpRequestDuration: histogram("http_request_duration_seconds", "Seconds to answer one HTTP request.", [
+        "method",
+        "route",
+    ]),
+    messagesSent: counter("messages_sent_total", "Messages the API accepted from senders."),
+} as const;
 
 /** The API runs as this uid/gid, as its image expects. */
 export const MESSAGING_API_UID = 1001;
@@ -204,6 +221,7 @@ export function messagingApiDefinition(args: MessagingApiArgs): ServiceDefinitio
             runAsId: MESSAGING_API_UID,
             terminationGracePeriodSeconds: MESSAGING_API_TERMINATION_GRACE_SECONDS,
         },
+        metrics: MESSAGING_API_METRICS,
         secrets: messagingApiSecrets(args),
     };
 }

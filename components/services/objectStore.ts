@@ -17,6 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../config";
 import { ArgumentsError, componentArguments } from "../errors";
 import { clusterSecretName } from "../k8s/clusterSecret";
+import { counter, gauge } from "../k8s/metrics";
 import { OneShotJob, OneShotJobArgs } from "../k8s/oneShotJob";
 import { taskProblems } from "../k8s/taskSpec";
 import { Network, PROJECT, SERVICE_NAMES } from "../network";
@@ -37,6 +38,16 @@ export const OBJECT_STORE_DATA_PATH = "/data";
 export const OBJECT_STORE_METRICS_PATH = "/minio/v2/metrics/cluster";
 /** The task that creates the store's buckets. */
 export const OBJECT_STORE_BUCKETS_TASK = `${SERVICE_NAMES.objectStore}-buckets`;
+
+/** What MinIO exposes at its cluster metrics path (metrics version 2). */
+export const OBJECT_STORE_METRICS = {
+    requests: counter("minio_s3_requests_total", "S3 requests served, by API.", ["api", "server"]),
+    requestErrors: counter("minio_s3_requests_errors_total", "S3 requests that failed, by API.", ["api", "server"]),
+    receivedBytes: counter("minio_s3_traffic_received_bytes", "Bytes received by S3 requests.", ["server"]),
+    sentBytes: counter("minio_s3_traffic_sent_bytes", "Bytes sent by S3 requests.", ["server"]),
+    usableFree: gauge("minio_cluster_capacity_usable_free_bytes", "Usable capacity left in the store."),
+    usableTotal: gauge("minio_cluster_capacity_usable_total_bytes", "Usable capacity of the store."),
+} as const;
 
 /** Arguments of {@link ObjectStore}. */
 export interface ObjectStoreArgs {
@@ -119,6 +130,7 @@ export function objectStoreDefinition(args: ObjectStoreArgs): ServiceDefinition 
             ],
             protectVolumes: args.protect,
         },
+        metrics: OBJECT_STORE_METRICS,
         secrets: {
             [OBJECT_STORE_SECRET_KEYS.rootUser]: args.rootUser,
             [OBJECT_STORE_SECRET_KEYS.rootPassword]: args.rootPassword,

@@ -7,6 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentProblem } from "../errors";
 import { ClusterSecret, ClusterSecretArgs, clusterSecretName, clusterSecretProblems } from "../k8s/clusterSecret";
+import { MetricCatalog } from "../k8s/metrics";
+import { ScrapeTarget } from "../k8s/monitoring";
 import { checkWorkloadArgs, SecretKeyRef, withSecretNames, Workload, WorkloadArgs } from "../k8s/workload";
 import { Network, PROJECT } from "../network";
 
@@ -81,6 +83,32 @@ export interface ServiceDefinition {
     readonly workload: WorkloadArgs;
     /** Its credentials by Secret key, as Pulumi secrets (Secrets Manager values). Default: no Secret. */
     readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
+    /** The metrics it exposes on its metrics port: dashboards and alerts use only these. */
+    readonly metrics: MetricCatalog;
+}
+
+/**
+ * How Prometheus finds a service: its Service's labels and metrics port, its declared metrics, and
+ * its pods' and volume claims' names as the controller makes them (`relay-0`, `data-relay-0` for a
+ * StatefulSet; `<name>-<hash>-<suffix>` for a Deployment).
+ */
+export function scrapeTargetOf(
+    workload: Pick<WorkloadArgs, "service" | "kind" | "volumeClaims" | "metrics">,
+    selector: Readonly<Record<string, string>>,
+    metrics: MetricCatalog,
+): ScrapeTarget {
+    const statefulSet = workload.kind === "StatefulSet";
+    return {
+        service: workload.service,
+        selector,
+        port: workload.metrics?.port ?? "metrics",
+        path: workload.metrics?.path ?? "/metrics",
+        metrics,
+        pods: statefulSet ? `${workload.service}-[0-9]+` : `${workload.service}-[a-z0-9]+-[a-z0-9]+`,
+        volumeClaims: statefulSet
+            ? (workload.volumeClaims ?? []).map((c) => `${c.name}-${workload.service}-[0-9]+`)
+            : [],
+    };
 }
 
 function secretArgsOf(definition: ServiceDefinition): ClusterSecretArgs | undefined {
@@ -130,6 +158,8 @@ export class PlatformService extends pulumi.ComponentResource {
     public readonly secretName: pulumi.Output<string> | undefined;
     /** Whether its pods have an IRSA role, i.e. talk to AWS APIs. */
     public readonly hasAwsRole: boolean;
+    /** How Prometheus scrapes it (PlatformMonitoring makes its ServiceMonitor from this). */
+    public readonly scrapeTarget: ScrapeTarget;
     public readonly workload: Workload;
 
     constructor(type: string, name: string, definition: ServiceDefinition, opts?: pulumi.ComponentResourceOptions) {
@@ -148,6 +178,7 @@ export class PlatformService extends pulumi.ComponentResource {
         this.serviceAccountName = this.workload.serviceAccountName;
         this.hasAwsRole = this.workload.hasAwsRole;
         this.secretName = secret?.secretName;
+        this.scrapeTarget = scrapeTargetOf(definition.workload, this.selector, definition.metrics);
     }
 
     /** The outputs every service registers; a subclass adds its own and calls `registerOutputs` last. */

@@ -10,6 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../config";
+import { counter, gauge, histogram } from "../k8s/metrics";
 import { IrsaBinding } from "../k8s/workload";
 import { Network, SERVICE_NAMES } from "../network";
 import { configuredWorkloadArgs, ownSecret, PlatformService, ServiceDefinition } from "./platformService";
@@ -29,6 +30,24 @@ export const RELAY_DATA_DIR = "/data";
  * pins WebSocket clients by cookie for the same reason): a scaling limit of the relay.
  */
 export const RELAY_AFFINITY_SECONDS = 10_800;
+
+/** What a relay node exposes on its metrics port (`/metrics`). */
+export const RELAY_METRICS = {
+    connectionsActive: gauge("relay_connections_active", "Client connections (HTTP and WebSocket) open on the node."),
+    messagesReceived: counter("relay_messages_received_total", "Messages the node accepted from clients."),
+    messagesRejected: counter(
+        "relay_messages_rejected_total",
+        "Messages the node refused (too large, malformed, expired).",
+        ["reason"],
+    ),
+    rateLimited: counter("relay_rate_limited_total", "Requests refused for exceeding the per-client rate limit."),
+    blobsStored: gauge("relay_blobs_stored", "Encrypted blobs the node's store holds, awaiting delivery or expiry."),
+    blobsExpired: counter("relay_blobs_expired_total", "Blobs removed by the cleanup sweep after their TTL."),
+    deliveryLatency: histogram(
+        "message_delivery_latency_seconds",
+        "Seconds from accepting a message to delivering it to its recipient.",
+    ),
+} as const;
 
 /** Arguments of {@link RelayService}. */
 export interface RelayServiceArgs {
@@ -149,6 +168,7 @@ export function relayDefinition(args: RelayServiceArgs): ServiceDefinition {
             role: args.role,
             terminationGracePeriodSeconds: RELAY_TERMINATION_GRACE_SECONDS,
         },
+        metrics: RELAY_METRICS,
         secrets: {
             [RELAY_SECRET_KEYS.operatorKeys]: args.operatorKeys,
             [RELAY_SECRET_KEYS.covenantSqlCredentials]: args.covenantSqlCredentials,

@@ -167,6 +167,8 @@ describe("policies/config/<network>.json", () => {
                 assert.deepEqual(props("stateful-resources-protected"), { requireProtect: strict });
                 assert.deepEqual(props("network-namespace-isolation"), { network, networks: NETWORKS });
                 assert.deepEqual(props("service-type-allowed"), { allowedServiceTypes: ["ClusterIP"] });
+                // Monitoring is part of testnet's and mainnet's posture; devnet checks where a ServiceMonitor exists.
+                assert.deepEqual(props("workload-metrics-scraped"), { requireMonitoring: strict, exempt: [] });
             });
         });
     }

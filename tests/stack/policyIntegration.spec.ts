@@ -107,6 +107,12 @@ describe("policy pack over the real program", () => {
             resource: "messaging-mainnet-namespace",
         },
         {
+            title: "the relay's ServiceMonitor removed",
+            drop: (r) => r.name === "messaging-mainnet-monitoring-relay-service-monitor",
+            policy: "workload-metrics-scraped",
+            resource: "messaging-mainnet-relay-workload-statefulset",
+        },
+        {
             title: "a plaintext password env",
             transformations: [
                 editing(STATEFULSET, "relay-workload-statefulset", (p) =>

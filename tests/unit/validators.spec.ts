@@ -5,6 +5,8 @@ import {
     checkNetworkCidr,
     checkPinnedImage,
     isFqdn,
+    isLabel,
+    parseDurationSeconds,
     parseImageReference,
 } from "../../components/validators";
 
@@ -85,6 +87,29 @@ describe("config value checks", () => {
                 "arn:aws:s3:::bucket-devnet",
             ].map((v) => otherNetworkNamed(v, "testnet")),
             ["mainnet", "mainnet", "mainnet", undefined, undefined, "devnet"],
+        );
+    });
+    it("reads Prometheus durations in hours, minutes and seconds, and nothing else", () => {
+        const given = ["30s", "1m", "1h30m", "2h", "90s", "0s", "", "30", "1.5m", "1d", "30 s", "s"];
+        assert.deepEqual(
+            given.map((d) => parseDurationSeconds(d)),
+            [30, 60, 5400, 7200, 90, undefined, undefined, undefined, undefined, undefined, undefined, undefined],
+        );
+    });
+    it("accepts Kubernetes labels with an optional prefix and an empty value", () => {
+        const given: [string, string][] = [
+            ["release", "kube-prometheus-stack"],
+            ["app.kubernetes.io/name", "relay"],
+            ["grafana_dashboard", ""],
+            ["release!", "x"],
+            ["-release", "x"],
+            ["Bad_Prefix/name", "x"],
+            ["release", "-x"],
+            ["a".repeat(64), "x"],
+        ];
+        assert.deepEqual(
+            given.map(([k, v]) => isLabel(k, v)),
+            [true, true, true, false, false, false, false, false],
         );
     });
 });

@@ -13,12 +13,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { InClusterChain } from "../../config/chain";
 import { ownSecret, PlatformService, ServiceDefinition } from "../platformService";
 import {
-    BESU_METRIC_NAMES,
+    BESU_METRICS,
     CHAIN_PORTS,
     CHAIN_SERVICE_NAMES,
-    ChainMetrics,
     chainIdentity,
-    chainMetrics,
     ChainPlacement,
     chainVolume,
     httpProbes,
@@ -64,6 +62,7 @@ export function besuDefinition(args: BesuArgs): ServiceDefinition {
     const service = CHAIN_SERVICE_NAMES.besu;
     const settings = args.chain.besu;
     return {
+        metrics: BESU_METRICS,
         workload: {
             ...chainIdentity(service, "besu", args, settings),
             kind: "StatefulSet",
@@ -93,7 +92,6 @@ export function besuDefinition(args: BesuArgs): ServiceDefinition {
 /** devnet's besu RPC nodes. */
 export class Besu extends PlatformService {
     /** What the monitoring block scrapes. */
-    public readonly metrics: ChainMetrics = chainMetrics(BESU_METRIC_NAMES);
     /** The JSON-RPC URL of the Service: `http://<service>.<namespace>.svc.cluster.local:8545`. */
     public readonly rpcUrl: pulumi.Output<string>;
     /** The WebSocket URL of the Service: `ws://<service>.<namespace>.svc.cluster.local:8546`. */

@@ -4,6 +4,7 @@
  * declares for the monitoring block (components/k8s/monitoring.ts adds the ServiceMonitors).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { gauge, MetricCatalog } from "../../k8s/metrics";
 import { InClusterChain } from "../../config/chain";
 import { WorkloadArgs, WorkloadProbes, WorkloadVolumeClaim } from "../../k8s/workload";
 import { Network, PROJECT } from "../../network";
@@ -45,25 +46,12 @@ export interface ChainPlacement {
     readonly stackFile?: string;
 }
 
-/** What the monitoring block needs of a component: the port it scrapes, the path, the metrics to expect. */
-export interface ChainMetrics {
-    readonly port: number;
-    readonly path: string;
-    /** Metric names the component's image serves (dashboards and alerts refer to them). */
-    readonly names: readonly string[];
-}
-
 /** Metrics of a besu node (the sequencer is one too): chain height, peers, transaction pool. */
-export const BESU_METRIC_NAMES = [
-    "ethereum_blockchain_height",
-    "ethereum_peer_count",
-    "besu_transaction_pool_transactions",
-] as const;
-
-/** The metrics a component serves on {@link CHAIN_PORTS}.metrics at `/metrics`. */
-export function chainMetrics(names: readonly string[]): ChainMetrics {
-    return { port: CHAIN_PORTS.metrics, path: "/metrics", names };
-}
+export const BESU_METRICS: MetricCatalog = {
+    blockchainHeight: gauge("ethereum_blockchain_height", "The height of the node's canonical chain."),
+    peerCount: gauge("ethereum_peer_count", "Peers the node is connected to over devp2p."),
+    transactionPool: gauge("besu_transaction_pool_transactions", "Transactions waiting in the node's pool."),
+};
 
 /**
  * Who a chain component is: name, network, namespace, image, resources, the `chain` component

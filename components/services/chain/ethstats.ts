@@ -6,22 +6,18 @@
  * nothing but that view (the nodes reconnect); the rollout starts the new pod before it stops the old.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { counter, gauge, MetricCatalog } from "../../k8s/metrics";
 import { InClusterChain } from "../../config/chain";
 import { ownSecret, PlatformService, ServiceDefinition } from "../platformService";
-import {
-    CHAIN_PORTS,
-    CHAIN_SERVICE_NAMES,
-    ChainMetrics,
-    chainIdentity,
-    chainMetrics,
-    ChainPlacement,
-    httpProbes,
-} from "./chainNode";
+import { CHAIN_PORTS, CHAIN_SERVICE_NAMES, chainIdentity, ChainPlacement, httpProbes } from "./chainNode";
 
 /** The key of the reporting secret in ethstats' Secret. */
 export const ETHSTATS_SECRET_KEY = "ws-secret";
 /** Ethstats' metrics (its image serves these on 9545). */
-export const ETHSTATS_METRIC_NAMES = ["ethstats_nodes_connected", "ethstats_reports_total"] as const;
+export const ETHSTATS_METRICS: MetricCatalog = {
+    nodesConnected: gauge("ethstats_nodes_connected", "Chain nodes reporting to the dashboard."),
+    reports: counter("ethstats_reports_total", "Reports the dashboard received from nodes."),
+};
 /** Its public routes: the dashboard and the nodes' WebSocket, both on `http` (the ingress terminates TLS). */
 export const ETHSTATS_ROUTES = [{ path: "/", pathType: "Prefix", port: "http" }] as const;
 
@@ -37,6 +33,7 @@ export interface EthstatsArgs extends ChainPlacement {
 export function ethstatsDefinition(args: EthstatsArgs): ServiceDefinition {
     const service = CHAIN_SERVICE_NAMES.ethstats;
     return {
+        metrics: ETHSTATS_METRICS,
         workload: {
             ...chainIdentity(service, "ethstats", args, args.chain.ethstats),
             kind: "Deployment",
@@ -71,7 +68,6 @@ export function ethstatsReportUrl(
 /** devnet's chain dashboard. */
 export class Ethstats extends PlatformService {
     /** What the monitoring block scrapes. */
-    public readonly metrics: ChainMetrics = chainMetrics(ETHSTATS_METRIC_NAMES);
 
     constructor(name: string, args: EthstatsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("messaging:services:Ethstats", name, ethstatsDefinition(args), opts);

@@ -8,15 +8,14 @@
  * so it gets a PDB with `maxUnavailable: 0` and recovery from its volume instead of replicas.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { gauge, MetricCatalog } from "../../k8s/metrics";
 import { InClusterChain } from "../../config/chain";
 import { ownSecret, PlatformService, ServiceDefinition } from "../platformService";
 import {
     CHAIN_DATA_DIR,
     CHAIN_PORTS,
     CHAIN_SERVICE_NAMES,
-    ChainMetrics,
     chainIdentity,
-    chainMetrics,
     ChainPlacement,
     singleWriter,
     P2P_KEY,
@@ -24,7 +23,10 @@ import {
 } from "./chainNode";
 
 /** Maru's metrics (its image serves these on 9545). */
-export const MARU_METRIC_NAMES = ["maru_consensus_block_height", "maru_p2p_peers"] as const;
+export const MARU_METRICS: MetricCatalog = {
+    consensusBlockHeight: gauge("maru_consensus_block_height", "The height of the consensus chain maru follows."),
+    p2pPeers: gauge("maru_p2p_peers", "Peers maru is connected to on the consensus network."),
+};
 
 /** Arguments of {@link Maru}. */
 export interface MaruArgs extends ChainPlacement {
@@ -54,6 +56,7 @@ export function maruDefinition(args: MaruArgs): ServiceDefinition {
     const service = CHAIN_SERVICE_NAMES.maru;
     const settings = args.chain.maru;
     return {
+        metrics: MARU_METRICS,
         workload: {
             ...chainIdentity(service, "maru", args, settings),
             ...singleWriter(settings, args.chain.storageClass, args.protect),
@@ -73,7 +76,6 @@ export function maruDefinition(args: MaruArgs): ServiceDefinition {
 /** devnet's consensus client. */
 export class Maru extends PlatformService {
     /** What the monitoring block scrapes. */
-    public readonly metrics: ChainMetrics = chainMetrics(MARU_METRIC_NAMES);
 
     constructor(name: string, args: MaruArgs, opts?: pulumi.ComponentResourceOptions) {
         super("messaging:services:Maru", name, maruDefinition(args), opts);

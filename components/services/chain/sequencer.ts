@@ -14,13 +14,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { InClusterChain } from "../../config/chain";
 import { ownSecret, PlatformService, ServiceDefinition } from "../platformService";
 import {
-    BESU_METRIC_NAMES,
+    BESU_METRICS,
     CHAIN_DATA_DIR,
     CHAIN_PORTS,
     CHAIN_SERVICE_NAMES,
-    ChainMetrics,
     chainIdentity,
-    chainMetrics,
     ChainPlacement,
     singleWriter,
     httpProbes,
@@ -63,6 +61,7 @@ export function sequencerDefinition(args: SequencerArgs): ServiceDefinition {
     const service = CHAIN_SERVICE_NAMES.sequencer;
     const settings = args.chain.sequencer;
     return {
+        metrics: BESU_METRICS,
         workload: {
             ...chainIdentity(service, "sequencer", args, settings),
             ...singleWriter(settings, args.chain.storageClass, args.protect),
@@ -84,7 +83,6 @@ export function sequencerDefinition(args: SequencerArgs): ServiceDefinition {
 /** devnet's sequencer. */
 export class Sequencer extends PlatformService {
     /** What the monitoring block scrapes. */
-    public readonly metrics: ChainMetrics = chainMetrics(BESU_METRIC_NAMES);
 
     constructor(name: string, args: SequencerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("messaging:services:Sequencer", name, sequencerDefinition(args), opts);

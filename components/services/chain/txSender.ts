@@ -8,22 +8,18 @@
  * The sending account must hold funds in the devnet genesis (the chain images carry it).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { counter, MetricCatalog } from "../../k8s/metrics";
 import { InClusterChain } from "../../config/chain";
 import { ownSecret, PlatformService, ServiceDefinition } from "../platformService";
-import {
-    CHAIN_PORTS,
-    CHAIN_SERVICE_NAMES,
-    ChainMetrics,
-    chainIdentity,
-    chainMetrics,
-    ChainPlacement,
-    httpProbes,
-} from "./chainNode";
+import { CHAIN_PORTS, CHAIN_SERVICE_NAMES, chainIdentity, ChainPlacement, httpProbes } from "./chainNode";
 
 /** Keys of the tx-sender's Secret. */
 export const TX_SENDER_SECRET_KEYS = { privateKey: "private-key", toAddress: "to-address" } as const;
-/** The tx-sender's metrics (its image serves these on 9545). */
-export const TX_SENDER_METRIC_NAMES = ["tx_sender_sent_total", "tx_sender_failed_total"] as const;
+/** The tx-sender's metrics (served on 9545). */
+export const TX_SENDER_METRICS: MetricCatalog = {
+    sent: counter("tx_sender_sent_total", "Transactions the sender submitted to besu."),
+    failed: counter("tx_sender_failed_total", "Transactions besu refused or the sender could not submit."),
+};
 
 /** Arguments of {@link TxSender}. */
 export interface TxSenderArgs extends ChainPlacement {
@@ -42,6 +38,7 @@ export function txSenderDefinition(args: TxSenderArgs): ServiceDefinition {
     const service = CHAIN_SERVICE_NAMES.txSender;
     const settings = args.chain.txSender;
     return {
+        metrics: TX_SENDER_METRICS,
         workload: {
             ...chainIdentity(service, "txSender", args, settings),
             kind: "Deployment",
@@ -70,7 +67,6 @@ export function txSenderDefinition(args: TxSenderArgs): ServiceDefinition {
 /** devnet's transaction load. */
 export class TxSender extends PlatformService {
     /** What the monitoring block scrapes. */
-    public readonly metrics: ChainMetrics = chainMetrics(TX_SENDER_METRIC_NAMES);
 
     constructor(name: string, args: TxSenderArgs, opts?: pulumi.ComponentResourceOptions) {
         super("messaging:services:TxSender", name, txSenderDefinition(args), opts);

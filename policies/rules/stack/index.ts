@@ -2,8 +2,8 @@
  * Whole-stack rules: what only the set of resources can show, one file per subject. Default-deny
  * per namespace, a PDB for every replicated workload, a backup job for every stateful store, IRSA
  * annotations that match a role trusting exactly that service account (and no unused IRSA roles),
- * S3 buckets with all their companions, protected stateful resources, and no resource in another
- * network's namespace.
+ * S3 buckets with all their companions, protected stateful resources, no resource in another
+ * network's namespace, and every metrics port scraped by a ServiceMonitor.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { backupForStatefulStores } from "./backups";
@@ -12,6 +12,7 @@ import { namespaceDefaultDeny } from "./defaultDeny";
 import { pdbForReplicatedWorkloads } from "./disruptionBudgets";
 import { irsaAnnotationMatchesRoleTrust, irsaRoleUsed } from "./irsa";
 import { networkNamespaceIsolation } from "./isolation";
+import { workloadMetricsScraped } from "./monitoring";
 import { statefulResourcesProtected } from "./protection";
 
 export { describeResource } from "../util";
@@ -21,6 +22,7 @@ export * from "./defaultDeny";
 export * from "./disruptionBudgets";
 export * from "./irsa";
 export * from "./isolation";
+export * from "./monitoring";
 export * from "./protection";
 
 /** The stack group. */
@@ -33,4 +35,5 @@ export const stackPolicies: readonly StackValidationPolicy[] = [
     s3BucketCompanions,
     statefulResourcesProtected,
     networkNamespaceIsolation,
+    workloadMetricsScraped,
 ];

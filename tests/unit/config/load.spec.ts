@@ -579,6 +579,51 @@ const BAD_CONFIGS: BadConfigCase[] = [
                 `(check the spelling against the README's config reference)`,
         ],
     },
+    {
+        title: "a scrape timeout as long as the scrape interval",
+        stack: "testnet",
+        mutate: (raw) => Object.assign(raw.monitoring, { scrapeInterval: "15s", scrapeTimeout: "15s" }),
+        expected: [
+            `${P}monitoring.scrapeTimeout: got "15s"; allowed: a duration shorter than monitoring.scrapeInterval (15s)`,
+        ],
+    },
+    {
+        title: "a scrape interval that is no Prometheus duration, and one that is too short (reported alone)",
+        stack: "devnet",
+        mutate: (raw) => Object.assign(raw.monitoring, { scrapeInterval: "30 seconds", scrapeTimeout: "2s" }),
+        expected: [
+            `${P}monitoring.scrapeInterval: got "30 seconds"; allowed: a Prometheus duration in hours, minutes and ` +
+                "seconds, such as 30s, 1m or 1h30m, from 5s to 10m",
+        ],
+    },
+    {
+        title: "an operator selector with an invalid label and one with none",
+        stack: "mainnet",
+        mutate: (raw) =>
+            Object.assign(raw.monitoring, { serviceMonitorSelector: { "release!": "x" }, ruleSelector: {} }),
+        expected: [
+            `${P}monitoring.serviceMonitorSelector.release!: got "x"; allowed: a Kubernetes label: an optional ` +
+                "DNS-subdomain prefix and '/', a name of at most 63 letters, digits, '-', '_' and '.' starting and " +
+                "ending with a letter or digit, and a value of that form (or empty)",
+            `${P}monitoring.ruleSelector: got {}; allowed: at least one label the selector matches, e.g. release: ` +
+                "kube-prometheus-stack",
+        ],
+    },
+    {
+        title: "an alert ratio above 1, a negative latency and a runbook URL with a fragment",
+        stack: "testnet",
+        mutate: (raw) =>
+            Object.assign(raw.monitoring, {
+                alerts: { apiErrorRatio: 5, apiLatencySeconds: -1 },
+                runbookUrl: "https://git.example.org/platform/messaging-infra/docs/runbook.md#top",
+            }),
+        expected: [
+            `${P}monitoring.runbookUrl: got "https://git.example.org/platform/messaging-infra/docs/runbook.md#top"; ` +
+                "allowed: an http(s) URL of docs/runbook.md as your git host serves it (no #fragment), or docs/runbook.md",
+            `${P}monitoring.alerts.apiErrorRatio: got 5; allowed: a ratio greater than 0 and less than 1, e.g. 0.05`,
+            `${P}monitoring.alerts.apiLatencySeconds: got -1; allowed: a positive number of seconds, e.g. 1`,
+        ],
+    },
 ];
 
 describe("stack config", () => {
@@ -651,6 +696,31 @@ describe("stack config", () => {
         assert.deepEqual(config.services.messagingApi.ports, { http: 3000, metrics: 9090 });
         assert.deepEqual(config.services.relay.probes, { health: "/health", ready: "/ready" });
         assert.deepEqual(config.aws.apiCidrs, ["0.0.0.0/0"]);
+    });
+
+    it("fills the monitoring defaults kube-prometheus-stack selects by", () => {
+        const config = parseStackConfig(rawStackConfig("testnet"), "testnet", allSecrets(rawStackConfig("testnet")));
+        assert.deepEqual(config.monitoring, {
+            enabled: true,
+            namespace: "monitoring",
+            namespaceLabels: { "kubernetes.io/metadata.name": "monitoring" },
+            scrapeInterval: "30s",
+            scrapeTimeout: "10s",
+            serviceMonitorSelector: { release: "kube-prometheus-stack" },
+            ruleSelector: { release: "kube-prometheus-stack" },
+            grafanaDashboardLabel: { name: "grafana_dashboard", value: "1" },
+            runbookUrl: "docs/runbook.md",
+            alerts: {
+                messageLatencySeconds: 5,
+                apiErrorRatio: 0.05,
+                apiLatencySeconds: 1,
+                relayConnectionsRatio: 0.9,
+                relayRateLimitedPerSecond: 1,
+                relayRejectedPerSecond: 1,
+                keyGenerationLatencySeconds: 1,
+                volumeUsageRatio: 0.85,
+            },
+        });
     });
 
     it("keeps mainnet's floors at relay 3, kms-service 2", () => {

@@ -1,6 +1,5 @@
 /** Besu, field by field: the RPC read replicas, autoscaled, spread, budgeted, derived into a URL. */
 import * as assert from "node:assert/strict";
-import * as pulumi from "@pulumi/pulumi";
 import { Besu } from "../../../../components/services/chain/besu";
 import { MockRun, runInMockEngine } from "../../../../harness/mockEngine";
 import {
@@ -98,7 +97,16 @@ describe("chain: besu", () => {
         const { outputs } = await runInMockEngine(
             () => {
                 const besu = new Besu("besu", args());
-                return { rpc: besu.rpcUrl, ws: besu.wsUrl, metrics: pulumi.output(besu.metrics) };
+                const target = besu.scrapeTarget;
+                return {
+                    rpc: besu.rpcUrl,
+                    ws: besu.wsUrl,
+                    metrics: {
+                        port: target.port,
+                        path: target.path,
+                        names: Object.values(target.metrics).map((m) => m.name),
+                    },
+                };
             },
             { project: "messaging-infra", stack: "devnet" },
         );
@@ -106,7 +114,7 @@ describe("chain: besu", () => {
             rpc: "http://besu.messaging-devnet.svc.cluster.local:8545",
             ws: "ws://besu.messaging-devnet.svc.cluster.local:8546",
             metrics: {
-                port: 9545,
+                port: "metrics",
                 path: "/metrics",
                 names: ["ethereum_blockchain_height", "ethereum_peer_count", "besu_transaction_pool_transactions"],
             },
