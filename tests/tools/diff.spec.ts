@@ -58,7 +58,7 @@ function resource(
     };
 }
 
-const run = (resources: RecordedResource[], violations: OfflineViolation[] = []): RecordedStackRun => ({
+const run = (resources: RecordedResource[], violations: readonly OfflineViolation[] = []): RecordedStackRun => ({
     resources,
     violations,
 });
