@@ -28,6 +28,8 @@ export interface InputChange {
     /** For a JSON document held in a string input (an IAM policy): the path inside the document. */
     jsonPath?: string;
     kind: "changed" | "added" | "removed";
+    /** Set when named elements changed their order (old and new are the names): the field that names them. */
+    order?: string;
     /** Absent for a secret, whose values are never carried (shown as `[secret]`). */
     old?: unknown;
     new?: unknown;
@@ -168,6 +170,24 @@ interface RawChange {
     hadOld: boolean;
     hasNew: boolean;
     secret: boolean;
+    /** Set for a change of the order of named elements: the field they are named by. */
+    order?: string;
+}
+
+/** The fields that name the elements of a list, tried in turn (env and ports by name, mounts by path, ...). */
+const ELEMENT_KEYS = ["name", "mountPath", "containerPort", "Sid"];
+
+/** The field every element of both lists has, unique within each list; undefined when there is none. */
+function elementKey(a: readonly unknown[], b: readonly unknown[]): string | undefined {
+    if (a.length === 0 || b.length === 0) return undefined;
+    return ELEMENT_KEYS.find((key) =>
+        [a, b].every((list) => {
+            const names = list.map((e) =>
+                isObject(e) && (typeof e[key] === "string" || typeof e[key] === "number") ? String(e[key]) : undefined,
+            );
+            return names.every((n) => n !== undefined) && new Set(names).size === names.length;
+        }),
+    );
 }
 
 function isSecretPath(segments: readonly PathSegment[], secretPaths: ReadonlySet<string>): boolean {
@@ -209,7 +229,31 @@ function collect(
             ? collect(o, n, segments, secretPaths, out, { input: json.input, inner: [...json.inner, key] })
             : collect(o, n, [...segments, key], secretPaths, out);
     if (Array.isArray(oldValue) && Array.isArray(newValue)) {
-        for (let i = 0; i < Math.max(oldValue.length, newValue.length); i++) descend(i, oldValue[i], newValue[i]);
+        const key = json || !coversSecret(segments, secretPaths) ? elementKey(oldValue, newValue) : undefined;
+        if (!key) {
+            for (let i = 0; i < Math.max(oldValue.length, newValue.length); i++) descend(i, oldValue[i], newValue[i]);
+            return;
+        }
+        // Named elements (env, containers, ports, statements): matched by name, so an insertion
+        // shows as one added element rather than every later index changed.
+        const name = (e: unknown) => String((e as Record<string, unknown>)[key]);
+        const oldByName = new Map(oldValue.map((e) => [name(e), e]));
+        const newByName = new Map(newValue.map((e) => [name(e), e]));
+        for (const [n, e] of newByName) descend({ key, value: n }, oldByName.get(n), e);
+        for (const [n, e] of oldByName) if (!newByName.has(n)) descend({ key, value: n }, e, undefined);
+        const oldOrder = [...oldByName.keys()].filter((n) => newByName.has(n));
+        const newOrder = [...newByName.keys()].filter((n) => oldByName.has(n));
+        if (!deepEqual(oldOrder, newOrder))
+            out.push({
+                segments: json ? json.input : segments,
+                jsonSegments: json?.inner,
+                old: oldOrder,
+                new: newOrder,
+                hadOld: true,
+                hasNew: true,
+                secret: false,
+                order: key,
+            });
         return;
     }
     if (isObject(oldValue) && isObject(newValue)) {
@@ -239,8 +283,10 @@ function collect(
 }
 
 /**
- * Every changed input between `oldInputs` and `newInputs`, leaf by leaf (arrays by index, JSON
- * documents in strings by their own paths). A change at or under a secret path carries no values.
+ * Every changed input between `oldInputs` and `newInputs`, leaf by leaf: lists of named elements
+ * by name (`env[name=AWS_REGION]`, plus one change when their order changes), other arrays by
+ * index, JSON documents in strings by their own paths. A change at or under a secret path carries
+ * no values.
  */
 export function changedInputs(
     oldInputs: Record<string, unknown>,
@@ -256,6 +302,7 @@ export function changedInputs(
             secret: r.secret,
         };
         if (r.jsonSegments) change.jsonPath = formatPath(r.jsonSegments);
+        if (r.order) change.order = r.order;
         if (!r.secret) {
             if (r.hadOld) change.old = r.old;
             if (r.hasNew) change.new = r.new;

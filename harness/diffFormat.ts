@@ -40,8 +40,9 @@ export function showValue(value: unknown): string {
 
 /** `path: old -> new`, with `[secret]` for secret values and the replacement rule when one applies. */
 export function changeLine(change: InputChange): string {
-    const where =
+    const path =
         change.jsonPath === undefined ? change.path : `${change.path} (JSON) ${change.jsonPath || "(whole document)"}`;
+    const where = change.order ? `${path} (order of ${change.order}s)` : path;
     const before = change.kind === "added" ? "(none)" : change.secret ? "[secret]" : showValue(change.old);
     const after = change.kind === "removed" ? "(none)" : change.secret ? "[secret]" : showValue(change.new);
     const notes = [

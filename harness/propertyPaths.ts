@@ -4,8 +4,17 @@
  * matching, for the offline diff's changes, replacement rules and `ignoreChanges`.
  */
 
-/** A path segment: an object key or an array index (`*` in a pattern matches either). */
-export type PathSegment = string | number;
+/**
+ * An array element found by a field rather than by index (`env[name=AWS_REGION]`): how the diff
+ * follows lists of named things (env, containers, ports, volumes) across insertions.
+ */
+export interface KeyedSegment {
+    key: string;
+    value: string;
+}
+
+/** A path segment: an object key, an array index or a keyed element (`*` in a pattern matches any). */
+export type PathSegment = string | number | KeyedSegment;
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -14,6 +23,7 @@ export function formatPath(segments: readonly PathSegment[]): string {
     let out = "";
     for (const segment of segments) {
         if (typeof segment === "number") out += `[${segment}]`;
+        else if (typeof segment === "object") out += `[${segment.key}=${segment.value}]`;
         else if (IDENTIFIER.test(segment)) out += out === "" ? segment : `.${segment}`;
         else out += `[${JSON.stringify(segment)}]`;
     }
@@ -25,6 +35,7 @@ export function harnessPath(segments: readonly PathSegment[]): string {
     let out = "";
     for (const segment of segments) {
         if (typeof segment === "number") out += `[${segment}]`;
+        else if (typeof segment === "object") out += `[${segment.key}=${segment.value}]`;
         else out += out === "" ? segment : `.${segment}`;
     }
     return out;
@@ -57,7 +68,15 @@ export function parsePath(path: string): PathSegment[] {
 }
 
 function segmentMatches(pattern: PathSegment, actual: PathSegment): boolean {
-    return pattern === "*" || String(pattern) === String(actual);
+    if (pattern === "*") return true;
+    if (typeof pattern === "object" || typeof actual === "object")
+        return (
+            typeof pattern === "object" &&
+            typeof actual === "object" &&
+            pattern.key === actual.key &&
+            pattern.value === actual.value
+        );
+    return String(pattern) === String(actual);
 }
 
 /**

@@ -127,6 +127,38 @@ describe("offline diff: changed inputs", () => {
         ]);
     });
 
+    it("follows named elements (env, containers, ports) by name across an insertion, and reports a new order", () => {
+        const env = (...names: string[]) => ({
+            containers: [{ name: "app", env: names.map((n) => ({ name: n, value: n.toLowerCase() })) }],
+        });
+        const inserted = changedInputs(env("A", "B"), env("NEW", "A", "B")).map((c) => c.change);
+        assert.deepEqual(inserted, [
+            {
+                path: "containers[name=app].env[name=NEW]",
+                kind: "added",
+                secret: false,
+                new: { name: "NEW", value: "new" },
+            },
+        ]);
+        const reordered = changedInputs(env("A", "B"), env("B", "A")).map((c) => c.change);
+        assert.deepEqual(reordered, [
+            {
+                path: "containers[name=app].env",
+                kind: "changed",
+                order: "name",
+                secret: false,
+                old: ["A", "B"],
+                new: ["B", "A"],
+            },
+        ]);
+        assert.equal(changeLine(reordered[0]), 'containers[name=app].env (order of names): ["A","B"] -> ["B","A"]');
+        // Without a unique name on every element, arrays go by index.
+        assert.deepEqual(
+            changedInputs({ args: [{ v: 1 }, { v: 2 }] }, { args: [{ v: 1 }, { v: 3 }] }).map((c) => c.change.path),
+            ["args[1].v"],
+        );
+    });
+
     it("compares a JSON document in a string (an IAM policy) inside the document", () => {
         const policy = (resources: string[]) =>
             JSON.stringify({
