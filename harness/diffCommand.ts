@@ -21,6 +21,7 @@ import {
     resolveBase,
     startBase,
 } from "./diffBase";
+import type { CommandOutput } from "./commandLine";
 import { DiffReport, diffExitCode, renderMarkdown, renderText, StackReport } from "./diffFormat";
 import type { RecordedResource } from "./mockEngine";
 import { knownStacks, REPO_ROOT } from "./stackFiles";
@@ -60,12 +61,6 @@ export function parseDiffArguments(argv: readonly string[]): DiffArguments {
     }
     if (args.stacks.length === 0) throw new DiffInputError(USAGE);
     return args;
-}
-
-/** Where the diff writes: stdout for the report, stderr for problems. */
-export interface DiffOutput {
-    out(text: string): void;
-    err(text: string): void;
 }
 
 interface HeadRun {
@@ -111,7 +106,8 @@ async function baseViolations(base: BaseStackRun, notes: string[]): Promise<Offl
 }
 
 /** Runs the diff for a command line; returns the exit code. */
-export async function runDiff(argv: readonly string[], io: DiffOutput, root: string = REPO_ROOT): Promise<number> {
+export async function runDiff(argv: readonly string[], io: CommandOutput): Promise<number> {
+    const root = REPO_ROOT;
     const log = console.log;
     const ignore = () => undefined;
     const interrupted = () => process.exit(130);

@@ -4,17 +4,7 @@
  * with changes under --expect-no-changes, 1 on an error (a protected resource deleted or replaced,
  * a new mandatory violation) and on bad input.
  */
+import { runAsCommand } from "../harness/commandLine";
 import { runDiff } from "../harness/diffCommand";
 
-if (require.main === module) {
-    runDiff(process.argv.slice(2), {
-        out: (text) => process.stdout.write(`${text}\n`),
-        err: (text) => process.stderr.write(`${text}\n`),
-    }).then(
-        (code) => process.exit(code),
-        (error) => {
-            console.error(error);
-            process.exit(1);
-        },
-    );
-}
+if (require.main === module) runAsCommand(runDiff);

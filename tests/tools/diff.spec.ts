@@ -35,27 +35,8 @@ function resource(
     extra: { parent?: string; secretPaths?: string[]; options?: Partial<RecordedResource["options"]> } = {},
 ): RecordedResource {
     const parent = extra.parent ?? STACK;
-    return {
-        type,
-        name,
-        urn: urnOf("s", "p", parent, type, name),
-        parent,
-        custom: true,
-        inputs,
-        secretPaths: extra.secretPaths ?? [],
-        outputs: {},
-        options: {
-            protect: false,
-            retainOnDelete: false,
-            deleteBeforeReplace: false,
-            ignoreChanges: [],
-            additionalSecretOutputs: [],
-            replaceOnChanges: [],
-            dependsOn: [],
-            aliases: [],
-            ...extra.options,
-        },
-    };
+    const urn = urnOf("s", "p", parent, type, name);
+    return normalizeRecordedResource({ type, name, urn, parent, inputs, ...extra, options: extra.options ?? {} });
 }
 
 const run = (resources: RecordedResource[], violations: readonly OfflineViolation[] = []): RecordedStackRun => ({
