@@ -9,6 +9,7 @@ import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { repositoryOf, resolveBase } from "../../harness/diffBase";
 import type { DiffReport } from "../../harness/diffFormat";
 import { REPO_ROOT } from "../../harness/stackFiles";
 
@@ -127,6 +128,37 @@ describe("offline diff on real git repositories", function () {
         assert.deepEqual(
             [stack.code, stack.stderr.trim()],
             [1, 'unknown stack "staging": there is no Pulumi.staging.yaml (known stacks: devnet, mainnet, testnet)'],
+        );
+    });
+
+    it("the default base is the merge base with origin/main, else HEAD~1; a base without the harness is refused", () => {
+        // Two commits on the base: HEAD~1 is the first of them.
+        git(repo, "checkout", "-q", "--detach", changes);
+        git(repo, "commit", "-q", "--allow-empty", "-m", "one more");
+        const repository = repositoryOf(repo);
+        assert.deepEqual(resolveBase(repository, undefined), { ref: "HEAD~1", commit: changes, subject: "changes" });
+        // With origin/main (one commit ahead of the base, elsewhere): the merge base with it, the base.
+        const clone = fs.mkdtempSync(path.join(os.tmpdir(), "messaging-infra-diff-origin-"));
+        try {
+            git(clone, "clone", "-q", "--branch", "no-deny", repo, ".");
+            git(clone, "checkout", "-q", "-B", "main", "no-deny");
+            git(repo, "remote", "add", "origin", clone);
+            git(repo, "fetch", "-q", "origin", "main");
+            assert.deepEqual(resolveBase(repository, undefined), {
+                ref: "merge base with origin/main",
+                commit: base,
+                subject: "base",
+            });
+        } finally {
+            git(repo, "remote", "remove", "origin");
+            fs.rmSync(clone, { recursive: true, force: true });
+        }
+        const bare = git(repo, "commit-tree", git(repo, "mktree"), "-m", "no harness");
+        assert.throws(
+            () => resolveBase(repository, bare),
+            new RegExp(
+                `^Error: base ${bare.slice(0, 7)} has no harness/stack.ts: the offline diff runs the base's own harness`,
+            ),
         );
     });
 
