@@ -54,7 +54,7 @@ describe("GitHub workflows", () => {
         const broken = fs
             .readFileSync(path.join(WORKFLOWS, "preview.yml"), "utf8")
             .replace("policyPackConfigs:", "policyPackConfig:")
-            .replace('echo "$PR_NUMBER" > pr-number', "echo ${{ github.event.pull_request.title }} > pr-number");
+            .replace('echo "$PR_NUMBER"', "echo ${{ github.event.pull_request.title }}");
         const messages = (await runLint(broken, "<stdin>")).map((f: { message: string }) => f.message);
         assert.ok(
             messages.some((m: string) =>
