@@ -38,8 +38,11 @@ export interface ReplacementRule {
     paths: readonly string[];
     /** Where the rule comes from, as the diff prints it. */
     source: string;
-    /** When the rule applies only under a condition (a provider option, an immutable object). */
-    when?: (context: RuleContext) => boolean;
+    /**
+     * When the rule applies only under a condition (a provider option, an immutable object): the
+     * condition that holds, as the reason prints it, or undefined when the rule does not apply.
+     */
+    when?: (context: RuleContext) => string | undefined;
 }
 
 const K8S = "pulumi-kubernetes forceNew";
@@ -49,6 +52,12 @@ const RANDOM = "terraform-provider-random RequiresReplace";
 /** `true` or `"true"`: provider inputs reach the engine as strings. */
 function flag(value: unknown): boolean {
     return value === true || value === "true";
+}
+
+/** Why a Secret's or ConfigMap's data replaces it: it is immutable, or the provider keeps such data immutable. */
+function immutableData({ resource, providerInputs }: RuleContext, option: string): string | undefined {
+    if (resource.inputs.immutable === true) return "immutable: true";
+    return flag(providerInputs[option]) ? undefined : `the provider does not set ${option}`;
 }
 
 /** The replacement rules (see the module comment for their sources). */
@@ -80,16 +89,14 @@ export const REPLACEMENT_RULES: readonly ReplacementRule[] = [
     {
         types: ["kubernetes:core/v1:Secret"],
         paths: ["data", "stringData"],
-        source: `${K8S} (enableSecretMutable is not set, or the Secret is immutable)`,
-        when: ({ resource, providerInputs }) =>
-            !flag(providerInputs.enableSecretMutable) || resource.inputs.immutable === true,
+        source: K8S,
+        when: (context) => immutableData(context, "enableSecretMutable"),
     },
     {
         types: ["kubernetes:core/v1:ConfigMap"],
         paths: ["data", "binaryData"],
-        source: `${K8S} (enableConfigMapMutable is not set, or the ConfigMap is immutable)`,
-        when: ({ resource, providerInputs }) =>
-            !flag(providerInputs.enableConfigMapMutable) || resource.inputs.immutable === true,
+        source: K8S,
+        when: (context) => immutableData(context, "enableConfigMapMutable"),
     },
     {
         types: ["kubernetes:core/v1:PersistentVolumeClaim"],
@@ -155,9 +162,11 @@ export function replacementReason(
     const kind = kindOf(context.resource.type);
     for (const rule of rules) {
         if (!typeMatches(rule.types, context.resource.type)) continue;
-        if (rule.when && !rule.when(context)) continue;
+        const condition = rule.when ? rule.when(context) : "";
+        if (condition === undefined) continue;
         for (const p of rule.paths)
-            if (pathTouches(parsePath(p), path)) return `${rule.source}: ${kind} ${p === "" ? "(every input)" : p}`;
+            if (pathTouches(parsePath(p), path))
+                return `${rule.source}: ${kind} ${p === "" ? "(every input)" : p}${condition ? ` (${condition})` : ""}`;
     }
     for (const p of context.resource.options.replaceOnChanges ?? [])
         if (p === "*" || pathTouches(parsePath(p), path)) return `replaceOnChanges: ${p}`;

@@ -207,7 +207,10 @@ describe("offline diff: replacement rules", () => {
         );
         // Secret and ConfigMap data replace unless the provider makes them mutable and they are not immutable.
         const secret = resource("kubernetes:core/v1:Secret", "s", { immutable: false });
-        assert.ok(reason(secret, "stringData"));
+        assert.equal(
+            reason(secret, "stringData"),
+            "pulumi-kubernetes forceNew: Secret stringData (the provider does not set enableSecretMutable)",
+        );
         assert.equal(reason(secret, "stringData", { enableSecretMutable: "true" }), undefined);
         assert.ok(
             reason(resource("kubernetes:core/v1:Secret", "s", { immutable: true }), "data", {
