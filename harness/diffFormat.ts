@@ -125,6 +125,12 @@ export function stackDetailLines(diff: StackDiff): string[] {
     return lines;
 }
 
+/** A commit subject for a header line: the first 72 characters. */
+function subject(report: DiffReport): string {
+    const text = report.base.subject;
+    return text.length > 72 ? `${text.slice(0, 71)}…` : text;
+}
+
 function headLabel(report: DiffReport): string {
     return `working tree at ${report.head.commit.slice(0, 7)}${report.head.dirty ? " (with uncommitted changes)" : ""}`;
 }
@@ -135,7 +141,7 @@ const OFFLINE_NOTE =
 /** The text report: per stack its changes, counts and errors. */
 export function renderText(report: DiffReport): string[] {
     const lines = [
-        `Offline diff: base ${report.base.commit.slice(0, 7)} (${report.base.ref}: ${report.base.subject}) -> ${headLabel(report)}`,
+        `Offline diff: base ${report.base.commit.slice(0, 7)} (${report.base.ref}: ${subject(report)}) -> ${headLabel(report)}`,
         OFFLINE_NOTE,
         ...report.notes.map((n) => `Note: ${n}`),
     ];
@@ -209,7 +215,7 @@ export function renderMarkdown(report: DiffReport): string {
     }
     out.push(
         "",
-        `<sub>${OFFLINE_NOTE} Base: ${report.base.ref} (${report.base.subject.replace(/[<>]/g, "")}).` +
+        `<sub>${OFFLINE_NOTE} Base: ${report.base.ref} (${subject(report).replace(/[<>]/g, "")}).` +
             `${report.notes.map((n) => ` ${n}`).join("")}</sub>`,
     );
     return out.join("\n");
