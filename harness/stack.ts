@@ -9,18 +9,9 @@ import { parse } from "yaml";
 import { PROJECT, rawConfigFromCli, RawStackConfig, requiredOperatorSecrets } from "../components/config";
 import program from "../index";
 import { InvokeAnswers, MockRun, runInMockEngine } from "./mockEngine";
+import { knownStacks, REPO_ROOT } from "./stackFiles";
 
-/** The repository root (where Pulumi.yaml lives). */
-export const REPO_ROOT = path.resolve(__dirname, "..");
-
-/** The stacks that have a `Pulumi.<stack>.yaml` in the repository. */
-export function knownStacks(): string[] {
-    return fs
-        .readdirSync(REPO_ROOT)
-        .map((file) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(file)?.[1])
-        .filter((stack): stack is string => stack !== undefined)
-        .sort();
-}
+export { knownStacks, REPO_ROOT } from "./stackFiles";
 
 /** A stack's config as the CLI passes it: full keys to strings, plus which keys are secrets. */
 export interface StackConfigFile {
