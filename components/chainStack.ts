@@ -97,7 +97,13 @@ export function chainStack(name: string, args: ChainStackArgs, target: ChainBack
     );
     const besu = new Besu(
         `${name}-besu`,
-        { ...placement, chain, ethstatsUrl: reportUrl(CHAIN_SERVICE_NAMES.besu), protect: args.protect },
+        {
+            ...placement,
+            chain,
+            ethstatsUrl: reportUrl(CHAIN_SERVICE_NAMES.besu),
+            bootnodes: [sequencer.enodeUrl],
+            protect: args.protect,
+        },
         opts,
     );
     const txSender = new TxSender(

@@ -9,6 +9,7 @@
  *
  * Pure functions only: the engine (mockEngine.ts) keeps the state of a run.
  */
+import { createHash } from "node:crypto";
 
 /** The type token of the AWS provider resource. */
 export const AWS_PROVIDER_TYPE = "pulumi:providers:aws";
@@ -123,15 +124,25 @@ const AWS_SHAPES: Record<string, (name: string, inputs: Record<string, unknown>,
     },
 };
 
+/**
+ * The stand-in for `length` random bytes: `mock-` followed by the SHA-256 of the logical name
+ * (repeated as needed), cut to `length` bytes. Its hex and base64 have the cloud's shape (what
+ * keys are derived from must parse: a P2P key's public key, a 32-byte secretbox key), differ per
+ * resource, and still begin with bytes that say mock.
+ */
+export function mockRandomBytes(name: string, length: number): Buffer {
+    return Buffer.alloc(length, Buffer.concat([MOCK_BYTES_PREFIX, createHash("sha256").update(name).digest()]));
+}
+
+const MOCK_BYTES_PREFIX = Buffer.from("mock-");
+
 /** Random values: labelled, per output, with the resource's logical name. */
-function randomFields(type: string, name: string): Record<string, unknown> {
+function randomFields(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (type) {
-        case "random:index/randomBytes:RandomBytes":
-            return {
-                result: `mock-random-result-of-${name}`,
-                hex: `mock-random-hex-of-${name}`,
-                base64: `mock-random-base64-of-${name}`,
-            };
+        case "random:index/randomBytes:RandomBytes": {
+            const bytes = mockRandomBytes(name, typeof inputs.length === "number" ? inputs.length : 32);
+            return { hex: bytes.toString("hex"), base64: bytes.toString("base64") };
+        }
         case "random:index/randomPassword:RandomPassword":
             return { result: `mock-random-password-of-${name}` };
         default:
@@ -150,7 +161,8 @@ function randomFields(type: string, name: string): Record<string, unknown> {
  * - S3 bucket: arn `arn:aws:s3:::<bucket>`, id the bucket name;
  * - where the program sets no name, the name is the logical name plus {@link AUTO_NAME_SUFFIX};
  * - other AWS types: arn `mock-arn-of-<module>/<resource>-<name>`, id `mock-id-of-<name>`;
- * - random:* results `mock-random-<output>-of-<name>`; every other id `mock-id-of-<name>`.
+ * - RandomBytes hex and base64 of {@link mockRandomBytes}; other random:* results
+ *   `mock-random-<output>-of-<name>`; every other id `mock-id-of-<name>`.
  */
 export function placeholderState(
     type: string,
@@ -170,7 +182,7 @@ export function placeholderState(
         state.arn = `mock-arn-of-${type.split(":")[1]}-${name}`;
         state.id = id;
     } else if (type.startsWith("random:")) {
-        Object.assign(state, randomFields(type, name));
+        Object.assign(state, randomFields(type, name, inputs));
     }
     return { id, state };
 }

@@ -1,7 +1,8 @@
 /**
  * Besu: devnet's RPC nodes, the L2 RPC the relay and the tx-sender use (JSON-RPC 8545, WebSocket
  * 8546). A StatefulSet whose every replica keeps its own full copy of the chain on its own volume
- * (synced from the sequencer over P2P; each generates its own P2P identity there on first start),
+ * (synced from the sequencer over P2P, dialled by its enode URL; each replica generates its own P2P
+ * identity on first start),
  * HTTP probes on `/metrics` 9545, an HPA from 1 to 3 replicas on CPU and memory (70 %), a PDB
  * that lets one pod go at a time, and a zone spread as soon as it may run more than one pod.
  *
@@ -20,7 +21,6 @@ import {
     ChainPlacement,
     chainVolume,
     httpProbes,
-    podHost,
 } from "./chainNode";
 import { besuNodeSettings, ETHSTATS_URL_KEY } from "./sequencer";
 
@@ -33,12 +33,20 @@ export interface BesuArgs extends ChainPlacement {
     readonly chain: InClusterChain;
     /** Where the nodes report to ethstats (`besu:<secret>@<host>:<port>`), as a Pulumi secret. */
     readonly ethstatsUrl: pulumi.Input<string>;
+    /** The enode URLs the nodes sync from (the sequencer's, {@link Sequencer.enodeUrl}). */
+    readonly bootnodes: readonly pulumi.Input<string>[];
     /** `protect` the StatefulSet that owns the replicas' volumes. */
     readonly protect: boolean;
 }
 
+/**
+ * Besu's command-line flags: the bootnodes name pods by DNS (their IPs change on every restart),
+ * which besu resolves only with its DNS support on, re-resolving when a pod moves.
+ */
+export const BESU_DNS_FLAGS = ["--Xdns-enabled=true", "--Xdns-update-enabled=true"] as const;
+
 /** Besu's settings: a full node following the sequencer, serving JSON-RPC and WebSocket on every interface. */
-export function besuSettings(args: Pick<BesuArgs, "chain" | "namespace">): Record<string, pulumi.Input<string>> {
+export function besuSettings(args: Pick<BesuArgs, "chain" | "bootnodes">): Record<string, pulumi.Input<string>> {
     return {
         ...besuNodeSettings(args.chain.chainId, {
             BESU_SYNC_MODE: "FULL",
@@ -53,7 +61,7 @@ export function besuSettings(args: Pick<BesuArgs, "chain" | "namespace">): Recor
             // Clients reach it by its Service's DNS name; the network policies decide who may.
             BESU_HOST_ALLOWLIST: "*",
         }),
-        SEQUENCER_P2P: pulumi.interpolate`${podHost(CHAIN_SERVICE_NAMES.sequencer, args.namespace)}:${CHAIN_PORTS.p2p}`,
+        BESU_BOOTNODES: pulumi.all([...args.bootnodes]).apply((urls) => urls.join(",")),
     };
 }
 
@@ -83,6 +91,7 @@ export function besuDefinition(args: BesuArgs): ServiceDefinition {
             ],
             probes: httpProbes("metrics", "/metrics"),
             settings: besuSettings(args),
+            containerArgs: [...BESU_DNS_FLAGS],
             secretEnv: [{ envName: "BESU_ETHSTATS", secret: ownSecret(service, ETHSTATS_URL_KEY) }],
         },
         secrets: { [ETHSTATS_URL_KEY]: args.ethstatsUrl },
@@ -91,7 +100,6 @@ export function besuDefinition(args: BesuArgs): ServiceDefinition {
 
 /** devnet's besu RPC nodes. */
 export class Besu extends PlatformService {
-    /** What the monitoring block scrapes. */
     /** The JSON-RPC URL of the Service: `http://<service>.<namespace>.svc.cluster.local:8545`. */
     public readonly rpcUrl: pulumi.Output<string>;
     /** The WebSocket URL of the Service: `ws://<service>.<namespace>.svc.cluster.local:8546`. */

@@ -4,6 +4,7 @@
  * declares for the monitoring block (components/k8s/monitoring.ts adds the ServiceMonitors).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { createECDH } from "node:crypto";
 import { gauge, MetricCatalog } from "../../k8s/metrics";
 import { InClusterChain } from "../../config/chain";
 import { WorkloadArgs, WorkloadProbes, WorkloadVolumeClaim } from "../../k8s/workload";
@@ -104,6 +105,28 @@ export function chainVolume(size: string, storageClass: string | undefined): Wor
         size,
         ...(storageClass === undefined ? {} : { storageClassName: storageClass }),
     };
+}
+
+/**
+ * A devp2p node ID: the node's secp256k1 public key (64 bytes, hex, without the `04` prefix of the
+ * uncompressed encoding), as besu derives it from its `--node-private-key-file`.
+ */
+export function enodeId(privateKeyHex: string): string {
+    const ecdh = createECDH("secp256k1");
+    ecdh.setPrivateKey(Buffer.from(privateKeyHex.replace(/^0x/, ""), "hex"));
+    return ecdh.getPublicKey("hex", "uncompressed").slice(2);
+}
+
+/**
+ * A node's enode URL, `enode://<id>@<host>:<port>`, which other nodes dial it by. Not a secret: a
+ * public key reveals nothing of its private key, so it may sit in a ConfigMap (unsecret on purpose).
+ */
+export function enodeUrl(
+    privateKey: pulumi.Input<string>,
+    host: pulumi.Input<string>,
+    port: number,
+): pulumi.Output<string> {
+    return pulumi.unsecret(pulumi.interpolate`enode://${pulumi.output(privateKey).apply(enodeId)}@${host}:${port}`);
 }
 
 /** The stable DNS name of a StatefulSet pod through its headless Service: `<service>-<n>.<service>-headless.<ns>.svc.cluster.local`. */

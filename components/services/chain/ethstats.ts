@@ -67,8 +67,6 @@ export function ethstatsReportUrl(
 
 /** devnet's chain dashboard. */
 export class Ethstats extends PlatformService {
-    /** What the monitoring block scrapes. */
-
     constructor(name: string, args: EthstatsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("messaging:services:Ethstats", name, ethstatsDefinition(args), opts);
         this.registerOutputs(this.serviceOutputs());

@@ -75,8 +75,6 @@ export function maruDefinition(args: MaruArgs): ServiceDefinition {
 
 /** devnet's consensus client. */
 export class Maru extends PlatformService {
-    /** What the monitoring block scrapes. */
-
     constructor(name: string, args: MaruArgs, opts?: pulumi.ComponentResourceOptions) {
         super("messaging:services:Maru", name, maruDefinition(args), opts);
         this.registerOutputs({ ...this.serviceOutputs(), metricsPort: this.metricsPort });

@@ -23,6 +23,8 @@ import {
     singleWriter,
     httpProbes,
     P2P_KEY,
+    enodeUrl,
+    podHost,
 } from "./chainNode";
 
 /** Seconds the sequencer gets to finish a block and close its database cleanly. */
@@ -82,10 +84,12 @@ export function sequencerDefinition(args: SequencerArgs): ServiceDefinition {
 
 /** devnet's sequencer. */
 export class Sequencer extends PlatformService {
-    /** What the monitoring block scrapes. */
+    /** The enode URL the besu RPC nodes dial the sequencer by (its pod's stable DNS name, its P2P key's node ID). */
+    public readonly enodeUrl: pulumi.Output<string>;
 
     constructor(name: string, args: SequencerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("messaging:services:Sequencer", name, sequencerDefinition(args), opts);
-        this.registerOutputs({ ...this.serviceOutputs(), metricsPort: this.metricsPort });
+        this.enodeUrl = enodeUrl(args.p2pKey, podHost(CHAIN_SERVICE_NAMES.sequencer, args.namespace), CHAIN_PORTS.p2p);
+        this.registerOutputs({ ...this.serviceOutputs(), metricsPort: this.metricsPort, enodeUrl: this.enodeUrl });
     }
 }

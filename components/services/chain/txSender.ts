@@ -66,8 +66,6 @@ export function txSenderDefinition(args: TxSenderArgs): ServiceDefinition {
 
 /** devnet's transaction load. */
 export class TxSender extends PlatformService {
-    /** What the monitoring block scrapes. */
-
     constructor(name: string, args: TxSenderArgs, opts?: pulumi.ComponentResourceOptions) {
         super("messaging:services:TxSender", name, txSenderDefinition(args), opts);
         this.registerOutputs(this.serviceOutputs());

@@ -10,6 +10,7 @@ import {
     secretName,
 } from "../../../components/aws/managedSecret";
 import { MockRun, runInMockEngine } from "../../../harness/mockEngine";
+import { mockRandomBytes } from "../../../harness/placeholders";
 import {
     byName,
     mockArn,
@@ -145,11 +146,12 @@ describe("ManagedSecret", () => {
                     assert.deepEqual(key.inputs, { length: 32 });
                     assert.equal(key.options.protect, net.protect);
                 }
-                const value = JSON.stringify([
-                    "0xmock-random-hex-of-relay-keys-key-0",
-                    "0xmock-random-hex-of-relay-keys-key-1",
-                    "0xmock-random-hex-of-relay-keys-key-2",
-                ]);
+                // Each key is its own RandomBytes' hex, 32 bytes.
+                const value = JSON.stringify(
+                    ["relay-keys-key-0", "relay-keys-key-1", "relay-keys-key-2"].map(
+                        (name) => `0x${mockRandomBytes(name, 32).toString("hex")}`,
+                    ),
+                );
                 expectSecretAndVersion(run, "relay-operator-keys", value, net.protect);
                 assert.deepEqual(run.outputs, {
                     arn: mockArn.secret(`messaging-infra/${net.network}/relay-operator-keys`),
@@ -203,7 +205,7 @@ describe("ManagedSecret", () => {
                     expectSecretAndVersion(
                         run,
                         "secretbox-key",
-                        `mock-random-${encoding}-of-relay-keys-bytes`,
+                        mockRandomBytes("relay-keys-bytes", 32).toString(encoding),
                         net.protect,
                     );
                     assert.equal(run.outputs.valueIsSecret, true);

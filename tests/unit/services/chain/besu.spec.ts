@@ -13,7 +13,14 @@ import {
     TIMINGS,
 } from "../../../support/chainFixtures";
 
-const args = () => ({ ...placement, chain: devnetChain(), ethstatsUrl: secretValue("ethstats-url"), protect: false });
+const SEQUENCER_ENODE = `enode://${"ab".repeat(64)}@sequencer-0.sequencer-headless.messaging-devnet.svc.cluster.local:30303`;
+const args = () => ({
+    ...placement,
+    chain: devnetChain(),
+    ethstatsUrl: secretValue("ethstats-url"),
+    bootnodes: [SEQUENCER_ENODE],
+    protect: false,
+});
 
 describe("chain: besu", () => {
     let run: MockRun<unknown>;
@@ -89,7 +96,13 @@ describe("chain: besu", () => {
         assert.equal(data.BESU_RPC_WS_PORT, "8546");
         assert.equal(data.BESU_RPC_HTTP_API, "ETH,NET,WEB3,TXPOOL,DEBUG");
         assert.equal(data.BESU_SYNC_MODE, "FULL");
-        assert.equal(data.SEQUENCER_P2P, "sequencer-0.sequencer-headless.messaging-devnet.svc.cluster.local:30303");
+        assert.equal(data.BESU_BOOTNODES, SEQUENCER_ENODE, "it syncs from the sequencer, dialled by its enode URL");
+        assert.equal(data.SEQUENCER_P2P, undefined);
+        assert.deepEqual(
+            container().args,
+            ["--Xdns-enabled=true", "--Xdns-update-enabled=true"],
+            "DNS names in enode URLs",
+        );
         assert.equal(envOf(container()).BESU_ETHSTATS, "secret:besu-secrets/ethstats-url");
     });
 

@@ -1,7 +1,9 @@
 /** The sequencer, field by field: the single writer, its volume, its key file, its probes and its budget. */
 import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { enodeId } from "../../../../components/services/chain/chainNode";
 import { Sequencer, sequencerDefinition } from "../../../../components/services/chain/sequencer";
-import { MockRun } from "../../../../harness/mockEngine";
+import { MockRun, runInMockEngine } from "../../../../harness/mockEngine";
 import {
     all,
     chainLabels,
@@ -16,13 +18,18 @@ import {
 } from "../../../support/chainFixtures";
 
 const STATEFULSET = "kubernetes:apps/v1:StatefulSet";
+/** secp256k1's private key 1, whose public key is the curve's generator G (SEC 2, 2.4.1). */
+const P2P_KEY_HEX = "00".repeat(31) + "01";
+const GENERATOR_G =
+    "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798" +
+    "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8";
 
 describe("chain: sequencer", () => {
     let run: MockRun<unknown>;
     const args = () => ({
         ...placement,
         chain: devnetChain(),
-        p2pKey: secretValue("sequencer-p2p-key"),
+        p2pKey: pulumi.secret(P2P_KEY_HEX),
         ethstatsUrl: secretValue("ethstats-url"),
         protect: false,
     });
@@ -119,6 +126,22 @@ describe("chain: sequencer", () => {
         });
         assert.equal(set().spec.template.spec.terminationGracePeriodSeconds, 120);
         assert.equal(set().spec.template.spec.automountServiceAccountToken, false);
+    });
+
+    it("derives its enode URL from its P2P key's public key, which is not a secret", async () => {
+        assert.equal(enodeId(P2P_KEY_HEX), GENERATOR_G);
+        assert.equal(enodeId(`0x${P2P_KEY_HEX}`), GENERATOR_G);
+        const { outputs } = await runInMockEngine(
+            () => {
+                const sequencer = new Sequencer("sequencer", args());
+                return { url: sequencer.enodeUrl, secret: pulumi.isSecret(sequencer.enodeUrl) };
+            },
+            { project: "messaging-infra", stack: "devnet" },
+        );
+        assert.deepEqual(outputs, {
+            url: `enode://${GENERATOR_G}@sequencer-0.sequencer-headless.messaging-devnet.svc.cluster.local:30303`,
+            secret: false,
+        });
     });
 
     it("takes the storage class and partition from config, and is protected when asked", async () => {
