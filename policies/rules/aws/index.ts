@@ -8,7 +8,12 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { iamNoStaticCredentials, iamNoWildcardActions, iamNoWildcardResources } from "./iamPermissions";
 import { iamOidcTrustPinned, iamTrustNoWildcardPrincipal } from "./iamTrust";
-import { kmsKeyDeletionWindow, kmsKeyPolicyNoWildcardPrincipal, kmsKeyRotation } from "./kms";
+import {
+    kmsKeyDeletionWindow,
+    kmsKeyPolicyLockoutSafety,
+    kmsKeyPolicyNoWildcardPrincipal,
+    kmsKeyRotation,
+} from "./kms";
 import { s3BucketPolicyTlsOnly, s3PublicAccessBlockAllFlags, s3SseKmsCustomerKey, s3VersioningEnabled } from "./s3";
 import { secretCustomerKmsKey, secretRecoveryWindow } from "./secretsManager";
 
@@ -24,6 +29,7 @@ export const awsPolicies: readonly ResourceValidationPolicy[] = [
     kmsKeyRotation,
     kmsKeyDeletionWindow,
     kmsKeyPolicyNoWildcardPrincipal,
+    kmsKeyPolicyLockoutSafety,
     secretCustomerKmsKey,
     secretRecoveryWindow,
     iamNoWildcardActions,
