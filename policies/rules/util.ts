@@ -46,6 +46,7 @@ export const AWS = {
     KmsKey: "aws:kms/key:Key",
     KmsKeyPolicy: "aws:kms/keyPolicy:KeyPolicy",
     Secret: "aws:secretsmanager/secret:Secret",
+    SecretRotation: "aws:secretsmanager/secretRotation:SecretRotation",
     Role: "aws:iam/role:Role",
     RolePolicy: "aws:iam/rolePolicy:RolePolicy",
     Policy: "aws:iam/policy:Policy",

@@ -15,13 +15,14 @@ import {
     kmsKeyRotation,
 } from "./kms";
 import { s3BucketPolicyTlsOnly, s3PublicAccessBlockAllFlags, s3SseKmsCustomerKey, s3VersioningEnabled } from "./s3";
-import { secretCustomerKmsKey, secretRecoveryWindow } from "./secretsManager";
+import { secretCustomerKmsKey, secretRecoveryWindow, secretRotationInterval } from "./secretsManager";
 
 export type { MinimumDaysConfig } from "./common";
 export * from "./iamPermissions";
 export * from "./iamTrust";
 export * from "./kms";
 export * from "./s3";
+export * from "./rotationSchedule";
 export * from "./secretsManager";
 
 /** The aws group. */
@@ -32,6 +33,7 @@ export const awsPolicies: readonly ResourceValidationPolicy[] = [
     kmsKeyPolicyLockoutSafety,
     secretCustomerKmsKey,
     secretRecoveryWindow,
+    secretRotationInterval,
     iamNoWildcardActions,
     iamNoWildcardResources,
     iamNoStaticCredentials,

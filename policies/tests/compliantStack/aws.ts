@@ -1,6 +1,6 @@
 /**
  * The compliant stack's AWS side: the relay's IRSA role and its bucket grant, the network key, a
- * Secrets Manager secret, and the backup bucket with its four companions.
+ * Secrets Manager secret and its rotation, and the backup bucket with its four companions.
  */
 import { OfflineResource } from "../../offline";
 import { res } from "../support";
@@ -95,6 +95,15 @@ export function secret(): OfflineResource {
         },
         { protect: true },
     );
+}
+
+/** The operator keys' rotation: monthly, on the first Sunday, in a three-hour window from 04:00 UTC. */
+export function secretRotation(): OfflineResource {
+    return res("aws:secretsmanager/secretRotation:SecretRotation", "relay-operator-keys-rotation", {
+        secretId: "messaging-infra-mainnet-relay-operator-keys",
+        rotationLambdaArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:messaging-infra-mainnet-rotate-operator-keys`,
+        rotationRules: { scheduleExpression: "cron(0 4 ? * SUN#1 *)", duration: "3h" },
+    });
 }
 
 export function bucket(): OfflineResource {

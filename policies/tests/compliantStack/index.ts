@@ -6,7 +6,18 @@
  * labelled mock (a key id, a secret ARN's random suffix, generated secret values).
  */
 import { OfflineResource } from "../../offline";
-import { bucket, bucketPolicy, kmsKey, publicAccessBlock, role, rolePolicy, secret, sse, versioning } from "./aws";
+import {
+    bucket,
+    bucketPolicy,
+    kmsKey,
+    publicAccessBlock,
+    role,
+    rolePolicy,
+    secret,
+    secretRotation,
+    sse,
+    versioning,
+} from "./aws";
 import { backupRole, backupRolePolicy, backupServiceAccount, cronJob, restoreCronJob } from "./backups";
 import {
     configMap,
@@ -56,6 +67,7 @@ export function compliantStack(): OfflineResource[] {
         backupRolePolicy(),
         kmsKey(),
         secret(),
+        secretRotation(),
         bucket(),
         publicAccessBlock(),
         sse(),
