@@ -49,6 +49,7 @@ export const AWS = {
     SecretRotation: "aws:secretsmanager/secretRotation:SecretRotation",
     Role: "aws:iam/role:Role",
     RolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    RolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     Policy: "aws:iam/policy:Policy",
     UserPolicy: "aws:iam/userPolicy:UserPolicy",
     GroupPolicy: "aws:iam/groupPolicy:GroupPolicy",

@@ -9,6 +9,8 @@ import { OfflineResource } from "../../offline";
 import {
     bucket,
     bucketPolicy,
+    githubDeployRole,
+    githubDeployRolePolicy,
     kmsKey,
     publicAccessBlock,
     role,
@@ -65,6 +67,8 @@ export function compliantStack(): OfflineResource[] {
         rolePolicy(),
         backupRole(),
         backupRolePolicy(),
+        githubDeployRole(),
+        githubDeployRolePolicy(),
         kmsKey(),
         secret(),
         secretRotation(),
