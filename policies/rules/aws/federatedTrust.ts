@@ -1,13 +1,15 @@
 /**
- * Federated OIDC trust outside EKS: a role that a CI system's or another identity provider's
+ * Federated OIDC trust outside IRSA (iamTrust.ts's isIrsaTrust): a role that a CI system's or another identity provider's
  * tokens can assume is pinned to a subject, and for GitHub Actions to one repository, to STS, and
  * (when the role can do more than read) to one branch or environment.
  *
  * A stack rule, because whether a role can write depends on what the stack attaches to it:
  * - its own `inlinePolicies` and `managedPolicyArns`;
  * - every RolePolicy and RolePolicyAttachment whose `role` names it (its `name`, `id`, `arn` or
- *   logical name, by value);
- * - an attached policy ARN is read through the stack's Policy of that `arn` / `id`; AWS's
+ *   logical name, by value), or whose propertyDependencies for `role` name it (as under preview,
+ *   where the role's name is not known yet);
+ * - an attached policy ARN is read through the stack's Policy of that `arn` / `id` (or the one
+ *   propertyDependencies for `policyArn` name); AWS's
  *   ReadOnlyAccess and job-function/ViewOnlyAccess are read-only, any other AWS-managed policy and
  *   any policy the stack does not show count as write (the rule cannot prove them read-only).
  * A document counts as write when an Allow statement has NotAction or an action that is not
@@ -18,7 +20,7 @@ import { ConditionEntry, conditionLabel, parsePolicyDocument, statementLabel } f
 import { AWS, asArray, defaultEnforcement, describeResource, identityKeys, referenceKeys, show } from "../util";
 import { tags } from "./common";
 import { isReadOnlyAction, permissionDocuments } from "./iamPermissions";
-import { allowsWebIdentity, isEksIssuer, oidcIssuer } from "./iamTrust";
+import { allowsWebIdentity, isIrsaTrust, oidcIssuer } from "./iamTrust";
 
 /** The GitHub Actions issuer (and its per-enterprise form `token.actions.githubusercontent.com/<enterprise>`). */
 export const GITHUB_ISSUER = "token.actions.githubusercontent.com";
@@ -52,13 +54,20 @@ export function documentWriteAccess(document: unknown): string | undefined {
     return undefined;
 }
 
+/** The keys under which a reference input names a resource: its value, and the engine's dependencies for it. */
+function inputKeys(r: PolicyResource, prop: string): string[] {
+    return [...referenceKeys(r.props[prop]), ...(r.propertyDependencies?.[prop] ?? []).map((d) => `urn:${d.urn}`)];
+}
+
 /** Why an attached policy ARN counts as write access, or undefined when it only reads. */
-function attachedPolicyWriteAccess(arn: unknown, policies: Map<string, PolicyResource>): string | undefined {
+function attachedPolicyWriteAccess(
+    arn: unknown,
+    keys: string[],
+    policies: Map<string, PolicyResource>,
+): string | undefined {
     if (typeof arn === "string" && READ_ONLY_MANAGED.test(arn)) return undefined;
     if (typeof arn === "string" && AWS_MANAGED.test(arn)) return `attaches the AWS-managed ${show(arn)}`;
-    const policy = referenceKeys(arn)
-        .map((k) => policies.get(k))
-        .find((p) => p !== undefined);
+    const policy = keys.map((k) => policies.get(k)).find((p) => p !== undefined);
     if (!policy) return `attaches ${show(arn)}, a policy this stack does not show`;
     const why = documentWriteAccess(policy.props.policy);
     return why === undefined ? undefined : `attaches ${describeResource(policy)}, whose policy ${why}`;
@@ -73,7 +82,8 @@ export function roleWriteAccessIndex(
 ): (role: PolicyResource) => string | undefined {
     const policies = new Map<string, PolicyResource>();
     for (const r of resources) {
-        if (r.type === AWS.Policy) for (const k of identityKeys(r, ["arn", "id"])) policies.set(k, r);
+        if (r.type === AWS.Policy)
+            for (const k of [...identityKeys(r, ["arn", "id"]), `urn:${r.urn}`]) policies.set(k, r);
     }
     const grants = resources.filter((r) => r.type === AWS.RolePolicy || r.type === AWS.RolePolicyAttachment);
     return (role) => {
@@ -82,16 +92,16 @@ export function roleWriteAccessIndex(
             if (why !== undefined) return `its ${path} ${why}`;
         }
         for (const [index, arn] of asArray(role.props.managedPolicyArns).entries()) {
-            const why = attachedPolicyWriteAccess(arn, policies);
+            const why = attachedPolicyWriteAccess(arn, referenceKeys(arn), policies);
             if (why !== undefined) return `its managedPolicyArns[${index}] ${why.replace(/^attaches /, "is ")}`;
         }
-        const ids = new Set(identityKeys(role, ["name", "id", "arn"]));
+        const ids = new Set([...identityKeys(role, ["name", "id", "arn"]), `urn:${role.urn}`]);
         for (const grant of grants) {
-            if (!referenceKeys(grant.props.role).some((k) => ids.has(k))) continue;
+            if (!inputKeys(grant, "role").some((k) => ids.has(k))) continue;
             const why =
                 grant.type === AWS.RolePolicy
                     ? documentWriteAccess(grant.props.policy)
-                    : attachedPolicyWriteAccess(grant.props.policyArn, policies);
+                    : attachedPolicyWriteAccess(grant.props.policyArn, inputKeys(grant, "policyArn"), policies);
             if (why !== undefined) return `${describeResource(grant)} ${why}`;
         }
         return undefined;
@@ -116,14 +126,15 @@ export function federatedTrustProblems(role: PolicyResource, writeAccess: () => 
         if (!allowsWebIdentity(st)) continue;
         for (const provider of st.principals?.Federated ?? []) {
             const issuer = oidcIssuer(provider);
-            if (!issuer || isEksIssuer(issuer)) continue;
+            if (!issuer || isIrsaTrust(issuer, st)) continue;
             const at = `${describeResource(role)}: assumeRolePolicy ${statementLabel(st)}`;
             const subKey = `${issuer}:sub`;
             const subs = conditionsOn(st.conditions, subKey);
             for (const entry of subs.filter((e) => !SUBJECT_OPERATORS.has(e.operator))) {
                 messages.push(
-                    `${at}.${conditionLabel(entry)} is ${show(entry.values)}; use StringEquals or StringLike: ` +
-                        `${entry.operator} does not limit the role to the subjects it names.`,
+                    `${at}.${conditionLabel(entry)} is ${show(entry.values)}; pin the subject with StringEquals or ` +
+                        `StringLike instead: negations, ...IfExists and ForAllValues: admit other subjects, and ` +
+                        `ForAnyValue: is meant for multi-valued keys, which :sub is not.`,
                 );
             }
             const pins = subs.filter((e) => SUBJECT_OPERATORS.has(e.operator));
@@ -197,12 +208,13 @@ function githubProblems(
     return messages;
 }
 
-/** Non-EKS OIDC trusts are pinned: GitHub to one repository (and one branch or environment for write roles). */
+/** OIDC trusts other than IRSA are pinned: GitHub to one repository (and one branch or environment for write roles). */
 export const iamOidcFederatedTrustPinned: StackValidationPolicy = {
     name: "iam-oidc-federated-trust-pinned",
     description:
-        "A role trust that allows sts:AssumeRoleWithWebIdentity to a Federated oidc-provider that is " +
-        "not an EKS cluster's must pin <issuer>:sub with StringEquals or StringLike (not bare *). For " +
+        "A role trust that allows sts:AssumeRoleWithWebIdentity to a Federated oidc-provider and is " +
+        "not an IRSA trust (an EKS issuer, or a :sub matched against system:serviceaccount:...) must " +
+        "pin <issuer>:sub with StringEquals or StringLike (not bare *). For " +
         `GitHub Actions (${GITHUB_ISSUER}) every sub value must name one repository ` +
         "(repo:<owner>/<repo>:..., no wildcard in owner or repo), <issuer>:aud must be " +
         "sts.amazonaws.com, and when the stack shows the role can do more than read (inline " +

@@ -27,6 +27,22 @@ export function isEksIssuer(issuer: string): boolean {
     return EKS_ISSUER.test(issuer);
 }
 
+/**
+ * Whether a web-identity statement trusting `issuer` is an IRSA trust: the issuer is an EKS
+ * cluster's, or the statement's `<issuer>:sub` names a Kubernetes service account (a cluster with
+ * its own OIDC issuer and the pod identity webhook), so the service-account rules apply to it.
+ */
+export function isIrsaTrust(issuer: string, st: Statement): boolean {
+    if (isEksIssuer(issuer)) return true;
+    const subKey = `${issuer}:sub`.toLowerCase();
+    return Object.values(st.conditions).some((keys) =>
+        Object.entries(keys).some(
+            ([key, values]) =>
+                key.toLowerCase() === subKey && values.some((v) => v.startsWith("system:serviceaccount:")),
+        ),
+    );
+}
+
 /** Whether a statement allows sts:AssumeRoleWithWebIdentity (directly or through a pattern). */
 export function allowsWebIdentity(st: Statement): boolean {
     return st.effect === "Allow" && st.actions.some((a) => actionMatches(a, "sts:AssumeRoleWithWebIdentity"));
@@ -35,8 +51,8 @@ export function allowsWebIdentity(st: Statement): boolean {
 const SERVICE_ACCOUNT_SUBJECT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /**
- * Messages for every web-identity statement of a trust policy that trusts an EKS issuer and is
- * not pinned to one service account and STS.
+ * Messages for every web-identity statement of a trust policy that is an IRSA trust
+ * ({@link isIrsaTrust}) and is not pinned to one service account and STS.
  */
 export function oidcTrustProblems(document: unknown): string[] {
     const parsed = parsePolicyDocument(document);
@@ -46,7 +62,7 @@ export function oidcTrustProblems(document: unknown): string[] {
         if (!allowsWebIdentity(st)) continue;
         for (const provider of st.principals?.Federated ?? []) {
             const issuer = oidcIssuer(provider);
-            if (!issuer || !isEksIssuer(issuer)) continue;
+            if (!issuer || !isIrsaTrust(issuer, st)) continue;
             const at = `assumeRolePolicy ${statementLabel(st)}.Condition`;
             const subKey = `${issuer}:sub`;
             const audKey = `${issuer}:aud`;
@@ -89,7 +105,8 @@ export const iamOidcTrustPinned: ResourceValidationPolicy = {
     name: "iam-oidc-trust-pinned",
     description:
         "A role trust that allows sts:AssumeRoleWithWebIdentity to the Federated oidc-provider of an " +
-        "EKS cluster (issuer oidc.eks.<region>.amazonaws.com/id/<ID>) must pin <issuer>:sub with StringEquals to exactly one " +
+        "EKS cluster (issuer oidc.eks.<region>.amazonaws.com/id/<ID>), or of any issuer whose :sub it " +
+        "matches against system:serviceaccount:..., must pin <issuer>:sub with StringEquals to exactly one " +
         "system:serviceaccount:<namespace>:<name> (no wildcards, no StringLike) and <issuer>:aud to " +
         "sts.amazonaws.com, so exactly one Kubernetes service account can assume the role. Other " +
         "OIDC issuers are iam-oidc-federated-trust-pinned's.",

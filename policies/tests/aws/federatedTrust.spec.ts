@@ -4,10 +4,18 @@
  * exact messages.
  */
 import * as assert from "node:assert/strict";
-import { OfflineResource } from "../../offline";
-import { iamOidcFederatedTrustPinned } from "../../rules/aws/federatedTrust";
+import { OfflineResource, toPolicyResources } from "../../offline";
+import { iamOidcFederatedTrustPinned, roleWriteAccessIndex } from "../../rules/aws/federatedTrust";
 import { iamOidcTrustPinned } from "../../rules/aws/iamTrust";
-import { ACCOUNT, compliantStack, GITHUB_REPO, githubDeployRole, githubTrustPolicy, role } from "../compliantStack";
+import {
+    ACCOUNT,
+    compliantStack,
+    GITHUB_REPO,
+    githubDeployRole,
+    githubDeployRolePolicy,
+    githubTrustPolicy,
+    role,
+} from "../compliantStack";
 import { editJson, messagesOf, policyTable, res } from "../support";
 
 const SUB = "token.actions.githubusercontent.com:sub";
@@ -84,7 +92,8 @@ describe("aws policies", () => {
                     }),
                 messages: [
                     `${at}.Condition.StringNotEquals[${JSON.stringify(SUB)}] is ["repo:evil/repo:ref:refs/heads/main"]; ` +
-                        `use StringEquals or StringLike: StringNotEquals does not limit the role to the subjects it names.`,
+                        `pin the subject with StringEquals or StringLike instead: negations, ...IfExists and ForAllValues: admit ` +
+                        `other subjects, and ForAnyValue: is meant for multi-valued keys, which :sub is not.`,
                     `${at}.Condition.StringEquals[${JSON.stringify(SUB)}] is unset; pin it to ${shape} so only that ` +
                         `repository's workflows can assume the role: without it every GitHub repository's workflows can.`,
                 ],
@@ -313,6 +322,35 @@ describe("aws policies", () => {
             const github = githubDeployRole();
             github.props.assumeRolePolicy = githubTrustPolicy(`repo:${GITHUB_REPO}:pull_request`);
             assert.deepEqual(await messagesOf(iamOidcTrustPinned, github), []);
+        });
+
+        it("finds grants through the engine's propertyDependencies when the role's name is not known yet", () => {
+            const grant = githubDeployRolePolicy();
+            grant.props.role = "unknowable";
+            const [deploy, policy] = toPolicyResources([githubDeployRole(), grant]);
+            assert.equal(roleWriteAccessIndex([deploy, policy])(deploy), undefined);
+            const linked = { ...policy, propertyDependencies: { role: [deploy] } };
+            assert.equal(
+                roleWriteAccessIndex([deploy, linked])(deploy),
+                'RolePolicy "github-deploy-state" Statement[0] allows ["s3:GetObject","s3:PutObject"]',
+            );
+        });
+
+        it("treats a trust whose :sub names a service account as IRSA, whatever the issuer", async () => {
+            const selfManaged = res("aws:iam/role:Role", "kind-irsa", {
+                assumeRolePolicy: JSON.stringify({
+                    Statement: {
+                        Effect: "Allow",
+                        Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.example.com/kind` },
+                        Action: "sts:AssumeRoleWithWebIdentity",
+                        Condition: {
+                            StringLike: { "oidc.example.com/kind:sub": "system:serviceaccount:messaging-devnet:*" },
+                        },
+                    },
+                }),
+            });
+            assert.deepEqual(await messagesOf(iamOidcFederatedTrustPinned, selfManaged), []);
+            assert.equal((await messagesOf(iamOidcTrustPinned, selfManaged)).length, 3);
         });
     });
 });
