@@ -13,7 +13,10 @@ import {
 import { AWS, defaultEnforcement, show, validateTypes } from "../util";
 import { tags } from "./common";
 
-/** The issuer (`oidc.eks.<region>.amazonaws.com/id/<ID>`, `token.actions.githubusercontent.com`, ...) of an OIDC provider ARN, or undefined. */
+/**
+ * The issuer (`oidc.eks.<region>.amazonaws.com/id/<ID>`, `token.actions.githubusercontent.com`,
+ * ...) of an OIDC provider ARN, or undefined.
+ */
 export function oidcIssuer(principal: string): string | undefined {
     const marker = ":oidc-provider/";
     const at = principal.indexOf(marker);
