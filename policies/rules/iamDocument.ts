@@ -137,8 +137,74 @@ export function inlinePolicyDocuments(value: unknown): { path: string; document:
     }));
 }
 
+/**
+ * Condition keys that name the caller's account or organization. A key policy statement with a
+ * wildcard principal and an equality condition on one of them is the documented way to share a
+ * key with every principal of one account or organization (e.g. `kms:CallerAccount` with
+ * `kms:ViaService`).
+ */
+export const CALLER_SCOPE_KEYS: readonly string[] = ["kms:CallerAccount", "aws:PrincipalAccount", "aws:PrincipalOrgID"];
+
+/**
+ * Operators that fail when the request's value is absent or different: equality, and StringLike
+ * when its value has no wildcard; ForAnyValue: of those too (false for an absent key).
+ * Negations (StringNotEquals), ...IfExists and ForAllValues: (both true for an absent key) and
+ * patterns with * or ? admit callers outside the named accounts.
+ */
+const PINNING_OPERATORS: ReadonlySet<string> = new Set(
+    ["StringEquals", "StringEqualsIgnoreCase", "StringLike"].flatMap((op) => [op, `ForAnyValue:${op}`]),
+);
+
+/** One condition of a statement: `Condition.<operator>[<key>]` and its values. */
+export interface ConditionEntry {
+    operator: string;
+    key: string;
+    values: string[];
+}
+
+/** `Condition.StringEquals["kms:CallerAccount"]` — how messages name a condition. */
+export function conditionLabel(entry: ConditionEntry): string {
+    return `Condition.${entry.operator}[${JSON.stringify(entry.key)}]`;
+}
+
+/** The statement's conditions on the caller-scope keys (keys compare case-insensitively, as IAM does). */
+function callerScopeConditions(st: Statement): ConditionEntry[] {
+    const wanted = new Set(CALLER_SCOPE_KEYS.map((k) => k.toLowerCase()));
+    const entries: ConditionEntry[] = [];
+    for (const [operator, keys] of Object.entries(st.conditions)) {
+        for (const [key, values] of Object.entries(keys)) {
+            if (wanted.has(key.toLowerCase())) entries.push({ operator, key, values });
+        }
+    }
+    return entries;
+}
+
+/** Whether a condition limits callers to the accounts or organizations it names. */
+export function pinsCaller(entry: ConditionEntry): boolean {
+    return (
+        PINNING_OPERATORS.has(entry.operator) &&
+        entry.values.length > 0 &&
+        entry.values.every((v) => v !== "" && !/[*?]/.test(v))
+    );
+}
+
+/** What {@link wildcardPrincipalProblems} accepts besides named principals. */
+export interface WildcardPrincipalOptions {
+    /**
+     * Set for key policies: a wildcard principal is accepted when a condition pins the caller's
+     * account or organization, and this is the fix for one that is not. Trust policies leave it
+     * unset, so a wildcard principal is always reported with the plain fix.
+     */
+    callerScopeFix?: string;
+}
+
 /** Messages for every Allow statement of a document that admits any principal. */
-export function wildcardPrincipalProblems(path: string, document: unknown, fix: string): string[] {
+export function wildcardPrincipalProblems(
+    path: string,
+    document: unknown,
+    fix: string,
+    options: WildcardPrincipalOptions = {},
+): string[] {
     const parsed = parsePolicyDocument(document);
     if (parsed.error)
         return [
@@ -148,9 +214,20 @@ export function wildcardPrincipalProblems(path: string, document: unknown, fix: 
     for (const st of parsed.statements) {
         if (st.effect !== "Allow") continue;
         if (isWildcardPrincipal(st.principals)) {
-            messages.push(
-                `${path} ${statementLabel(st)}.Principal is ${show(st.principals?.["*"] ? st.principals["*"][0] : { AWS: st.principals?.AWS })}; ${fix}`,
-            );
+            const principal = `${path} ${statementLabel(st)}.Principal is ${show(st.principals?.["*"] ? st.principals["*"][0] : { AWS: st.principals?.AWS })}`;
+            if (options.callerScopeFix === undefined) {
+                messages.push(`${principal}; ${fix}`);
+            } else {
+                const scoped = callerScopeConditions(st);
+                if (scoped.some(pinsCaller)) continue;
+                const found =
+                    scoped.length === 0
+                        ? `with no condition on ${CALLER_SCOPE_KEYS.join(", ")}`
+                        : `and ${scoped.map((c) => `${conditionLabel(c)} is ${show(c.values)}`).join(", ")}, which ` +
+                          `does not pin the caller (only StringEquals, StringEqualsIgnoreCase or StringLike without * ` +
+                          `or ?, or their ForAnyValue: forms, do)`;
+                messages.push(`${principal} ${found}; ${options.callerScopeFix}`);
+            }
         }
         if (st.notPrincipals) {
             messages.push(

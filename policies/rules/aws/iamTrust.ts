@@ -1,5 +1,6 @@
 /**
- * IAM trust: IRSA trusts pinned to one service account and to STS, and no wildcard principals.
+ * IAM trust: IRSA trusts (EKS OIDC issuers) pinned to one service account and to STS, and no
+ * wildcard principals. Other OIDC issuers (GitHub Actions, ...) are federatedTrust.ts's.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import {
@@ -12,11 +13,37 @@ import {
 import { AWS, defaultEnforcement, show, validateTypes } from "../util";
 import { tags } from "./common";
 
-/** The issuer (`oidc.eks.<region>.amazonaws.com/id/<ID>`) of an OIDC provider ARN, or undefined. */
+/**
+ * The issuer (`oidc.eks.<region>.amazonaws.com/id/<ID>`, `token.actions.githubusercontent.com`,
+ * ...) of an OIDC provider ARN, or undefined.
+ */
 export function oidcIssuer(principal: string): string | undefined {
     const marker = ":oidc-provider/";
     const at = principal.indexOf(marker);
     return at < 0 ? undefined : principal.slice(at + marker.length);
+}
+
+const EKS_ISSUER = /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[A-Za-z0-9]+$/;
+
+/** Whether an issuer is an EKS cluster's (`oidc.eks.<region>.amazonaws.com/id/<ID>`): its tokens are IRSA tokens. */
+export function isEksIssuer(issuer: string): boolean {
+    return EKS_ISSUER.test(issuer);
+}
+
+/**
+ * Whether a web-identity statement trusting `issuer` is an IRSA trust: the issuer is an EKS
+ * cluster's, or the statement's `<issuer>:sub` names a Kubernetes service account (a cluster with
+ * its own OIDC issuer and the pod identity webhook), so the service-account rules apply to it.
+ */
+export function isIrsaTrust(issuer: string, st: Statement): boolean {
+    if (isEksIssuer(issuer)) return true;
+    const subKey = `${issuer}:sub`.toLowerCase();
+    return Object.values(st.conditions).some((keys) =>
+        Object.entries(keys).some(
+            ([key, values]) =>
+                key.toLowerCase() === subKey && values.some((v) => v.startsWith("system:serviceaccount:")),
+        ),
+    );
 }
 
 /** Whether a statement allows sts:AssumeRoleWithWebIdentity (directly or through a pattern). */
@@ -26,7 +53,10 @@ export function allowsWebIdentity(st: Statement): boolean {
 
 const SERVICE_ACCOUNT_SUBJECT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
-/** Messages for every web-identity statement of a trust policy that is not pinned to one service account and STS. */
+/**
+ * Messages for every web-identity statement of a trust policy that is an IRSA trust
+ * ({@link isIrsaTrust}) and is not pinned to one service account and STS.
+ */
 export function oidcTrustProblems(document: unknown): string[] {
     const parsed = parsePolicyDocument(document);
     if (parsed.error) return [`assumeRolePolicy ${parsed.error}; write it as an IAM policy document.`];
@@ -35,7 +65,7 @@ export function oidcTrustProblems(document: unknown): string[] {
         if (!allowsWebIdentity(st)) continue;
         for (const provider of st.principals?.Federated ?? []) {
             const issuer = oidcIssuer(provider);
-            if (!issuer) continue;
+            if (!issuer || !isIrsaTrust(issuer, st)) continue;
             const at = `assumeRolePolicy ${statementLabel(st)}.Condition`;
             const subKey = `${issuer}:sub`;
             const audKey = `${issuer}:aud`;
@@ -77,10 +107,12 @@ export function oidcTrustProblems(document: unknown): string[] {
 export const iamOidcTrustPinned: ResourceValidationPolicy = {
     name: "iam-oidc-trust-pinned",
     description:
-        "A role trust that allows sts:AssumeRoleWithWebIdentity to a Federated oidc-provider " +
-        "principal must pin <issuer>:sub with StringEquals to exactly one " +
+        "A role trust that allows sts:AssumeRoleWithWebIdentity to the Federated oidc-provider of an " +
+        "EKS cluster (issuer oidc.eks.<region>.amazonaws.com/id/<ID>), or of any issuer whose :sub it " +
+        "matches against system:serviceaccount:..., must pin <issuer>:sub with StringEquals to exactly one " +
         "system:serviceaccount:<namespace>:<name> (no wildcards, no StringLike) and <issuer>:aud to " +
-        "sts.amazonaws.com, so exactly one Kubernetes service account can assume the role.",
+        "sts.amazonaws.com, so exactly one Kubernetes service account can assume the role. Other " +
+        "OIDC issuers are iam-oidc-federated-trust-pinned's.",
     enforcementLevel: defaultEnforcement("security"),
     tags,
     validateResource: validateTypes([AWS.Role], (args, reportViolation) => {

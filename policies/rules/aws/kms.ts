@@ -3,7 +3,7 @@
  * principals.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { wildcardPrincipalProblems } from "../iamDocument";
+import { CALLER_SCOPE_KEYS, wildcardPrincipalProblems } from "../iamDocument";
 import { AWS, defaultEnforcement, show, validateTypes } from "../util";
 import { MinimumDaysConfig, minimumDaysSchema, tags } from "./common";
 
@@ -60,13 +60,15 @@ export const kmsKeyDeletionWindow: ResourceValidationPolicy = {
     }),
 };
 
-/** KMS key policies name their principals. */
+/** KMS key policies name their principals, or pin a wildcard one to the caller's account or organization. */
 export const kmsKeyPolicyNoWildcardPrincipal: ResourceValidationPolicy = {
     name: "kms-key-policy-no-wildcard-principal",
     description:
         "No Allow statement of a KMS key policy (Key.policy or KeyPolicy.policy) may have Principal " +
-        '"*" / {"AWS": "*"} or use NotPrincipal, because that grants the key to every AWS principal ' +
-        "that can reach it.",
+        '"*" / {"AWS": "*"} unless a condition pins the caller to named accounts or an organization ' +
+        "(StringEquals, StringEqualsIgnoreCase or StringLike without * or ?, or their ForAnyValue: " +
+        `forms, on ${CALLER_SCOPE_KEYS.join(", ")}), nor use NotPrincipal, because an unpinned ` +
+        "wildcard grants the key to every AWS principal that can reach it.",
     enforcementLevel: defaultEnforcement("security"),
     tags,
     validateResource: validateTypes([AWS.KmsKey, AWS.KmsKeyPolicy], (args, reportViolation) => {
@@ -75,6 +77,32 @@ export const kmsKeyPolicyNoWildcardPrincipal: ResourceValidationPolicy = {
             "policy",
             args.props.policy,
             "name the account root, roles or services that use the key: a wildcard principal grants the key to anyone who can reach it.",
+            {
+                callerScopeFix:
+                    "name the account root, roles or services that use the key, or pin the caller with " +
+                    `StringEquals on ${CALLER_SCOPE_KEYS.join(", ")} to your account IDs or organization ID: ` +
+                    "a wildcard principal grants the key to anyone who can reach it.",
+            },
         ).forEach((m) => reportViolation(m));
+    }),
+};
+
+/** KMS keeps refusing key policies that would lock everyone out of a key. */
+export const kmsKeyPolicyLockoutSafety: ResourceValidationPolicy = {
+    name: "kms-key-policy-lockout-safety",
+    description:
+        "A KMS Key or KeyPolicy must not set bypassPolicyLockoutSafetyCheck: true, because KMS's " +
+        "safety check is what rejects a key policy that would leave no principal of the account able " +
+        "to change it again (PutKeyPolicy); a key in that state can no longer be managed from the account.",
+    enforcementLevel: defaultEnforcement("security"),
+    tags,
+    validateResource: validateTypes([AWS.KmsKey, AWS.KmsKeyPolicy], (args, reportViolation) => {
+        if (args.props.bypassPolicyLockoutSafetyCheck === true) {
+            reportViolation(
+                "bypassPolicyLockoutSafetyCheck is true; remove it or set it to false so KMS rejects a key " +
+                    "policy that would leave no principal able to change it: a key locked that way can no longer " +
+                    "be managed from the account.",
+            );
+        }
     }),
 };

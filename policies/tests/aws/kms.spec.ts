@@ -3,8 +3,13 @@
  * exact messages (key policies that do not parse included).
  */
 import * as assert from "node:assert/strict";
-import { kmsKeyDeletionWindow, kmsKeyPolicyNoWildcardPrincipal, kmsKeyRotation } from "../../rules/aws/kms";
-import { kmsKey } from "../compliantStack";
+import {
+    kmsKeyDeletionWindow,
+    kmsKeyPolicyLockoutSafety,
+    kmsKeyPolicyNoWildcardPrincipal,
+    kmsKeyRotation,
+} from "../../rules/aws/kms";
+import { ACCOUNT, kmsKey } from "../compliantStack";
 import { editJson, messagesOf, policyTable, res } from "../support";
 
 /** The error message JSON.parse gives for a text (it differs between Node versions). */
@@ -82,20 +87,90 @@ describe("aws policies", () => {
         });
 
         const keyFix =
+            "name the account root, roles or services that use the key, or pin the caller with StringEquals on " +
+            "kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID to your account IDs or organization ID: " +
+            "a wildcard principal grants the key to anyone who can reach it.";
+        const notPrincipalFix =
             "name the account root, roles or services that use the key: a wildcard principal grants the key to anyone who can reach it.";
-        policyTable(kmsKeyPolicyNoWildcardPrincipal, kmsKey, (k) => k, [
+        const noScope = "with no condition on kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID";
+        const weakScope =
+            "which does not pin the caller (only StringEquals, StringEqualsIgnoreCase or StringLike without * or ?, " +
+            "or their ForAnyValue: forms, do)";
+        /** The key with the standard "every principal of this account, through one service" statement. */
+        const sharedKey = () => {
+            const k = kmsKey();
+            editJson(k, "policy", (d) =>
+                d.Statement.push({
+                    Sid: "AccountViaSecretsManager",
+                    Effect: "Allow",
+                    Principal: { AWS: "*" },
+                    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                    Resource: "*",
+                    Condition: {
+                        StringEquals: {
+                            "kms:CallerAccount": ACCOUNT,
+                            "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com",
+                        },
+                    },
+                }),
+            );
+            return k;
+        };
+        const scope = (k: ReturnType<typeof kmsKey>, condition: Record<string, unknown>) =>
+            editJson(k, "policy", (d) => (d.Statement[1].Condition = condition));
+        const shared = 'policy Statement[1] ("AccountViaSecretsManager").Principal is {"AWS":["*"]}';
+        policyTable(kmsKeyPolicyNoWildcardPrincipal, sharedKey, (k) => k, [
             {
                 name: 'Principal "*"',
                 mutate: (k) =>
                     editJson(k, "policy", (d) =>
                         d.Statement.push({ Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*" }),
                     ),
-                messages: [`policy Statement[1].Principal is "*"; ${keyFix}`],
+                messages: [`policy Statement[2].Principal is "*" ${noScope}; ${keyFix}`],
             },
             {
                 name: 'Principal {"AWS": "*"}',
                 mutate: (k) => editJson(k, "policy", (d) => (d.Statement[0].Principal = { AWS: ["*"] })),
-                messages: [`policy Statement[0] ("AccountAdmin").Principal is {"AWS":["*"]}; ${keyFix}`],
+                messages: [`policy Statement[0] ("AccountAdmin").Principal is {"AWS":["*"]} ${noScope}; ${keyFix}`],
+            },
+            {
+                name: "the caller-account condition removed",
+                mutate: (k) =>
+                    scope(k, { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } }),
+                messages: [`${shared} ${noScope}; ${keyFix}`],
+            },
+            {
+                name: "the condition negated (StringNotEquals)",
+                mutate: (k) => scope(k, { StringNotEquals: { "kms:CallerAccount": "111122223333" } }),
+                messages: [
+                    `${shared} and Condition.StringNotEquals["kms:CallerAccount"] is ["111122223333"], ${weakScope}; ${keyFix}`,
+                ],
+            },
+            {
+                name: "the condition weakened to StringEqualsIfExists",
+                mutate: (k) => scope(k, { StringEqualsIfExists: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } }),
+                messages: [
+                    `${shared} and Condition.StringEqualsIfExists["aws:PrincipalOrgID"] is ["o-a1b2c3d4e5"], ${weakScope}; ${keyFix}`,
+                ],
+            },
+            {
+                name: "the condition weakened to ForAllValues:StringEquals",
+                mutate: (k) => scope(k, { "ForAllValues:StringEquals": { "aws:PrincipalAccount": ACCOUNT } }),
+                messages: [
+                    `${shared} and Condition.ForAllValues:StringEquals["aws:PrincipalAccount"] is ["${ACCOUNT}"], ${weakScope}; ${keyFix}`,
+                ],
+            },
+            {
+                name: 'the value a wildcard (StringLike "*")',
+                mutate: (k) => scope(k, { StringLike: { "kms:CallerAccount": "*" } }),
+                messages: [`${shared} and Condition.StringLike["kms:CallerAccount"] is ["*"], ${weakScope}; ${keyFix}`],
+            },
+            {
+                name: "one of the values a pattern (StringLike)",
+                mutate: (k) => scope(k, { StringLike: { "aws:PrincipalAccount": [ACCOUNT, "7777*"] } }),
+                messages: [
+                    `${shared} and Condition.StringLike["aws:PrincipalAccount"] is ["${ACCOUNT}","7777*"], ${weakScope}; ${keyFix}`,
+                ],
             },
             {
                 name: "NotPrincipal with Allow",
@@ -109,7 +184,7 @@ describe("aws policies", () => {
                         }),
                     ),
                 messages: [
-                    `policy Statement[1].NotPrincipal is {"AWS":["arn:aws:iam::1:root"]} with Effect Allow; ${keyFix}`,
+                    `policy Statement[2].NotPrincipal is {"AWS":["arn:aws:iam::1:root"]} with Effect Allow; ${notPrincipalFix}`,
                 ],
             },
             {
@@ -121,6 +196,22 @@ describe("aws policies", () => {
                 ],
             },
         ]);
+
+        it("kms-key-policy-no-wildcard-principal accepts each pinning operator and key", async () => {
+            for (const condition of [
+                { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+                { StringEqualsIgnoreCase: { "aws:principalaccount": ACCOUNT } },
+                { StringLike: { "kms:CallerAccount": [ACCOUNT, "111122223333"] } },
+                { "ForAnyValue:StringEquals": { "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] } },
+                { "ForAnyValue:StringLike": { "kms:CallerAccount": ACCOUNT } },
+                // a pinning condition next to one that does not pin still pins: conditions are ANDed
+                { StringEquals: { "kms:CallerAccount": ACCOUNT }, StringNotEquals: { "aws:PrincipalAccount": "1" } },
+            ]) {
+                const k = sharedKey();
+                scope(k, condition);
+                assert.deepEqual(await messagesOf(kmsKeyPolicyNoWildcardPrincipal, k), [], JSON.stringify(condition));
+            }
+        });
 
         it("kms-key-policy-no-wildcard-principal checks KeyPolicy resources and allows wildcard Deny statements", async () => {
             const policy = JSON.stringify({
@@ -153,6 +244,29 @@ describe("aws policies", () => {
                 ).length,
                 1,
             );
+        });
+
+        policyTable(kmsKeyPolicyLockoutSafety, kmsKey, (k) => k, [
+            {
+                name: "the safety check bypassed on the key",
+                mutate: (k) => void (k.props.bypassPolicyLockoutSafetyCheck = true),
+                messages: [
+                    "bypassPolicyLockoutSafetyCheck is true; remove it or set it to false so KMS rejects a key policy " +
+                        "that would leave no principal able to change it: a key locked that way can no longer be " +
+                        "managed from the account.",
+                ],
+            },
+        ]);
+
+        it("kms-key-policy-lockout-safety checks KeyPolicy resources and accepts false", async () => {
+            const policy = (bypass: boolean) =>
+                res("aws:kms/keyPolicy:KeyPolicy", "kp", {
+                    keyId: "k",
+                    policy: kmsKey().props.policy,
+                    bypassPolicyLockoutSafetyCheck: bypass,
+                });
+            assert.deepEqual(await messagesOf(kmsKeyPolicyLockoutSafety, policy(false)), []);
+            assert.equal((await messagesOf(kmsKeyPolicyLockoutSafety, policy(true))).length, 1);
         });
     });
 });

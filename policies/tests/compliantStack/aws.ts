@@ -1,10 +1,20 @@
 /**
- * The compliant stack's AWS side: the relay's IRSA role and its bucket grant, the network key, a
- * Secrets Manager secret, and the backup bucket with its four companions.
+ * The compliant stack's AWS side: the relay's IRSA role and its bucket grant, a GitHub Actions
+ * deploy role and its grant, the network key, a Secrets Manager secret and its rotation, and the
+ * backup bucket with its four companions.
  */
 import { OfflineResource } from "../../offline";
 import { res } from "../support";
-import { ACCOUNT, BUCKET_NAME, ISSUER, KEY_ARN, NS, OIDC_PROVIDER_ARN } from "./facts";
+import {
+    ACCOUNT,
+    BUCKET_NAME,
+    GITHUB_PROVIDER_ARN,
+    GITHUB_REPO,
+    ISSUER,
+    KEY_ARN,
+    NS,
+    OIDC_PROVIDER_ARN,
+} from "./facts";
 
 /** A trust policy pinned to one service account. */
 export function trustPolicy(subject = `system:serviceaccount:${NS}:relay`): string {
@@ -59,6 +69,48 @@ export function rolePolicy(): OfflineResource {
     });
 }
 
+/** A GitHub Actions trust pinned to the repository's mainnet environment. */
+export function githubTrustPolicy(subject = `repo:${GITHUB_REPO}:environment:mainnet`): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Federated: GITHUB_PROVIDER_ARN },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                        "token.actions.githubusercontent.com:sub": subject,
+                    },
+                },
+            },
+        ],
+    });
+}
+
+/** The role the deploy workflow assumes (users add such roles; the program itself creates none). */
+export function githubDeployRole(): OfflineResource {
+    return res("aws:iam/role:Role", "github-deploy", {
+        name: "messaging-infra-mainnet-github-deploy",
+        assumeRolePolicy: githubTrustPolicy(),
+    });
+}
+
+/** The deploy role's write access: the Pulumi state objects of this network. */
+export function githubDeployRolePolicy(): OfflineResource {
+    return res("aws:iam/rolePolicy:RolePolicy", "github-deploy-state", {
+        role: "messaging-infra-mainnet-github-deploy",
+        policy: JSON.stringify({
+            Statement: {
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:PutObject"],
+                Resource: "arn:aws:s3:::messaging-infra-pulumi-state/mainnet/*",
+            },
+        }),
+    });
+}
+
 export function kmsKey(): OfflineResource {
     return res(
         "aws:kms/key:Key",
@@ -95,6 +147,15 @@ export function secret(): OfflineResource {
         },
         { protect: true },
     );
+}
+
+/** The operator keys' rotation: monthly, on the first Sunday, in a three-hour window from 04:00 UTC. */
+export function secretRotation(): OfflineResource {
+    return res("aws:secretsmanager/secretRotation:SecretRotation", "relay-operator-keys-rotation", {
+        secretId: "messaging-infra-mainnet-relay-operator-keys",
+        rotationLambdaArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:messaging-infra-mainnet-rotate-operator-keys`,
+        rotationRules: { scheduleExpression: "cron(0 4 ? * SUN#1 *)", duration: "3h" },
+    });
 }
 
 export function bucket(): OfflineResource {

@@ -9,3 +9,5 @@ export const ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE9F8E7D6C5B4A39
 export const OIDC_PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`;
 export const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/mock-key-id-of-network-key`;
 export const BUCKET_NAME = "messaging-infra-mainnet-backups";
+export const GITHUB_PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+export const GITHUB_REPO = "example-org/messaging-infra";

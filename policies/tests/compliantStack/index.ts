@@ -6,7 +6,20 @@
  * labelled mock (a key id, a secret ARN's random suffix, generated secret values).
  */
 import { OfflineResource } from "../../offline";
-import { bucket, bucketPolicy, kmsKey, publicAccessBlock, role, rolePolicy, secret, sse, versioning } from "./aws";
+import {
+    bucket,
+    bucketPolicy,
+    githubDeployRole,
+    githubDeployRolePolicy,
+    kmsKey,
+    publicAccessBlock,
+    role,
+    rolePolicy,
+    secret,
+    secretRotation,
+    sse,
+    versioning,
+} from "./aws";
 import { backupRole, backupRolePolicy, backupServiceAccount, cronJob, restoreCronJob } from "./backups";
 import {
     configMap,
@@ -54,8 +67,11 @@ export function compliantStack(): OfflineResource[] {
         rolePolicy(),
         backupRole(),
         backupRolePolicy(),
+        githubDeployRole(),
+        githubDeployRolePolicy(),
         kmsKey(),
         secret(),
+        secretRotation(),
         bucket(),
         publicAccessBlock(),
         sse(),
