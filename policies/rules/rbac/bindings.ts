@@ -78,30 +78,51 @@ export function effectiveClusterRoleRules(
     return rules;
 }
 
-/** No ClusterRoleBinding of a stack ClusterRole that reads Secrets. */
+/**
+ * The label that aggregates a ClusterRole into the built-in `view` role, which leaves Secrets out on
+ * purpose (Kubernetes docs: reading them would let a viewer act as any service account).
+ */
+export const AGGREGATE_TO_VIEW = "rbac.authorization.k8s.io/aggregate-to-view";
+
+/** No ClusterRoleBinding of a stack ClusterRole that reads Secrets, and no Secret read aggregated into `view`. */
 export const rbacNoClusterSecretRead: StackValidationPolicy = {
     name: "rbac-no-cluster-secret-read",
     description:
         "No ClusterRoleBinding may bind a ClusterRole of the stack (its own rules, or those it aggregates) that " +
         "grants get, list or watch on secrets, because that reads every Secret of every namespace, kube-system's " +
-        "included; a RoleBinding to it, or a Role, keeps the read to one namespace.",
+        "included; a RoleBinding to it, or a Role, keeps the read to one namespace. Nor may such a ClusterRole " +
+        "carry the aggregate-to-view label, so the built-in view role keeps leaving Secrets out.",
     enforcementLevel: defaultEnforcement("security"),
     tags: ["security", "rbac"],
     validateStack: (args, reportViolation) => {
         const clusterRoles = args.resources.filter((r) => r.type === K8S.ClusterRole);
         const byName = new Map(clusterRoles.map((r) => [k8sName(r.props, r.name), r]));
+        const secretReads = (role: PolicyResource) =>
+            effectiveClusterRoleRules(role, clusterRoles)
+                .map(({ path, rule }) => ({ path, granted: describeGrants(rule, SECRET_READ) }))
+                .filter(({ granted }) => granted !== "")
+                .map((r) => `${r.path} grants ${r.granted}`)
+                .join("; ");
+        for (const role of clusterRoles) {
+            if (asRecord(asRecord(role.props.metadata)?.labels)?.[AGGREGATE_TO_VIEW] !== "true") continue;
+            const reads = secretReads(role);
+            if (reads === "") continue;
+            reportViolation(
+                `${describeK8s(role)}: metadata.labels["${AGGREGATE_TO_VIEW}"] is "true" and its ${reads}, so ` +
+                    `every subject of the built-in view role, cluster-wide ones included, reads Secrets; remove ` +
+                    `the label or drop secrets from the role.`,
+                role.urn,
+            );
+        }
         for (const binding of args.resources) {
             if (binding.type !== K8S.ClusterRoleBinding) continue;
             const ref = roleRefOf(binding);
             const role = ref.kind === "ClusterRole" ? byName.get(ref.name) : undefined;
             if (!role) continue; // a built-in or external role: rbac-no-cluster-admin-binding covers the built-ins
-            const reads = effectiveClusterRoleRules(role, clusterRoles)
-                .map(({ path, rule }) => ({ path, granted: describeGrants(rule, SECRET_READ) }))
-                .filter(({ granted }) => granted !== "");
-            if (reads.length === 0) continue;
+            const reads = secretReads(role);
+            if (reads === "") continue;
             reportViolation(
-                `${describeK8s(binding)}: roleRef names ${describeK8s(role)}, whose ` +
-                    `${reads.map((r) => `${r.path} grants ${r.granted}`).join("; ")}, so its subjects read the ` +
+                `${describeK8s(binding)}: roleRef names ${describeK8s(role)}, whose ${reads}, so its subjects read the ` +
                     `Secrets of every namespace, kube-system's included; bind it with a RoleBinding in the ` +
                     `namespace whose Secrets they need, or drop secrets from the role.`,
                 binding.urn,

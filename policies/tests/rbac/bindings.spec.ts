@@ -143,6 +143,16 @@ describe("rbac policies", () => {
                     `ClusterRole "secret-reader" grants get secrets, ${CLUSTER_WIDE}`,
             ],
         },
+        {
+            name: "the Secret reader aggregates into the built-in view role",
+            mutate: (x) =>
+                void (x.secretReader.props.metadata.labels = { "rbac.authorization.k8s.io/aggregate-to-view": "true" }),
+            messages: [
+                `ClusterRole "secret-reader": metadata.labels["rbac.authorization.k8s.io/aggregate-to-view"] is ` +
+                    `"true" and its rules[0] grants get secrets, so every subject of the built-in view role, ` +
+                    `cluster-wide ones included, reads Secrets; remove the label or drop secrets from the role.`,
+            ],
+        },
     ]);
 
     it("rbac-no-cluster-secret-read: an aggregated ClusterRole whose selectors match no Secret reader passes", async () => {
