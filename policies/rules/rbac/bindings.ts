@@ -2,7 +2,8 @@
  * What a binding may grant: never the built-in superuser roles, and no cluster-wide read of
  * Secrets. A ClusterRole is cluster-wide only through a ClusterRoleBinding (a RoleBinding scopes
  * it to its namespace), so the Secret rule is a stack rule that looks at bindings and the
- * ClusterRoles of the stack they name, aggregated ones included.
+ * ClusterRoles of the stack they name, aggregated ones included; it also refuses a Secret-reading
+ * ClusterRole that aggregates into the built-in `view` role, which anyone may hold cluster-wide.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { selectorMatches } from "../stack/disruptionBudgets";
