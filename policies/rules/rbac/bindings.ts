@@ -36,10 +36,13 @@ export const rbacNoClusterAdminBinding: ResourceValidationPolicy = {
         const builtIn = ref.kind === "ClusterRole" ? FORBIDDEN_BUILT_IN_ROLES.get(ref.name) : undefined;
         if (!builtIn) return;
         if (builtIn.anyBinding) {
+            const where =
+                args.type === K8S.ClusterRoleBinding
+                    ? "in every namespace and of the cluster itself"
+                    : "in the namespace, the Namespace object and its RoleBindings included";
             reportViolation(
-                `roleRef is ClusterRole "${ref.name}", which grants ${builtIn.grants} (through a RoleBinding, ` +
-                    `everything in the namespace, the namespace itself included); bind a Role that lists only the ` +
-                    `verbs and resources the subjects need.`,
+                `roleRef is ClusterRole "${ref.name}", which grants ${builtIn.grants} ${where}; bind a Role that ` +
+                    `lists only the verbs and resources the subjects need.`,
             );
         } else if (args.type === K8S.ClusterRoleBinding) {
             reportViolation(

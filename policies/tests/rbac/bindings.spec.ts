@@ -9,10 +9,13 @@ import { K8S } from "../../rules/util";
 import { clusterRole, clusterRoleBinding, NS, roleBinding } from "../compliantStack";
 import { messagesOf, policyTable, res, urnOf } from "../support";
 
-const CLUSTER_ADMIN =
-    `roleRef is ClusterRole "cluster-admin", which grants every verb on every resource (through a RoleBinding, ` +
-    `everything in the namespace, the namespace itself included); bind a Role that lists only the verbs and ` +
-    `resources the subjects need.`;
+/** The message for a binding to cluster-admin, granted `where`. */
+function clusterAdmin(where: string): string {
+    return (
+        `roleRef is ClusterRole "cluster-admin", which grants every verb on every resource ${where}; bind a Role ` +
+        `that lists only the verbs and resources the subjects need.`
+    );
+}
 
 /** A ClusterRole that reads Secrets, bound in one namespace by a RoleBinding (allowed), plus the metrics reader bound cluster-wide. */
 interface Bindings {
@@ -60,12 +63,12 @@ describe("rbac policies", () => {
             {
                 name: "a RoleBinding to cluster-admin",
                 mutate: ([rb]) => void (rb.props.roleRef = { kind: "ClusterRole", name: "cluster-admin" }),
-                messages: [CLUSTER_ADMIN],
+                messages: [clusterAdmin("in the namespace, the Namespace object and its RoleBindings included")],
             },
             {
                 name: "a ClusterRoleBinding to cluster-admin",
                 mutate: ([, crb]) => void (crb.props.roleRef.name = "cluster-admin"),
-                messages: [CLUSTER_ADMIN],
+                messages: [clusterAdmin("in every namespace and of the cluster itself")],
             },
             {
                 name: "a ClusterRoleBinding to admin",
