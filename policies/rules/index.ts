@@ -3,9 +3,11 @@
  * only policies/index.ts constructs the PolicyPack. Tests, the offline runner and benchmarks
  * import from here.
  */
+import { apiVersionPolicies } from "./apiVersions";
 import { awsPolicies } from "./aws";
 import { networkPolicies } from "./network";
 import { podSecurityPolicies } from "./podSecurity";
+import { rbacPolicies } from "./rbac";
 import { secretsPolicies } from "./secrets";
 import { stackPolicies } from "./stack";
 import type { EnforcementLevel } from "@pulumi/policy";
@@ -21,7 +23,16 @@ export const PACK_NAME = "messaging-infra";
 export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "advisory";
 
 /** The areas, in the order the pack lists them. */
-export const POLICY_GROUP_NAMES = ["pod-security", "workload", "network", "secrets", "aws", "stack"] as const;
+export const POLICY_GROUP_NAMES = [
+    "pod-security",
+    "workload",
+    "network",
+    "rbac",
+    "secrets",
+    "aws",
+    "api-versions",
+    "stack",
+] as const;
 
 /** One of {@link POLICY_GROUP_NAMES}. */
 export type PolicyGroupName = (typeof POLICY_GROUP_NAMES)[number];
@@ -31,8 +42,10 @@ export const policyGroups: Readonly<Record<PolicyGroupName, readonly PackPolicy[
     "pod-security": podSecurityPolicies,
     workload: workloadPolicies,
     network: networkPolicies,
+    rbac: rbacPolicies,
     secrets: secretsPolicies,
     aws: awsPolicies,
+    "api-versions": apiVersionPolicies,
     stack: stackPolicies,
 };
 

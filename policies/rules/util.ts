@@ -38,6 +38,8 @@ export const K8S = {
     HorizontalPodAutoscalerV1: "kubernetes:autoscaling/v1:HorizontalPodAutoscaler",
     Role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
     RoleBinding: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    ClusterRole: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+    ClusterRoleBinding: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
     Provider: "pulumi:providers:kubernetes",
 } as const;
 
@@ -183,10 +185,20 @@ export function kindOf(type: string): string {
     return type.slice(type.lastIndexOf(":") + 1);
 }
 
-/** `Deployment "relay" in namespace "messaging-mainnet"` — how stack rules name a Kubernetes object. */
+/** The cluster-scoped kinds of {@link K8S}: they have no namespace, whatever the provider sets. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+    K8S.Namespace,
+    K8S.ClusterRole,
+    K8S.ClusterRoleBinding,
+]);
+
+/**
+ * `Deployment "relay" in namespace "messaging-mainnet"` — how stack rules name a Kubernetes object
+ * (cluster-scoped objects by kind and name only).
+ */
 export function describeK8s(resource: PolicyResource): string {
     const named = `${kindOf(resource.type)} ${JSON.stringify(k8sName(resource.props, resource.name))}`;
-    return resource.type === K8S.Namespace
+    return CLUSTER_SCOPED_KINDS.has(resource.type)
         ? named
         : `${named} in namespace ${JSON.stringify(k8sNamespace(resource.props, resource.provider))}`;
 }

@@ -29,8 +29,17 @@ import {
 const NETWORKS = ["devnet", "testnet", "mainnet"];
 
 describe("policy pack metadata", () => {
-    it("has exactly the six groups, and every policy in one of them", () => {
-        assert.deepEqual(Object.keys(policyGroups), ["pod-security", "workload", "network", "secrets", "aws", "stack"]);
+    it("has exactly the eight groups, and every policy in one of them", () => {
+        assert.deepEqual(Object.keys(policyGroups), [
+            "pod-security",
+            "workload",
+            "network",
+            "rbac",
+            "secrets",
+            "aws",
+            "api-versions",
+            "stack",
+        ]);
         assert.deepEqual([...POLICY_GROUP_NAMES], Object.keys(policyGroups));
         assert.equal(
             allPolicies.length,
@@ -66,7 +75,7 @@ describe("policy pack metadata", () => {
     });
 
     it("keeps the security groups security-only (stack and workload mix)", () => {
-        for (const group of ["pod-security", "network", "secrets", "aws"] as const) {
+        for (const group of ["pod-security", "network", "rbac", "secrets", "aws", "api-versions"] as const) {
             for (const p of policyGroups[group]) assert.ok(isSecurityPolicy(p), `${p.name} in ${group}`);
         }
         for (const p of policyGroups.workload) assert.ok(!isSecurityPolicy(p), p.name);

@@ -8,7 +8,14 @@ import { evaluatePolicies, OfflineResource } from "../offline";
 import { AWS, K8S } from "../rules/util";
 import { urnOf } from "./support";
 
-const TYPES = [...Object.values(K8S), ...Object.values(AWS)];
+// Plus types only k8s-api-version-supported handles: another API version, a Patch, a Helm Release.
+const TYPES = [
+    ...Object.values(K8S),
+    ...Object.values(AWS),
+    "kubernetes:batch/v1beta1:CronJob",
+    "kubernetes:apps/v1:DeploymentPatch",
+    "kubernetes:helm.sh/v3:Release",
+];
 
 /** Props that follow the paths the rules read, with arbitrary JSON wherever a value sits. */
 const shaped = fc.letrec((tie) => ({
@@ -62,6 +69,14 @@ const shaped = fc.letrec((tie) => ({
             "inlinePolicies",
             "scaleTargetRef",
             "sysctls",
+            "apiGroups",
+            "resources",
+            "verbs",
+            "nonResourceURLs",
+            "roleRef",
+            "kind",
+            "aggregationRule",
+            "clusterRoleSelectors",
         ),
         tie("value"),
         { maxKeys: 5 },

@@ -36,11 +36,13 @@ import {
     service,
     statefulSet,
 } from "./kubernetes";
+import { k8sRole, roleBinding } from "./rbac";
 
 export * from "./aws";
 export * from "./backups";
 export * from "./facts";
 export * from "./kubernetes";
+export * from "./rbac";
 
 /** The whole compliant stack. */
 export function compliantStack(): OfflineResource[] {
@@ -63,6 +65,8 @@ export function compliantStack(): OfflineResource[] {
         ingress(),
         configMap(),
         k8sSecret(),
+        k8sRole(),
+        roleBinding(),
         role(),
         rolePolicy(),
         backupRole(),
