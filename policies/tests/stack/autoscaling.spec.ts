@@ -265,6 +265,16 @@ describe("stack policies", () => {
             },
         ]);
 
+        it("hpa-target-exists finds an auto-named workload by the name its outputs carry (stack policies see them)", async () => {
+            const s = stack();
+            delete s.d.props.metadata.name;
+            s.d.outputs = { metadata: { name: "relay-mocksfx", namespace: "messaging-mainnet" } };
+            s.h.props.spec.scaleTargetRef.name = "relay-mocksfx";
+            assert.deepEqual(await messagesOf(hpaTargetExists, list(s)), []);
+            s.h.props.spec.scaleTargetRef.name = "relay";
+            assert.deepEqual(await messagesOf(hpaTargetExists, list(s)), [noTarget("Deployment", "relay")]);
+        });
+
         policyTable(hpaTargetNoReplicas, stack, list, [
             {
                 name: "spec.replicas on an HPA-scaled Deployment",

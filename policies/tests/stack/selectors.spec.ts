@@ -290,6 +290,16 @@ describe("stack policies", () => {
             },
         ]);
 
+        it("ingress-backend-exists finds an auto-named Service by the name its outputs carry (stack policies see them)", async () => {
+            const s = stack();
+            delete s.svc.props.metadata.name;
+            s.svc.outputs = { metadata: { name: "relay-svc-mocksfx", namespace: NS } };
+            for (const rule of s.i.props.spec.rules) rule.http.paths[0].backend.service.name = "relay-svc-mocksfx";
+            assert.deepEqual(await messagesOf(ingressBackendExists, list(s)), []);
+            s.i.props.spec.rules[1].http.paths[0].backend.service.name = "relay-svc";
+            assert.deepEqual(await messagesOf(ingressBackendExists, list(s)), [noService(RULE1, "relay-svc")]);
+        });
+
         it("ingress-backend-exists accepts a port by name and a defaultBackend, and skips resource backends", async () => {
             const s = stack();
             s.i.props.spec.rules[1].http.paths[0].backend.service.port = { name: "ws" };
