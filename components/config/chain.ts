@@ -5,7 +5,18 @@
  * Which network may run which mode is a cross-field rule (problems.ts).
  */
 import { z } from "zod";
-import { bytes, cidrs, dnsLabel, evmAddress, httpUrl, image, int, port, resourcesSchema } from "./fields";
+import {
+    bytes,
+    cidrs,
+    dnsLabel,
+    evmAddress,
+    hpaMinReplicasAllowed,
+    httpUrl,
+    image,
+    int,
+    port,
+    resourcesSchema,
+} from "./fields";
 
 /** The most besu RPC replicas an HPA may run. */
 export const MAX_BESU_REPLICAS = 10;
@@ -95,7 +106,7 @@ const at = (raw: Record<string, unknown>, ...path: string[]): unknown =>
     );
 
 /**
- * The in-cluster chain's rules that span fields: besu's HPA bounds the right way round and its
+ * The in-cluster chain's rules that span fields: besu's HPA bounds the right way round (min below max) and its
  * partition within them. (`mode: in-cluster` outside devnet is the network posture rule's.)
  */
 export function inClusterChainRule(raw: Record<string, unknown>, add: (path: string, allowed: string) => void): void {
@@ -103,8 +114,8 @@ export function inClusterChainRule(raw: Record<string, unknown>, add: (path: str
     const min = at(raw, "chain", "besu", "autoscaling", "minReplicas");
     const max = at(raw, "chain", "besu", "autoscaling", "maxReplicas") ?? 3;
     const besuPartition = at(raw, "chain", "besu", "partition");
-    if (isInt(min) && isInt(max) && min > max) {
-        add("chain.besu.autoscaling.minReplicas", `an integer <= autoscaling.maxReplicas (${max})`);
+    if (isInt(min) && isInt(max) && min >= max) {
+        add("chain.besu.autoscaling.minReplicas", hpaMinReplicasAllowed(max));
     }
     if (isInt(besuPartition) && isInt(max) && besuPartition > max && besuPartition <= MAX_BESU_REPLICAS) {
         add("chain.besu.partition", `an integer from 0 to autoscaling.maxReplicas (${max}); ${max} holds the rollout`);

@@ -70,6 +70,13 @@ export const resourcesSchema = z.strictObject({
     limits: z.strictObject({ cpu, memory: bytes }),
 });
 
+/**
+ * What an HPA's minReplicas may be: below its maxReplicas. Equal bounds make an HPA that never
+ * scales (and a PDB sized for autoscaling): a fixed `replicas` says the same without one.
+ */
+export const hpaMinReplicasAllowed = (max: number) =>
+    `an integer < autoscaling.maxReplicas (${max}); for a fixed count drop autoscaling and set replicas`;
+
 /** HPA bounds and targets; `memoryDefault` makes memory a metric unless the stack file says otherwise. */
 export const autoscalingSchemaWith = (memoryDefault?: number) =>
     z.strictObject({

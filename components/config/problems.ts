@@ -7,6 +7,7 @@ import { ArgumentProblem, ProblemList } from "../errors";
 import { Network, NETWORKS, otherNetworkNamed, PROJECT } from "../network";
 import { parseByteQuantity, parseCpuMillis, parseOidcProviderArn } from "../validators";
 import { inClusterChainRule } from "./chain";
+import { hpaMinReplicasAllowed } from "./fields";
 import { NETWORK_FLOORS } from "./floors";
 
 /** The subject of a stack config problem report: `Invalid stack config: <n> problems. Edit Pulumi.<stack>.yaml:`. */
@@ -127,7 +128,7 @@ const networkPosture: CrossFieldRule = (raw, add, { network }) => {
     }
 };
 
-/** HPA bounds the right way round, at the network's floor, with the replica count inside them. */
+/** HPA bounds the right way round (min below max), at the network's floor, with the replica count inside them. */
 const autoscalingBounds: CrossFieldRule = (raw, add, { network }) => {
     for (const service of ["relay", "messagingApi"] as const) {
         const floor = network ? NETWORK_FLOORS[network].minReplicas[service] : 1;
@@ -136,7 +137,8 @@ const autoscalingBounds: CrossFieldRule = (raw, add, { network }) => {
         const replicas = rawAt(raw, `services.${service}.replicas`);
         if (!isInt(min) || !isInt(max)) continue;
         const at = `services.${service}`;
-        if (min > max) add(`${at}.autoscaling.minReplicas`, `an integer <= autoscaling.maxReplicas (${max})`);
+        // Equal bounds make an HPA that never scales: a fixed `replicas` says the same without one.
+        if (min >= max) add(`${at}.autoscaling.minReplicas`, hpaMinReplicasAllowed(max));
         if (min < floor) add(`${at}.autoscaling.minReplicas`, `an integer >= ${floor} (the ${network} minimum)`);
         if (isInt(replicas) && min <= max && (replicas < min || replicas > max)) {
             add(

@@ -55,8 +55,9 @@ function scalingProblems(problems: ProblemList, args: WorkloadArgs): void {
     if (!hpa) return;
     if (!isIntInRange(hpa.minReplicas, 1)) problems.add("autoscaling.minReplicas", hpa.minReplicas, intRangeAllowed(1));
     if (!isIntInRange(hpa.maxReplicas, 1)) problems.add("autoscaling.maxReplicas", hpa.maxReplicas, intRangeAllowed(1));
-    else if (hpa.minReplicas > hpa.maxReplicas) {
-        const allowed = `an integer <= autoscaling.maxReplicas (${hpa.maxReplicas})`;
+    else if (hpa.minReplicas >= hpa.maxReplicas) {
+        // Equal bounds would register an HPA that never scales; a fixed replica count is the honest form.
+        const allowed = `an integer < autoscaling.maxReplicas (${hpa.maxReplicas}); for a fixed count drop autoscaling`;
         problems.add("autoscaling.minReplicas", hpa.minReplicas, allowed);
     }
     if (hpa.targetCpuUtilization !== undefined && !isIntInRange(hpa.targetCpuUtilization, 1, 100)) {
@@ -112,7 +113,7 @@ function podProblems(problems: ProblemList, args: WorkloadArgs): void {
 
 /**
  * Every problem with a Workload's arguments: an unpinned image, replicas < 1, HPA bounds the wrong
- * way round, ports out of range or clashing within the pod, probe paths without a leading `/` or
+ * way round or equal, ports out of range or clashing within the pod, probe paths without a leading `/` or
  * naming an unknown port, plain settings whose names look secret, and the rest of the shape.
  */
 export function workloadProblems(args: WorkloadArgs): ArgumentProblem[] {

@@ -178,6 +178,11 @@ describe("policies/config/<network>.json", () => {
                 assert.deepEqual(props("service-type-allowed"), { allowedServiceTypes: ["ClusterIP"] });
                 // Monitoring is part of testnet's and mainnet's posture; devnet checks where a ServiceMonitor exists.
                 assert.deepEqual(props("workload-metrics-scraped"), { requireMonitoring: strict, exempt: [] });
+                // devnet's single writers (sequencer, maru) block drains on purpose (maxUnavailable 0: an operator
+                // moves them); no other network runs them, so no other budget may block.
+                assert.deepEqual(props("pdb-allows-disruption"), {
+                    exempt: strict ? [] : ["messaging-devnet/sequencer", "messaging-devnet/maru"],
+                });
             });
         });
     }

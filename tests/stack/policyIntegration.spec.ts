@@ -134,6 +134,48 @@ describe("policy pack over the real program", () => {
             policy: "workload-image-pinned",
             resource: "messaging-mainnet-kms-service-workload-deployment",
         },
+        {
+            title: "a fixed replica count on the HPA-scaled relay",
+            transformations: [editing(STATEFULSET, "relay-workload-statefulset", (p: Json) => (p.spec.replicas = 3))],
+            policy: "hpa-target-no-replicas",
+            resource: "messaging-mainnet-relay-workload-statefulset",
+        },
+        {
+            title: "a messaging-api PDB at its HPA's floor",
+            transformations: [
+                editing(
+                    "kubernetes:policy/v1:PodDisruptionBudget",
+                    "messaging-api-workload-pdb",
+                    (p: Json) => (p.spec.minAvailable = 3),
+                ),
+            ],
+            policy: "pdb-below-hpa-min",
+            resource: "messaging-mainnet-messaging-api-workload-pdb",
+        },
+        {
+            title: "a headless Service whose selector misses the object store's pods",
+            transformations: [
+                editing(
+                    "kubernetes:core/v1:Service",
+                    "object-store-workload-headless",
+                    (p: Json) => (p.spec.selector = { ...p.spec.selector, "app.kubernetes.io/name": "objectstore" }),
+                ),
+            ],
+            policy: "service-selects-workload",
+            resource: "messaging-mainnet-object-store-workload-headless",
+        },
+        {
+            title: "an Ingress route to a port the Service does not have",
+            transformations: [
+                editing(
+                    "kubernetes:networking.k8s.io/v1:Ingress",
+                    "messaging-api-ingress-ingress",
+                    (p: Json) => (p.spec.rules[0].http.paths[0].backend.service.port = { name: "websocket" }),
+                ),
+            ],
+            policy: "ingress-backend-exists",
+            resource: "messaging-mainnet-messaging-api-ingress-ingress",
+        },
     ];
 
     for (const variant of variants) {

@@ -56,7 +56,7 @@ export const pdbForReplicatedWorkloads: StackValidationPolicy = {
         for (const r of args.resources) {
             if (r.type !== K8S.Deployment && r.type !== K8S.StatefulSet) continue;
             const spec = asRecord(r.props.spec) ?? {};
-            // An HPA counts when it may scale past one replica (devnet's relay HPA is pinned to 1).
+            // An HPA counts when it may scale past one replica (one pinned to 1 is hpa-replica-bounds' to report).
             const candidate = hpaOf(r);
             const maxReplicas = asRecord(candidate?.props.spec)?.maxReplicas;
             const hpa = candidate && !(typeof maxReplicas === "number" && maxReplicas <= 1) ? candidate : undefined;

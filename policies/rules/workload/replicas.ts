@@ -16,7 +16,8 @@ import {
     show,
 } from "../util";
 
-const HPA_TYPES: readonly string[] = [K8S.HorizontalPodAutoscaler, K8S.HorizontalPodAutoscalerV1];
+/** Both HorizontalPodAutoscaler versions (autoscaling/v2 and v1 share minReplicas, maxReplicas and scaleTargetRef). */
+export const HPA_TYPES: readonly string[] = [K8S.HorizontalPodAutoscaler, K8S.HorizontalPodAutoscalerV1];
 
 /** The key an HPA's scaleTargetRef and a workload share: `<namespace>/<kind>/<name>`. */
 function scaleKey(namespace: string, kind: unknown, name: unknown): string {

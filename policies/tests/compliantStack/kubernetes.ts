@@ -78,7 +78,7 @@ export function defaultDeny(): OfflineResource {
     );
 }
 
-/** The relay Deployment: 3 replicas, namespace from the provider. */
+/** The relay Deployment, scaled by its HPA (so no spec.replicas), namespace from the provider. */
 export function deployment(): OfflineResource {
     return res(
         "kubernetes:apps/v1:Deployment",
@@ -86,7 +86,6 @@ export function deployment(): OfflineResource {
         {
             metadata: { name: "relay", labels: selector("relay") },
             spec: {
-                replicas: 3,
                 selector: { matchLabels: selector("relay") },
                 template: { metadata: { labels: selector("relay") }, spec: securePodSpec("relay") },
             },
@@ -190,7 +189,13 @@ export function service(): OfflineResource {
         "relay-svc",
         {
             metadata: { name: "relay", namespace: NS },
-            spec: { selector: selector("relay"), ports: [{ name: "http", port: 3200, targetPort: 3200 }] },
+            spec: {
+                selector: selector("relay"),
+                ports: [
+                    { name: "http", port: 3200, targetPort: 3200 },
+                    { name: "ws", port: 3201, targetPort: 3201 },
+                ],
+            },
         },
         k8s,
     );

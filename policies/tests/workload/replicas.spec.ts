@@ -35,10 +35,22 @@ describe("workload policies", () => {
             },
             {
                 name: "an HPA whose minReplicas is below the floor (spec.replicas does not count)",
-                mutate: (w) => void (w.h.props.spec.minReplicas = 1),
+                mutate: (w) => {
+                    w.h.props.spec.minReplicas = 1;
+                    w.d.props.spec.replicas = 3;
+                },
                 messages: [
                     `Deployment "relay" in namespace "messaging-mainnet" is scaled by HorizontalPodAutoscaler ` +
                         `"relay" whose spec.minReplicas is 1; raise it to at least 2 on this network so losing one ` +
+                        `pod does not take the service down.`,
+                ],
+            },
+            {
+                name: "an HPA whose minReplicas is unset (Kubernetes defaults it to 1)",
+                mutate: (w) => void delete w.h.props.spec.minReplicas,
+                messages: [
+                    `Deployment "relay" in namespace "messaging-mainnet" is scaled by HorizontalPodAutoscaler ` +
+                        `"relay" whose spec.minReplicas is unset; raise it to at least 2 on this network so losing one ` +
                         `pod does not take the service down.`,
                 ],
             },

@@ -47,6 +47,9 @@ interface BadConfigCase {
 }
 
 const P = "  - messaging-infra:";
+/** What an HPA's minReplicas may be, against its maxReplicas. */
+const belowMax = (max: number) =>
+    `an integer < autoscaling.maxReplicas (${max}); for a fixed count drop autoscaling and set replicas`;
 const BAD_CONFIGS: BadConfigCase[] = [
     {
         title: "a missing required value",
@@ -102,9 +105,13 @@ const BAD_CONFIGS: BadConfigCase[] = [
         title: "an HPA whose minimum exceeds its maximum",
         stack: "testnet",
         mutate: (raw) => (raw.services.relay.autoscaling = { minReplicas: 6, maxReplicas: 5 }),
-        expected: [
-            `${P}services.relay.autoscaling.minReplicas: got 6; allowed: an integer <= autoscaling.maxReplicas (5)`,
-        ],
+        expected: [`${P}services.relay.autoscaling.minReplicas: got 6; allowed: ${belowMax(5)}`],
+    },
+    {
+        title: "an HPA pinned to one replica count (equal bounds never scale)",
+        stack: "testnet",
+        mutate: (raw) => (raw.services.relay.autoscaling = { minReplicas: 3, maxReplicas: 3 }),
+        expected: [`${P}services.relay.autoscaling.minReplicas: got 3; allowed: ${belowMax(3)}`],
     },
     {
         title: "a latest image",
@@ -544,7 +551,13 @@ const BAD_CONFIGS: BadConfigCase[] = [
         title: "besu autoscaling bounds the wrong way round",
         stack: "devnet",
         mutate: (raw) => (raw.chain.besu.autoscaling = { minReplicas: 3, maxReplicas: 2 }),
-        expected: [`${P}chain.besu.autoscaling.minReplicas: got 3; allowed: an integer <= autoscaling.maxReplicas (2)`],
+        expected: [`${P}chain.besu.autoscaling.minReplicas: got 3; allowed: ${belowMax(2)}`],
+    },
+    {
+        title: "besu autoscaling with equal bounds",
+        stack: "devnet",
+        mutate: (raw) => (raw.chain.besu.autoscaling = { minReplicas: 2, maxReplicas: 2 }),
+        expected: [`${P}chain.besu.autoscaling.minReplicas: got 2; allowed: ${belowMax(2)}`],
     },
     {
         title: "a besu partition above its HPA maximum",
@@ -655,9 +668,9 @@ describe("stack config", () => {
         assert.deepEqual(table, [
             {
                 stack: "devnet",
-                relay: [1, 1],
+                relay: [1, undefined],
                 kms: 1,
-                api: [1, 1],
+                api: [undefined, undefined],
                 volume: "10Gi",
                 backups: ["30 */6 * * *", 7, 7],
                 chain: "in-cluster",

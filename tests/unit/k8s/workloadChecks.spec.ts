@@ -80,7 +80,12 @@ describe("k8s Workload: bad input", () => {
         [
             "an HPA whose min exceeds its max",
             { replicas: 3, autoscaling: { minReplicas: 5, maxReplicas: 3 } },
-            "  - autoscaling.minReplicas: got 5; allowed: an integer <= autoscaling.maxReplicas (3)",
+            "  - autoscaling.minReplicas: got 5; allowed: an integer < autoscaling.maxReplicas (3); for a fixed count drop autoscaling",
+        ],
+        [
+            "an HPA with equal bounds (it would never scale)",
+            { replicas: 3, autoscaling: { minReplicas: 3, maxReplicas: 3 } },
+            "  - autoscaling.minReplicas: got 3; allowed: an integer < autoscaling.maxReplicas (3); for a fixed count drop autoscaling",
         ],
         [
             "replicas outside the HPA bounds",
@@ -243,7 +248,7 @@ describe("k8s Workload: bad input", () => {
                 'Invalid arguments to messaging:k8s:Workload "api": 6 problems. Edit Pulumi.testnet.yaml (messaging-infra:services.api):',
                 `  - image: got "registry.example.org/team/api:latest"; allowed: ${pinned}`,
                 "  - replicas: got 0; allowed: an integer >= 1",
-                "  - autoscaling.minReplicas: got 4; allowed: an integer <= autoscaling.maxReplicas (2)",
+                "  - autoscaling.minReplicas: got 4; allowed: an integer < autoscaling.maxReplicas (2); for a fixed count drop autoscaling",
                 "  - ports[1].containerPort: got 8080; allowed: a port not already used by ports[0] (http) in the same pod",
                 '  - probes.startup.path: got "health"; allowed: an HTTP path starting with /, e.g. /health',
                 '  - settings: got "API_TOKEN"; allowed: a non-secret setting name; a name with PASSWORD, ' +

@@ -60,7 +60,8 @@ const podSpec = (run: MockRun<unknown>) =>
 /** DESIGN.md's network table and the stack files, written out rather than read back from config. */
 const expected = {
     devnet: {
-        hpa: [1, 1],
+        // One pod and no HPA (equal bounds would register an autoscaler that never scales).
+        hpa: undefined,
         pdb: false,
         spread: false,
         requests: { cpu: "100m", memory: "256Mi" },
@@ -112,17 +113,26 @@ describe("services RelayService", () => {
                 );
             });
 
-            it("scales per the network table: HPA bounds, PDB, no fixed replica count", () => {
+            it("scales per the network table: HPA bounds and no fixed replica count, or one pod without an HPA; PDB", () => {
                 const statefulSet = only(run.resources, "kubernetes:apps/v1:StatefulSet").inputs as Json;
-                assert.equal("replicas" in statefulSet.spec, false, "the HPA owns the replica count");
-                const hpa = only(run.resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs as Json;
-                assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], want.hpa);
-                assert.deepEqual(hpa.spec.scaleTargetRef, {
-                    apiVersion: "apps/v1",
-                    kind: "StatefulSet",
-                    name: "relay",
-                });
-                assert.equal(hpa.spec.metrics[0].resource.target.averageUtilization, 70);
+                const hpas = run.resources
+                    .filter((r) => r.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
+                    .map((r) => r.inputs as Json);
+                if (want.hpa === undefined) {
+                    assert.equal(statefulSet.spec.replicas, 1);
+                    assert.deepEqual(hpas, []);
+                } else {
+                    assert.equal("replicas" in statefulSet.spec, false, "the HPA owns the replica count");
+                    assert.equal(hpas.length, 1);
+                    const hpa = hpas[0];
+                    assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], want.hpa);
+                    assert.deepEqual(hpa.spec.scaleTargetRef, {
+                        apiVersion: "apps/v1",
+                        kind: "StatefulSet",
+                        name: "relay",
+                    });
+                    assert.equal(hpa.spec.metrics[0].resource.target.averageUtilization, 70);
+                }
                 const pdbs = run.resources
                     .filter((r) => r.type === "kubernetes:policy/v1:PodDisruptionBudget")
                     .map((r) => (r.inputs as Json).spec);
