@@ -103,7 +103,6 @@ export function resourceProblems(
     ephemeralFloor?: string,
 ): void {
     const { requests, limits } = resources;
-    ephemeralStorageProblems(problems, resources, at, ephemeralFloor);
     for (const [path, value] of [
         [`${at}.requests.cpu`, requests.cpu],
         [`${at}.limits.cpu`, limits.cpu],
@@ -123,6 +122,7 @@ export function resourceProblems(
         const allowed = `a memory quantity >= requests.memory (${requests.memory})`;
         problems.add(`${at}.limits.memory`, limits.memory, allowed);
     }
+    ephemeralStorageProblems(problems, resources, at, ephemeralFloor);
 }
 
 /** The ephemeral-storage request and limit, when given: storage quantities, the limit above the request and the floor. */
@@ -204,8 +204,8 @@ export function probeProblems(problems: ProblemList, args: WorkloadArgs, portNam
         `${"tcp" in p ? "tcp" : `http ${p.path}`} on ${p.port ?? args.probes.port}`;
     if (check(args.probes.liveness) === check(args.probes.readiness)) {
         const allowed =
-            "a check other than probes.readiness's (another path, or { tcp: true }): the same check would " +
-            "restart the container whenever it is too busy to be ready";
+            "a check other than probes.readiness's (another path or port, or { tcp: true } beside an HTTP " +
+            "readiness): the same check would restart the container whenever it is too busy to be ready";
         problems.add("probes.liveness", args.probes.liveness, allowed);
     }
     const metricsPort = args.metrics?.port ?? "metrics";
