@@ -160,7 +160,7 @@ describe("policy pack over the real program", () => {
             transformations: [
                 editing(STATEFULSET, "relay-workload-statefulset", (p) => {
                     relayContainer(p).securityContext.readOnlyRootFilesystem = false;
-                    delete p.spec.template.spec.topologySpreadConstraints;
+                    delete (p as Json).spec.template.spec.topologySpreadConstraints;
                 }),
             ],
         });
