@@ -65,9 +65,13 @@ export const dnsLabel = z
     .string({ error: DNS_LABEL_ALLOWED })
     .refine((value) => isDnsLabel(value), { error: DNS_LABEL_ALLOWED });
 
+/**
+ * A container's requests and limits. `ephemeralStorage` is optional: by default the container
+ * requests 64Mi and is limited to its writable emptyDirs' sizeLimits plus 128Mi for logs.
+ */
 export const resourcesSchema = z.strictObject({
-    requests: z.strictObject({ cpu, memory: bytes }),
-    limits: z.strictObject({ cpu, memory: bytes }),
+    requests: z.strictObject({ cpu, memory: bytes, ephemeralStorage: bytes.optional() }),
+    limits: z.strictObject({ cpu, memory: bytes, ephemeralStorage: bytes.optional() }),
 });
 
 /**

@@ -169,12 +169,12 @@ const limitsCoverRequests: CrossFieldRule = (raw, add) => {
     const services = rawAt(raw, "services");
     for (const service of services !== null && typeof services === "object" ? Object.keys(services) : []) {
         const at = `services.${service}.resources`;
-        const quantity = (kind: "requests" | "limits", field: "cpu" | "memory") => {
+        const quantity = (kind: "requests" | "limits", field: "cpu" | "memory" | "ephemeralStorage") => {
             const value = rawAt(raw, `${at}.${kind}.${field}`);
             if (!isString(value)) return undefined;
             return field === "cpu" ? parseCpuMillis(value) : parseByteQuantity(value);
         };
-        for (const field of ["cpu", "memory"] as const) {
+        for (const field of ["cpu", "memory", "ephemeralStorage"] as const) {
             const request = quantity("requests", field);
             const limit = quantity("limits", field);
             if (request !== undefined && limit !== undefined && limit < request) {

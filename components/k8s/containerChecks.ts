@@ -14,6 +14,7 @@ import {
     parseCpuMillis,
     SECRET_KEY_ALLOWED,
 } from "../validators";
+import { DEFAULT_EPHEMERAL_STORAGE_REQUEST, EPHEMERAL_STORAGE_LOG_ALLOWANCE } from "./containerSettings";
 import { DEFAULT_WRITABLE_PATHS, WorkloadArgs } from "./workloadArgs";
 import { writableVolumeName } from "./workloadSpec";
 
@@ -71,9 +72,18 @@ export function initContainerProblems(problems: ProblemList, args: WorkloadArgs)
         names.add(init.name);
         if (init.command.length === 0) problems.add(`${at}.command`, [], 'an entrypoint, e.g. ["migrate"]');
         resourceProblems(problems, init.resources, `${at}.resources`);
+        const envNames = new Map<string, number>();
         (init.secretEnv ?? []).forEach((env, j) => {
             if (!ENV_NAME.test(env.envName))
                 problems.add(`${at}.secretEnv[${j}].envName`, env.envName, ENV_NAME_ALLOWED);
+            const clash = envNames.get(env.envName);
+            if (clash !== undefined) {
+                problems.add(
+                    `${at}.secretEnv[${j}].envName`,
+                    env.envName,
+                    `a name not already set by secretEnv[${clash}]`,
+                );
+            } else envNames.set(env.envName, j);
             if (!isSecretKey(env.secret.key)) {
                 problems.add(`${at}.secretEnv[${j}].secret.key`, env.secret.key, SECRET_KEY_ALLOWED);
             }
@@ -81,8 +91,17 @@ export function initContainerProblems(problems: ProblemList, args: WorkloadArgs)
     });
 }
 
-/** Requests and limits at `at`: valid quantities, each limit at least its request. */
-export function resourceProblems(problems: ProblemList, resources: WorkloadArgs["resources"], at = "resources"): void {
+/**
+ * Requests and limits at `at`: valid quantities, each limit at least its request, and an
+ * ephemeral-storage limit of at least `ephemeralFloor` (the emptyDirs the pod writes to, plus logs)
+ * when one is given.
+ */
+export function resourceProblems(
+    problems: ProblemList,
+    resources: WorkloadArgs["resources"],
+    at = "resources",
+    ephemeralFloor?: string,
+): void {
     const { requests, limits } = resources;
     for (const [path, value] of [
         [`${at}.requests.cpu`, requests.cpu],
@@ -102,6 +121,34 @@ export function resourceProblems(problems: ProblemList, resources: WorkloadArgs[
     if ((parseByteQuantity(limits.memory) ?? Infinity) < (parseByteQuantity(requests.memory) ?? 0)) {
         const allowed = `a memory quantity >= requests.memory (${requests.memory})`;
         problems.add(`${at}.limits.memory`, limits.memory, allowed);
+    }
+    ephemeralStorageProblems(problems, resources, at, ephemeralFloor);
+}
+
+/** The ephemeral-storage request and limit, when given: storage quantities, the limit above the request and the floor. */
+function ephemeralStorageProblems(
+    problems: ProblemList,
+    resources: WorkloadArgs["resources"],
+    at: string,
+    floor: string | undefined,
+): void {
+    const request = resources.requests.ephemeralStorage;
+    const limit = resources.limits.ephemeralStorage;
+    const allowed = "a storage quantity such as 64Mi or 1Gi";
+    if (request !== undefined && parseByteQuantity(request) === undefined) {
+        problems.add(`${at}.requests.ephemeralStorage`, request, allowed);
+    }
+    if (limit === undefined || parseByteQuantity(limit) === undefined) {
+        if (limit !== undefined) problems.add(`${at}.limits.ephemeralStorage`, limit, allowed);
+        return;
+    }
+    const requested = request ?? DEFAULT_EPHEMERAL_STORAGE_REQUEST;
+    if (parseByteQuantity(limit)! < (parseByteQuantity(requested) ?? 0)) {
+        const which = request === undefined ? "the default request" : "requests.ephemeralStorage";
+        problems.add(`${at}.limits.ephemeralStorage`, limit, `a storage quantity >= ${which} (${requested})`);
+    } else if (floor !== undefined && parseByteQuantity(limit)! < parseByteQuantity(floor)!) {
+        const why = `the pod's writable emptyDir sizeLimits plus ${EPHEMERAL_STORAGE_LOG_ALLOWANCE} for logs: the kubelet evicts the pod at its limit`;
+        problems.add(`${at}.limits.ephemeralStorage`, limit, `a storage quantity >= ${floor} (${why})`);
     }
 }
 
@@ -151,6 +198,15 @@ export function probeProblems(problems: ProblemList, args: WorkloadArgs, portNam
                 problems.add(`probes.${probe}.${timing}`, value, intRangeAllowed(min, 3600));
             }
         }
+    }
+    // The same check for both would restart a container whenever it is too busy to be ready.
+    const check = (p: WorkloadArgs["probes"]["liveness"]) =>
+        `${"tcp" in p ? "tcp" : `http ${p.path}`} on ${p.port ?? args.probes.port}`;
+    if (check(args.probes.liveness) === check(args.probes.readiness)) {
+        const allowed =
+            "a check other than probes.readiness's (another path or port, or { tcp: true } beside an HTTP " +
+            "readiness): the same check would restart the container whenever it is too busy to be ready";
+        problems.add("probes.liveness", args.probes.liveness, allowed);
     }
     const metricsPort = args.metrics?.port ?? "metrics";
     if (!portNames.has(metricsPort)) {

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import { ProblemList } from "../errors";
 import { intRangeAllowed, isIntInRange, isSecretKey, SECRET_KEY_ALLOWED } from "../validators";
-import { DEFAULT_PROBE_TIMINGS, HttpProbe, SecretFile, TcpProbe, WorkloadArgs } from "./workloadArgs";
+import { DEFAULT_PROBE_TIMINGS, HttpProbe, ProbeTimings, SecretFile, TcpProbe, WorkloadArgs } from "./workloadArgs";
 
 type Probe = k8s.types.input.core.v1.Probe;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -31,6 +31,22 @@ export function tcpProbe(kind: keyof typeof DEFAULT_PROBE_TIMINGS, probe: TcpPro
         failureThreshold: probe.failureThreshold ?? defaults.failureThreshold,
         successThreshold: 1,
     };
+}
+
+/**
+ * The liveness probe of a server with a health path and a ready path: an HTTP GET on the health
+ * path when the two differ, else a TCP connect to the same port. A liveness check equal to the
+ * readiness check would restart the container whenever it is too busy to be ready; a server with
+ * one health path still shows it is alive by accepting connections.
+ */
+export function distinctLiveness(
+    health: string,
+    ready: string,
+    timings: ProbeTimings = {},
+    port?: string,
+): HttpProbe | TcpProbe {
+    const target = port === undefined ? {} : { port };
+    return health === ready ? { tcp: true, ...target, ...timings } : { path: health, ...target, ...timings };
 }
 
 /** The volume name of a secret file's directory: `/keys/p2p/key` -> `secret-keys-p2p`. */

@@ -16,11 +16,16 @@ import {
     isDnsLabel,
     isIntInRange,
     isSecretKey,
+    parseByteQuantity,
     SECRET_KEY_ALLOWED,
 } from "../validators";
 import { looksSecret, resourceProblems } from "./containerChecks";
+import { containerResources, ephemeralStorageFloor, imagePullPolicyFor } from "./containerSettings";
 import { IRSA_ROLE_ANNOTATION, IrsaBinding, SecretEnv, WorkloadResources } from "./workloadArgs";
 import { containerEnv, containerSecurityContext, podSecurityContext, writableVolumeName } from "./workloadSpec";
+
+/** Size of a task's `/tmp` scratch emptyDir unless `scratchSizeLimit` says otherwise. */
+export const DEFAULT_SCRATCH_SIZE_LIMIT = "256Mi";
 
 /** A ConfigMap mounted read-only into the task's container. */
 export interface TaskConfigMapMount {
@@ -69,11 +74,21 @@ export function taskProblems(args: TaskArgs): ArgumentProblem[] {
     const imageProblem = checkPinnedImage(args.image);
     if (imageProblem) problems.add("image", args.image, imageProblem);
     if (args.command.length === 0) problems.add("command", [], 'an entrypoint, e.g. ["mc"]');
-    resourceProblems(problems, args.resources);
+    const scratchSize = args.scratchSizeLimit ?? DEFAULT_SCRATCH_SIZE_LIMIT;
+    if (parseByteQuantity(scratchSize) === undefined) {
+        problems.add("scratchSizeLimit", scratchSize, "a storage quantity such as 256Mi or 20Gi");
+        resourceProblems(problems, args.resources);
+    } else resourceProblems(problems, args.resources, "resources", ephemeralStorageFloor([scratchSize]));
     for (const name of Object.keys(args.env ?? {})) {
         if (looksSecret(name)) problems.add("env", name, "a non-secret name; secrets come through secretEnv");
     }
+    // Kubernetes keeps the last of two env entries with one name, silently.
+    const envNames = new Map<string, string>(Object.keys(args.env ?? {}).map((name) => [name, "env"]));
     (args.secretEnv ?? []).forEach((env, i) => {
+        const clash = envNames.get(env.envName);
+        if (clash !== undefined)
+            problems.add(`secretEnv[${i}].envName`, env.envName, `a name not already set by ${clash}`);
+        else envNames.set(env.envName, `secretEnv[${i}]`);
         if (!isSecretKey(env.secret.key))
             problems.add(`secretEnv[${i}].secret.key`, env.secret.key, SECRET_KEY_ALLOWED);
     });
@@ -97,6 +112,7 @@ export function taskProblems(args: TaskArgs): ArgumentProblem[] {
 /** The task's pod spec: one hardened container, a `/tmp` scratch, `restartPolicy: Never`. */
 export function taskPodSpec(args: TaskArgs, serviceAccountName: pulumi.Input<string>): k8s.types.input.core.v1.PodSpec {
     const scratch = writableVolumeName("/tmp");
+    const scratchSize = args.scratchSizeLimit ?? DEFAULT_SCRATCH_SIZE_LIMIT;
     const mounts = args.configMapMounts ?? [];
     const plain = Object.entries(args.env ?? {})
         .sort(([a], [b]) => a.localeCompare(b))
@@ -111,14 +127,11 @@ export function taskPodSpec(args: TaskArgs, serviceAccountName: pulumi.Input<str
             {
                 name: args.task,
                 image: args.image,
-                imagePullPolicy: "IfNotPresent",
+                imagePullPolicy: imagePullPolicyFor(args.image),
                 command: [...args.command],
                 ...(args.args ? { args: [...args.args] } : {}),
                 env: [...plain, ...containerEnv([], undefined, args.secretEnv ?? [])],
-                resources: {
-                    requests: { cpu: args.resources.requests.cpu, memory: args.resources.requests.memory },
-                    limits: { cpu: args.resources.limits.cpu, memory: args.resources.limits.memory },
-                },
+                resources: containerResources(args.resources, [scratchSize]),
                 securityContext: containerSecurityContext(),
                 volumeMounts: [
                     { name: scratch, mountPath: "/tmp" },
@@ -128,7 +141,7 @@ export function taskPodSpec(args: TaskArgs, serviceAccountName: pulumi.Input<str
             },
         ],
         volumes: [
-            { name: scratch, emptyDir: { sizeLimit: args.scratchSizeLimit ?? "256Mi" } },
+            { name: scratch, emptyDir: { sizeLimit: scratchSize } },
             // Read-only, and readable but not executable: scripts run as `bash <file>`.
             ...mounts.map((m) => ({ name: m.volume, configMap: { name: m.configMapName, defaultMode: 0o444 } })),
         ],

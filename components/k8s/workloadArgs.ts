@@ -82,12 +82,16 @@ export interface WorkloadPort {
     readonly protocol?: "TCP" | "UDP";
 }
 
-/** Container requests and limits, as Kubernetes quantities. */
+/**
+ * Container requests and limits, as Kubernetes quantities. `ephemeralStorage` (the container's logs,
+ * writable layer and the pod's disk-backed emptyDirs) defaults to a 64Mi request and a limit of the
+ * emptyDir sizeLimits the container writes to plus 128Mi for logs (see containerSettings.ts).
+ */
 export interface WorkloadResources {
     /** What the scheduler reserves. */
-    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly requests: { readonly cpu: string; readonly memory: string; readonly ephemeralStorage?: string };
     /** The most the container may use; each at least its request. */
-    readonly limits: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly cpu: string; readonly memory: string; readonly ephemeralStorage?: string };
 }
 
 /** HPA bounds: an autoscaling/v2 HPA on CPU utilisation and, when given, memory utilisation. */

@@ -23,7 +23,8 @@ import {
     resourceProblems,
 } from "./containerChecks";
 import { rolloutProblems, secretFileProblems } from "./podParts";
-import { SecretEnv, WorkloadArgs } from "./workloadArgs";
+import { ephemeralStorageFloor } from "./containerSettings";
+import { DEFAULT_WRITABLE_PATHS, DEFAULT_WRITABLE_SIZE_LIMIT, SecretEnv, WorkloadArgs } from "./workloadArgs";
 import { maxPods, minPods } from "./workloadSpec";
 
 export { isPortName, looksSecret, PORT_NAME_ALLOWED } from "./containerChecks";
@@ -111,6 +112,12 @@ function podProblems(problems: ProblemList, args: WorkloadArgs): void {
     }
 }
 
+/** The least ephemeral-storage limit of the workload's container: its writable emptyDirs plus logs. */
+function workloadEphemeralFloor(args: WorkloadArgs): string {
+    const paths = args.writablePaths ?? DEFAULT_WRITABLE_PATHS;
+    return ephemeralStorageFloor(paths.map(() => args.writableSizeLimit ?? DEFAULT_WRITABLE_SIZE_LIMIT));
+}
+
 /**
  * Every problem with a Workload's arguments: an unpinned image, replicas < 1, HPA bounds the wrong
  * way round or equal, ports out of range or clashing within the pod, probe paths without a leading `/` or
@@ -120,7 +127,7 @@ export function workloadProblems(args: WorkloadArgs): ArgumentProblem[] {
     const problems = new ProblemList();
     identityProblems(problems, args);
     scalingProblems(problems, args);
-    resourceProblems(problems, args.resources);
+    resourceProblems(problems, args.resources, "resources", workloadEphemeralFloor(args));
     initContainerProblems(problems, args);
     const portNames = portProblems(problems, args);
     probeProblems(problems, args, portNames);

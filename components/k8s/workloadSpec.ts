@@ -22,6 +22,7 @@ import {
     WorkloadPort,
     ZONE_TOPOLOGY_KEY,
 } from "./workloadArgs";
+import { containerResources, imagePullPolicyFor } from "./containerSettings";
 import { isTcpProbe, tcpProbe, withSecretFiles } from "./podParts";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -213,18 +214,16 @@ export function workloadPodSpec(args: WorkloadArgs, refs: PodSpecRefs): PodSpec 
     }));
     const probe = (kind: "startup" | "readiness" | "liveness", p = args.probes[kind]) =>
         isTcpProbe(p) ? tcpProbe(kind, p, args.probes.port) : httpProbe(kind, p, args.probes.port);
+    const scratchSizes = writable.map(() => args.writableSizeLimit ?? DEFAULT_WRITABLE_SIZE_LIMIT);
     const container: Container = {
         name: args.service,
         image: args.image,
-        imagePullPolicy: "IfNotPresent",
+        imagePullPolicy: imagePullPolicyFor(args.image),
         ...(args.command ? { command: [...args.command] } : {}),
         ...(args.containerArgs ? { args: [...args.containerArgs] } : {}),
         ports: containerPorts(args.ports),
         env: containerEnv(Object.keys(args.settings ?? {}), refs.configMapName, args.secretEnv ?? []),
-        resources: {
-            requests: { cpu: args.resources.requests.cpu, memory: args.resources.requests.memory },
-            limits: { cpu: args.resources.limits.cpu, memory: args.resources.limits.memory },
-        },
+        resources: containerResources(args.resources, scratchSizes),
         startupProbe: probe("startup"),
         readinessProbe: probe("readiness"),
         livenessProbe: probe("liveness"),
@@ -240,14 +239,11 @@ export function workloadPodSpec(args: WorkloadArgs, refs: PodSpecRefs): PodSpec 
     const initContainers = (args.initContainers ?? []).map((init): Container => ({
         name: init.name,
         image: args.image,
-        imagePullPolicy: "IfNotPresent",
+        imagePullPolicy: imagePullPolicyFor(args.image),
         command: [...init.command],
         ...(init.args ? { args: [...init.args] } : {}),
         env: containerEnv([], undefined, init.secretEnv ?? []),
-        resources: {
-            requests: { cpu: init.resources.requests.cpu, memory: init.resources.requests.memory },
-            limits: { cpu: init.resources.limits.cpu, memory: init.resources.limits.memory },
-        },
+        resources: containerResources(init.resources, scratchSizes),
         securityContext: containerSecurityContext(),
         volumeMounts: scratch,
         terminationMessagePolicy: "FallbackToLogsOnError",

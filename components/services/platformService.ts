@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgumentProblem } from "../errors";
 import { ClusterSecret, ClusterSecretArgs, clusterSecretName, clusterSecretProblems } from "../k8s/clusterSecret";
 import { MetricCatalog } from "../k8s/metrics";
+import { distinctLiveness } from "../k8s/podParts";
 import { ScrapeTarget } from "../k8s/monitoring";
 import { checkWorkloadArgs, SecretKeyRef, withSecretNames, Workload, WorkloadArgs } from "../k8s/workload";
 import { Network, PROJECT } from "../network";
@@ -48,8 +49,9 @@ export function serviceIdentity(
 }
 
 /**
- * The common Workload arguments of a service ({@link serviceIdentity}) with its three HTTP probes:
- * startup and liveness on its health path, readiness on its ready path, all on `probePort`.
+ * The common Workload arguments of a service ({@link serviceIdentity}) with its three probes, all on
+ * `probePort`: startup on its health path, readiness on its ready path, and liveness on its health
+ * path or, when the service has only one path (health = ready), a TCP connect ({@link distinctLiveness}).
  */
 export function configuredWorkloadArgs(
     service: string,
@@ -64,7 +66,7 @@ export function configuredWorkloadArgs(
             port: probePort,
             startup: { path: settings.probes.health },
             readiness: { path: settings.probes.ready },
-            liveness: { path: settings.probes.health },
+            liveness: distinctLiveness(settings.probes.health, settings.probes.ready),
         },
     };
 }

@@ -25,7 +25,16 @@ export interface Handler {
     httpGet?: { host?: string; port?: number | string; path?: string };
     tcpSocket?: { host?: string; port?: number | string };
     exec?: { command?: string[] };
-    grpc?: { port?: number };
+    grpc?: { port?: number; service?: string };
+}
+
+/** A probe: a handler and its timings. */
+export interface Probe extends Handler {
+    initialDelaySeconds?: number;
+    periodSeconds?: number;
+    timeoutSeconds?: number;
+    failureThreshold?: number;
+    successThreshold?: number;
 }
 
 /** One environment variable. */
@@ -39,13 +48,15 @@ export interface EnvVar {
 export interface Container {
     name?: string;
     image?: string;
+    imagePullPolicy?: string;
     ports?: { containerPort?: number; hostPort?: number; name?: string }[];
     securityContext?: SecurityContext;
     resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
     env?: EnvVar[];
-    livenessProbe?: Handler;
-    readinessProbe?: Handler;
-    startupProbe?: Handler;
+    volumeMounts?: { name?: string; mountPath?: string; readOnly?: boolean }[];
+    livenessProbe?: Probe;
+    readinessProbe?: Probe;
+    startupProbe?: Probe;
     lifecycle?: { postStart?: Handler; preStop?: Handler };
     restartPolicy?: string;
 }
@@ -65,6 +76,8 @@ export interface PodSpec {
     serviceAccountName?: string;
     serviceAccount?: string;
     automountServiceAccountToken?: boolean;
+    topologySpreadConstraints?: Record<string, unknown>[];
+    affinity?: Record<string, unknown>;
     securityContext?: SecurityContext & { sysctls?: { name?: string; value?: string }[] };
 }
 

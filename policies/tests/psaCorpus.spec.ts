@@ -13,13 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { evaluatePolicies, OfflineResource } from "../offline";
-import {
-    checkPodSecurity,
-    policyForControl,
-    PSS_CONTROL_LEVEL,
-    PssControl,
-    podSecurityPolicies,
-} from "../rules/podSecurity";
+import { checkPodSecurity, policyForControl, PSS_CONTROL_LEVEL, PssControl, pssPolicies } from "../rules/podSecurity";
 import { podTemplateOf } from "../rules/pods";
 import { urnOf } from "./support";
 
@@ -107,7 +101,7 @@ describe("pod security vs. the Kubernetes PSA corpus", () => {
             const pod = podTemplateOf("kubernetes:core/v1:Pod", doc);
             assert.ok(pod, "the file holds a pod spec");
             const findings = checkPodSecurity(pod);
-            const violations = await evaluatePolicies([asPod(row.file, doc)], { policies: podSecurityPolicies });
+            const violations = await evaluatePolicies([asPod(row.file, doc)], { policies: pssPolicies });
             const flaggedBy = new Set(violations.map((v) => v.policyName));
             // The policies report exactly what the pure checks find.
             assert.deepEqual(violations.map((v) => v.message).sort(), findings.map((f) => f.message).sort());

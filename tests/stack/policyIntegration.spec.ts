@@ -194,4 +194,26 @@ describe("policy pack over the real program", () => {
             );
         });
     }
+
+    // The case: before this pack round the relay below passed mainnet with 0 violations.
+    it("mainnet: blocks a relay with a writable root and no zone spread, on both rules", async () => {
+        const relay = "messaging-mainnet-relay-workload-statefulset";
+        const run = await runStack("mainnet", {
+            transformations: [
+                editing(STATEFULSET, "relay-workload-statefulset", (p) => {
+                    relayContainer(p).securityContext.readOnlyRootFilesystem = false;
+                    delete (p as Json).spec.template.spec.topologySpreadConstraints;
+                }),
+            ],
+        });
+        const found = (await violations(run.resources, "mainnet")).filter((v) => v.enforcementLevel === "mandatory");
+        assert.deepEqual(
+            found.map((v) => [v.policyName, v.name]),
+            [
+                ["pod-read-only-root-filesystem", relay],
+                ["workload-spread-across-zones", relay],
+            ],
+            summary(found).join("\n"),
+        );
+    });
 });

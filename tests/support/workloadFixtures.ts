@@ -85,3 +85,18 @@ export function only(resources: RecordedResource[], type: string): RecordedResou
 // Navigating recorded inputs, which are plain JSON.
 /** Recorded inputs, navigated as plain JSON. */
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Container resources as the pod spec writes them: cpu and memory as configured, plus the default
+ * ephemeral storage of a container whose pod writes only to the 256Mi `/tmp` emptyDir (a 64Mi
+ * request; the emptyDir plus 128Mi for logs as the limit).
+ */
+export function withDefaultEphemeralStorage(
+    resources: { requests: Json; limits: Json },
+    limit = "384Mi",
+): { requests: Json; limits: Json } {
+    return {
+        requests: { ...resources.requests, "ephemeral-storage": "64Mi" },
+        limits: { ...resources.limits, "ephemeral-storage": limit },
+    };
+}

@@ -2,8 +2,8 @@
  * Besu: devnet's RPC nodes, the L2 RPC the relay and the tx-sender use (JSON-RPC 8545, WebSocket
  * 8546). A StatefulSet whose every replica keeps its own full copy of the chain on its own volume
  * (synced from the sequencer over P2P, dialled by its enode URL; each replica generates its own P2P
- * identity on first start),
- * HTTP probes on `/metrics` 9545, an HPA from 1 to 3 replicas on CPU and memory (70 %), a PDB
+ * identity on first start), HTTP probes on `/metrics` 9545 (liveness a TCP connect there), an HPA
+ * from 1 to 3 replicas on CPU and memory (70 %), a PDB
  * that lets one pod go at a time, and a zone spread as soon as it may run more than one pod.
  *
  * Read replicas can scale: they never produce blocks, and a transaction sent to any of them is

@@ -92,9 +92,13 @@ export function singleWriter(
     };
 }
 
-/** The three probes, HTTP GET `path` on the named port. */
+/**
+ * The probes of a node with one HTTP path on the named port: startup and readiness GET `path`,
+ * liveness connects over TCP (a distinct check: a node too busy to answer is taken out of the
+ * Service, not restarted).
+ */
 export function httpProbes(port: string, path: string): WorkloadProbes {
-    return { port, startup: { path }, readiness: { path }, liveness: { path } };
+    return { port, startup: { path }, readiness: { path }, liveness: { tcp: true } };
 }
 
 /** A node's data volume at {@link CHAIN_DATA_DIR}, in the chain's storage class when one is set. */

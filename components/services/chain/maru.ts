@@ -65,7 +65,14 @@ export function maruDefinition(args: MaruArgs): ServiceDefinition {
                 { name: "api", containerPort: CHAIN_PORTS.maruApi },
                 { name: "metrics", containerPort: CHAIN_PORTS.metrics },
             ],
-            probes: { port: "api", startup: { tcp: true }, readiness: { tcp: true }, liveness: { tcp: true } },
+            // No HTTP health path: readiness connects to the API, liveness to the metrics server, so a
+            // busy API takes the pod out of the Service without restarting it.
+            probes: {
+                port: "api",
+                startup: { tcp: true },
+                readiness: { tcp: true },
+                liveness: { tcp: true, port: "metrics" },
+            },
             settings: maruSettings(args),
             secretFiles: [{ path: P2P_KEY.path, secret: ownSecret(service, P2P_KEY.secretKey) }],
         },

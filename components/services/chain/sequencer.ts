@@ -1,7 +1,7 @@
 /**
  * Sequencer: devnet's block producer, a besu node that orders the transactions it receives over
  * P2P into blocks. A StatefulSet of exactly one pod with its own volume and its P2P key, read from
- * a read-only Secret file; metrics on 9545, probed there over HTTP.
+ * a read-only Secret file; metrics on 9545, probed there (over HTTP; liveness a TCP connect).
  *
  * A sequencer is a single writer: a second active replica would produce a competing chain (a
  * fork), so there is no replica knob and no HA is claimed. What it gets instead: a PDB with

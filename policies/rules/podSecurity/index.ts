@@ -24,6 +24,7 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { namespaceAdmissionLabels } from "./namespaceLabels";
+import { readOnlyRootFilesystem } from "./readOnlyRoot";
 import { pssPolicy, PSS_RULES } from "./rules";
 
 export {
@@ -35,10 +36,11 @@ export {
 } from "./controls";
 export type { PssControl, PssFinding } from "./controls";
 export { namespaceAdmissionLabels } from "./namespaceLabels";
+export { readOnlyRootFilesystem, writableRootFilesystems } from "./readOnlyRoot";
 export { checkPodSecurity, policyForControl, PSS_RULES } from "./rules";
 
-/** The pod-security group: one policy per control family, plus the namespace labels. */
-export const podSecurityPolicies: readonly ResourceValidationPolicy[] = [
-    ...PSS_RULES.map(pssPolicy),
-    namespaceAdmissionLabels,
-];
+/** The Pod Security Standards themselves: one policy per control family, plus the namespace labels. */
+export const pssPolicies: readonly ResourceValidationPolicy[] = [...PSS_RULES.map(pssPolicy), namespaceAdmissionLabels];
+
+/** The pod-security group: the Pod Security Standards and, beyond them, the read-only root filesystem. */
+export const podSecurityPolicies: readonly ResourceValidationPolicy[] = [...pssPolicies, readOnlyRootFilesystem];

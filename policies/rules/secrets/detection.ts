@@ -108,7 +108,9 @@ export type SecretValueKind = "url-credentials" | "pem-private-key" | "hex-priva
 const URL_AUTHORITY = /([^\s:@/?#]*):([^\s@/?#]+)@/y;
 const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 const LETTER = /[A-Za-z]/;
-const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+// RFC 7468 says five dashes, but tools emit four or six: three dashes match the end of any longer
+// run (and, unlike -{3,}, stay linear on long runs of dashes). OpenPGP armour ends in " BLOCK".
+const PEM_PRIVATE_KEY = /-{3}BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-{3}/;
 const HEX_PRIVATE_KEY = /^0x[0-9a-fA-F]{64}$/;
 /** `$(VAR)` (expanded by the kubelet from another env var), `${VAR}` and `{{ var }}` are references, not secrets. */
 const REFERENCE = /^(\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[^}]+\}|\{\{[^}]*\}\})$/;

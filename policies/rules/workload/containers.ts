@@ -1,10 +1,11 @@
 /**
- * Containers: requests and limits, images pinned to a version or digest, and health probes on
- * long-running workloads.
+ * Containers: requests and limits, images pinned to a version or digest and pulled so a moved tag
+ * is re-resolved, health probes on long-running workloads (liveness distinct from readiness), and
+ * env names listed once.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { ContainerList, containerNote, containersOf, PodTemplate, podTemplateOf } from "../pods";
-import { asRecord, defaultEnforcement, K8S, POD_KINDS, show, validateTypes } from "../util";
+import { Container, ContainerList, containerNote, containersOf, EnvVar, PodTemplate, podTemplateOf } from "../pods";
+import { asArray, asRecord, defaultEnforcement, K8S, POD_KINDS, show, validateTypes } from "../util";
 
 const RESOURCE_FIELDS = [
     ["requests", "cpu"],
@@ -133,5 +134,153 @@ export const healthProbes: ResourceValidationPolicy = {
     validateResource: validateTypes(LONG_RUNNING_KINDS, (args, reportViolation) => {
         const pod = podTemplateOf(args.type, args.props);
         if (pod) missingProbes(pod).forEach((m) => reportViolation(m));
+    }),
+};
+
+/** Kubernetes' own pull-policy default: Always for `:latest` or an untagged image, else IfNotPresent. */
+function defaultPullPolicy(image: string): string {
+    const problem = imagePinProblem(image);
+    return problem === "latest" || problem === "untagged" ? "Always" : "IfNotPresent";
+}
+
+/**
+ * Why a container's pull policy lets a node run a stale cached tag (`undefined` when it does not):
+ * an image referenced by tag must be pulled `Always`; an @sha256 image may use any policy.
+ */
+export function pullPolicyProblem(image: unknown, pullPolicy: unknown): string | undefined {
+    if (typeof image !== "string" || image.trim() === "" || image.includes("@")) return undefined;
+    const effective = typeof pullPolicy === "string" && pullPolicy !== "" ? pullPolicy : defaultPullPolicy(image);
+    if (effective === "Always") return undefined;
+    return pullPolicy === undefined || pullPolicy === null || pullPolicy === ""
+        ? `unset (Kubernetes defaults it to ${effective} for a version tag)`
+        : show(pullPolicy);
+}
+
+/** Images referenced by tag are pulled Always; only @sha256 images may come from the node's cache. */
+export const imagePullPolicy: ResourceValidationPolicy = {
+    name: "workload-image-pull-policy",
+    description:
+        "A container whose image is referenced by tag must set imagePullPolicy: Always (unset means " +
+        "IfNotPresent for a version tag): a tag can be moved in the registry, and Always re-resolves it on " +
+        "every start, so no node keeps running a stale cached image the others have replaced. Images " +
+        "pinned by @sha256 digest are immutable and may use IfNotPresent.",
+    enforcementLevel: defaultEnforcement("reliability"),
+    tags: ["reliability", "workload"],
+    validateResource: validateTypes(POD_KINDS, (args, reportViolation) => {
+        const pod = podTemplateOf(args.type, args.props);
+        if (!pod) return;
+        for (const ref of containersOf(pod)) {
+            const problem = pullPolicyProblem(ref.container.image, ref.container.imagePullPolicy);
+            if (problem)
+                reportViolation(
+                    `${ref.path}.imagePullPolicy is ${problem}${containerNote(ref)} for ${show(ref.container.image)}, ` +
+                        `an image referenced by tag; set imagePullPolicy: Always (a tag can be moved in the ` +
+                        `registry; Always re-resolves it on every start, so no node keeps running a stale cached ` +
+                        `image), or pin the image by @sha256 digest.`,
+                );
+        }
+    }),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Distinct liveness and readiness
+
+/**
+ * A probe's handler as a comparable string: the action and its target (named ports resolved to
+ * the container's port numbers), without timings. `undefined` when the probe has no handler.
+ */
+export function probeHandlerKey(probe: unknown, container: Container): string | undefined {
+    const p = asRecord(probe);
+    if (!p) return undefined;
+    const port = (value: unknown) => {
+        const named = asArray<{ name?: string; containerPort?: number }>(container.ports).find(
+            (cp) => typeof value === "string" && cp.name === value,
+        );
+        return String(named?.containerPort ?? value);
+    };
+    const http = asRecord(p.httpGet);
+    if (http) {
+        const scheme = String(http.scheme ?? "HTTP").toUpperCase();
+        return `httpGet ${scheme} ${show(http.path ?? "/")} on port ${port(http.port)}${http.host ? ` host ${show(http.host)}` : ""}`;
+    }
+    const tcp = asRecord(p.tcpSocket);
+    if (tcp) return `tcpSocket on port ${port(tcp.port)}${tcp.host ? ` host ${show(tcp.host)}` : ""}`;
+    const exec = asRecord(p.exec);
+    if (exec) return `exec ${show(asArray(exec.command))}`;
+    const grpc = asRecord(p.grpc);
+    if (grpc) return `grpc on port ${port(grpc.port)}${grpc.service ? ` service ${show(grpc.service)}` : ""}`;
+    return undefined;
+}
+
+/** Messages for every container whose liveness probe makes the same check as its readiness probe. */
+export function identicalProbes(pod: PodTemplate): string[] {
+    const messages: string[] = [];
+    for (const ref of containersOf(pod, ["containers", "initContainers"])) {
+        const liveness = probeHandlerKey(ref.container.livenessProbe, ref.container);
+        if (liveness === undefined || liveness !== probeHandlerKey(ref.container.readinessProbe, ref.container))
+            continue;
+        messages.push(
+            `${ref.path}.livenessProbe makes the same check as its readinessProbe${containerNote(ref)} ` +
+                `(${liveness}); give liveness its own check (a liveness endpoint, or a tcpSocket on the port): ` +
+                `with the same check a readiness failure under load also restarts the container, and restarts ` +
+                `turn a slow dependency into an outage.`,
+        );
+    }
+    return messages;
+}
+
+/** A container's liveness probe is not the same check as its readiness probe. */
+export const probesDistinct: ResourceValidationPolicy = {
+    name: "workload-probes-distinct",
+    description:
+        "A container's livenessProbe must not make the same check as its readinessProbe (same httpGet " +
+        "path and port, tcpSocket port, exec command or grpc port and service, whatever the timings): a " +
+        "readiness failure from load would then restart the container too. Liveness asks whether the " +
+        "process is alive, readiness whether it can take traffic now, so a busy pod leaves the Service without restarting.",
+    enforcementLevel: defaultEnforcement("reliability"),
+    tags: ["reliability", "workload"],
+    validateResource: validateTypes(POD_KINDS, (args, reportViolation) => {
+        const pod = podTemplateOf(args.type, args.props);
+        if (pod) identicalProbes(pod).forEach((m) => reportViolation(m));
+    }),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Unique env names
+
+/** Messages for every env name a container lists more than once. */
+export function duplicateEnvNames(pod: PodTemplate): string[] {
+    const messages: string[] = [];
+    for (const ref of containersOf(pod)) {
+        const positions = new Map<string, number[]>();
+        asArray<EnvVar>(ref.container.env).forEach((env, i) => {
+            const name = asRecord(env)?.name;
+            if (typeof name !== "string") return;
+            positions.set(name, [...(positions.get(name) ?? []), i]);
+        });
+        for (const [name, at] of positions) {
+            if (at.length < 2) continue;
+            messages.push(
+                `${ref.path}.env lists ${JSON.stringify(name)} ${at.length} times (${at.map((i) => `env[${i}]`).join(", ")})` +
+                    `${containerNote(ref)}; keep one entry per name: Kubernetes silently keeps the last, so the ` +
+                    `others never take effect.`,
+            );
+        }
+    }
+    return messages;
+}
+
+/** No container lists an environment variable name twice. */
+export const envUniqueNames: ResourceValidationPolicy = {
+    name: "workload-env-unique-names",
+    description:
+        "No container, init container or ephemeral container may list the same env name twice: " +
+        "Kubernetes silently keeps the last entry, so a reviewed value (or secretKeyRef) can be shadowed " +
+        "without anyone noticing.",
+    enforcementLevel: defaultEnforcement("reliability"),
+    tags: ["reliability", "workload"],
+    validateResource: validateTypes(POD_KINDS, (args, reportViolation) => {
+        const pod = podTemplateOf(args.type, args.props);
+        if (pod) duplicateEnvNames(pod).forEach((m) => reportViolation(m));
     }),
 };

@@ -45,25 +45,32 @@ export function serviceAccountOf(pod: PodTemplate): string {
 export const podServiceAccountToken: StackValidationPolicy = {
     name: "pod-service-account-token",
     description:
-        `Every pod template must set automountServiceAccountToken: false unless its service account ` +
-        `(looked up in the stack by namespace and name) carries the IRSA annotation ` +
-        `${IRSA_ANNOTATION}, so only pods that need AWS keep a token.`,
+        `Every pod template must turn token automounting off unless its service account (looked up in ` +
+        `the stack by namespace and name) carries the IRSA annotation ${IRSA_ANNOTATION}, so only pods ` +
+        `that need AWS keep a token. Either level may turn it off: the pod's ` +
+        `automountServiceAccountToken: false, or, when the pod leaves it unset, its ServiceAccount's ` +
+        `(a pod's true overrides the ServiceAccount's false, as in Kubernetes).`,
     enforcementLevel: defaultEnforcement("reliability"),
     tags: ["reliability", "workload"],
     validateStack: (args, reportViolation) => {
         const irsa = new Set<string>();
+        const automountOff = new Set<string>();
         for (const r of args.resources) {
-            if (r.type === K8S.ServiceAccount && isIrsaServiceAccount(r.props)) {
-                irsa.add(`${k8sNamespace(r.props, r.provider)}/${k8sName(r.props, r.name)}`);
-            }
+            if (r.type !== K8S.ServiceAccount) continue;
+            const key = `${k8sNamespace(r.props, r.provider)}/${k8sName(r.props, r.name)}`;
+            if (isIrsaServiceAccount(r.props)) irsa.add(key);
+            if (r.props.automountServiceAccountToken === false) automountOff.add(key);
         }
         for (const r of args.resources) {
             const pod = podTemplateOf(r.type, r.props);
             if (!pod) continue;
             const account = serviceAccountOf(pod);
-            if (irsa.has(`${k8sNamespace(r.props, r.provider)}/${account}`)) continue;
+            const key = `${k8sNamespace(r.props, r.provider)}/${account}`;
+            if (irsa.has(key)) continue;
             const value = pod.spec.automountServiceAccountToken;
-            if (value !== false) {
+            // The pod's field wins when set; unset, the ServiceAccount's false applies.
+            const mounted = value === undefined || value === null ? !automountOff.has(key) : value !== false;
+            if (mounted) {
                 reportViolation(
                     `${describeK8s(r)}: ${pod.specPath}.automountServiceAccountToken is ${show(value)} and its ` +
                         `service account ${JSON.stringify(account)} is not an IRSA service account in this stack; ` +

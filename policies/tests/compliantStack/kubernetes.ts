@@ -26,8 +26,12 @@ export function secureContainer(name: string, port: number): Container {
     return {
         name,
         image: `registry.example.org/messaging/${name}:1.8.2`,
+        imagePullPolicy: "Always",
         ports: [{ containerPort: port, name: "http" }],
-        resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+        resources: {
+            requests: { cpu: "250m", memory: "512Mi", "ephemeral-storage": "64Mi" },
+            limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "512Mi" },
+        },
         securityContext: {
             allowPrivilegeEscalation: false,
             readOnlyRootFilesystem: true,
@@ -49,8 +53,21 @@ export function securePodSpec(name: string, port = 3200): PodSpec {
         serviceAccountName: name,
         automountServiceAccountToken: false,
         securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
-        containers: [secureContainer(name, port)],
+        containers: [{ ...secureContainer(name, port), volumeMounts: [{ name: "tmp", mountPath: "/tmp" }] }],
+        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
     };
+}
+
+/** A zone spread for a service's pods (the one every multi-replica fixture carries). */
+export function zoneSpread(service: string): Record<string, unknown>[] {
+    return [
+        {
+            maxSkew: 1,
+            topologyKey: "topology.kubernetes.io/zone",
+            whenUnsatisfiable: "DoNotSchedule",
+            labelSelector: { matchLabels: selector(service) },
+        },
+    ];
 }
 
 export function provider(): OfflineResource {
@@ -87,7 +104,10 @@ export function deployment(): OfflineResource {
             metadata: { name: "relay", labels: selector("relay") },
             spec: {
                 selector: { matchLabels: selector("relay") },
-                template: { metadata: { labels: selector("relay") }, spec: securePodSpec("relay") },
+                template: {
+                    metadata: { labels: selector("relay") },
+                    spec: { ...securePodSpec("relay"), topologySpreadConstraints: zoneSpread("relay") },
+                },
             },
         },
         k8s,
@@ -143,7 +163,13 @@ export function statefulSet(): OfflineResource {
                 replicas: 2,
                 serviceName: "object-store",
                 selector: { matchLabels: selector("object-store") },
-                template: { metadata: { labels: selector("object-store") }, spec: securePodSpec("object-store", 9000) },
+                template: {
+                    metadata: { labels: selector("object-store") },
+                    spec: {
+                        ...securePodSpec("object-store", 9000),
+                        topologySpreadConstraints: zoneSpread("object-store"),
+                    },
+                },
                 persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
                 volumeClaimTemplates: [
                     {

@@ -11,10 +11,10 @@ import { messagesOf, res } from "../support";
 import { policy } from "./support";
 
 describe("pod-security policies", () => {
-    it("has one policy per control family plus the namespace labels, all mandatory security rules", () => {
+    it("has one policy per control family plus the namespace labels and the read-only root, all mandatory security rules", () => {
         assert.deepEqual(
             podSecurityPolicies.map((p) => p.name),
-            [...PSS_RULES.map((r) => r.name), "pss-namespace-admission-labels"],
+            [...PSS_RULES.map((r) => r.name), "pss-namespace-admission-labels", "pod-read-only-root-filesystem"],
         );
         for (const p of podSecurityPolicies) {
             assert.equal(p.enforcementLevel, "mandatory");

@@ -53,6 +53,8 @@ describe("secrets policies", () => {
             ["https://h/x?a=b:c@d", "", undefined],
             [PEM, "", "pem-private-key"],
             ["-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", "", undefined],
+            ["-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", "", undefined],
+            ["-----BEGIN RSA PUBLIC KEY-----\nAAAA\n-----END RSA PUBLIC KEY-----", "", undefined],
             [HEX_KEY, "OPERATOR", "hex-private-key"],
             [HEX_KEY, "GENESIS_HASH", undefined],
             [HEX_KEY, "stateRoot", undefined],
@@ -61,9 +63,37 @@ describe("secrets policies", () => {
         for (const [value, name, kind] of table) assert.equal(secretValueKind(value, name), kind, `${name}=${value}`);
     });
 
+    it("secretValueKind: PEM private-key headers with any qualifier and three or more dashes (tools emit 4 or 6)", () => {
+        const headers = [
+            "-----BEGIN PRIVATE KEY-----",
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "-----BEGIN EC PRIVATE KEY-----",
+            "-----BEGIN OPENSSH PRIVATE KEY-----",
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----",
+            "-----BEGIN DSA PRIVATE KEY-----",
+            "-----BEGIN PGP PRIVATE KEY BLOCK-----",
+            "----BEGIN RSA PRIVATE KEY----",
+            "------BEGIN PRIVATE KEY------",
+            "---BEGIN EC PRIVATE KEY---",
+        ];
+        for (const header of headers)
+            assert.equal(secretValueKind(`${header}\nMIIEowIBAAKCAQEA\n`, "X"), "pem-private-key", header);
+        const notKeys = [
+            "--BEGIN PRIVATE KEY--",
+            "-----BEGIN PUBLIC KEY-----",
+            "-----BEGIN CERTIFICATE-----",
+            "-----BEGIN CERTIFICATE REQUEST-----",
+            "-----BEGIN PGP PUBLIC KEY BLOCK-----",
+            "-----BEGIN private key-----",
+        ];
+        for (const header of notKeys) assert.equal(secretValueKind(`${header}\nAAAA\n`, "X"), undefined, header);
+    });
+
     it("stays linear on large values (embedded files of a megabyte)", () => {
         const started = performance.now();
         const big = "a".repeat(1_000_000);
+        assert.equal(secretValueKind("-".repeat(1_000_000), "X"), undefined);
+        assert.equal(secretValueKind("-----BEGIN ".repeat(100_000), "X"), undefined);
         const lines = `${"key" + "b".repeat(60) + ":" + " ".repeat(200) + "x\n"}`.repeat(4000);
         assert.equal(secretValueKind(big, "X"), undefined);
         assert.deepEqual(

@@ -3,8 +3,16 @@
  * condition, with exact messages.
  */
 import * as assert from "node:assert/strict";
-import { healthProbes, imagePinned, imagePinProblem, resourceRequestsLimits } from "../../rules/workload/containers";
-import { C0, deployment, pod, RELAY, S, securePodSpec } from "../compliantStack";
+import {
+    envUniqueNames,
+    healthProbes,
+    imagePinned,
+    imagePinProblem,
+    imagePullPolicy,
+    probesDistinct,
+    resourceRequestsLimits,
+} from "../../rules/workload/containers";
+import { C0, deployment, pod, RELAY, S, secureContainer, securePodSpec } from "../compliantStack";
 import { messagesOf, policyTable, res } from "../support";
 
 describe("workload policies", () => {
@@ -144,4 +152,130 @@ describe("workload policies", () => {
             [],
         );
     });
+
+    const pullFix =
+        "an image referenced by tag; set imagePullPolicy: Always (a tag can be moved in the registry; Always " +
+        "re-resolves it on every start, so no node keeps running a stale cached image), or pin the image by @sha256 digest.";
+    const relayImage = '"registry.example.org/messaging/relay:1.8.2"';
+    policyTable(imagePullPolicy, deployment, (d) => d, [
+        {
+            name: "IfNotPresent with a tag",
+            mutate: (d) => void (pod(d).containers![0].imagePullPolicy = "IfNotPresent"),
+            messages: [`${C0}.imagePullPolicy is "IfNotPresent"${RELAY} for ${relayImage}, ${pullFix}`],
+        },
+        {
+            name: "unset with a version tag (Kubernetes defaults it to IfNotPresent)",
+            mutate: (d) => void delete pod(d).containers![0].imagePullPolicy,
+            messages: [
+                `${C0}.imagePullPolicy is unset (Kubernetes defaults it to IfNotPresent for a version tag)${RELAY} ` +
+                    `for ${relayImage}, ${pullFix}`,
+            ],
+        },
+        {
+            name: "Never with a tag, on an init container",
+            mutate: (d) =>
+                void (pod(d).initContainers = [
+                    { ...secureContainer("migrate", 1), imagePullPolicy: "Never", image: "m:2.3.0" },
+                ]),
+            messages: [
+                `${S}.initContainers[0].imagePullPolicy is "Never" (init container "migrate") for "m:2.3.0", ${pullFix}`,
+            ],
+        },
+    ]);
+
+    it("workload-image-pull-policy lets @sha256 images use the node's cache and leaves unpinned ones to workload-image-pinned", async () => {
+        const digest = deployment();
+        pod(digest).containers![0].image = `registry.example.org/messaging/relay@sha256:${"a".repeat(64)}`;
+        pod(digest).containers![0].imagePullPolicy = "IfNotPresent";
+        const tagAndDigest = deployment();
+        pod(tagAndDigest).containers![0].image = `registry.example.org/messaging/relay:1.8.2@sha256:${"b".repeat(64)}`;
+        delete pod(tagAndDigest).containers![0].imagePullPolicy;
+        const latest = deployment();
+        pod(latest).containers![0].image = "registry.example.org/messaging/relay:latest";
+        delete pod(latest).containers![0].imagePullPolicy;
+        for (const d of [digest, tagAndDigest, latest]) assert.deepEqual(await messagesOf(imagePullPolicy, d), []);
+    });
+
+    const probeFix =
+        "give liveness its own check (a liveness endpoint, or a tcpSocket on the port): with the same check a " +
+        "readiness failure under load also restarts the container, and restarts turn a slow dependency into an outage.";
+    policyTable(probesDistinct, deployment, (d) => d, [
+        {
+            name: "the same httpGet path and port, different timings",
+            mutate: (d) => {
+                pod(d).containers![0].livenessProbe = {
+                    httpGet: { path: "/ready", port: 3200 },
+                    periodSeconds: 30,
+                } as never;
+            },
+            messages: [
+                `${C0}.livenessProbe makes the same check as its readinessProbe${RELAY} (httpGet HTTP "/ready" on port 3200); ${probeFix}`,
+            ],
+        },
+        {
+            name: "the same path through a named port",
+            mutate: (d) => void (pod(d).containers![0].livenessProbe = { httpGet: { path: "/ready", port: "http" } }),
+            messages: [
+                `${C0}.livenessProbe makes the same check as its readinessProbe${RELAY} (httpGet HTTP "/ready" on port 3200); ${probeFix}`,
+            ],
+        },
+        {
+            name: "the same tcpSocket port",
+            mutate: (d) => {
+                pod(d).containers![0].readinessProbe = { tcpSocket: { port: 3200 } };
+                pod(d).containers![0].livenessProbe = { tcpSocket: { port: "http" } };
+            },
+            messages: [
+                `${C0}.livenessProbe makes the same check as its readinessProbe${RELAY} (tcpSocket on port 3200); ${probeFix}`,
+            ],
+        },
+        {
+            name: "the same exec command",
+            mutate: (d) => {
+                pod(d).containers![0].readinessProbe = { exec: { command: ["pg_isready", "-q"] } };
+                pod(d).containers![0].livenessProbe = { exec: { command: ["pg_isready", "-q"] } };
+            },
+            messages: [
+                `${C0}.livenessProbe makes the same check as its readinessProbe${RELAY} (exec ["pg_isready","-q"]); ${probeFix}`,
+            ],
+        },
+        {
+            name: "the same grpc port",
+            mutate: (d) => {
+                pod(d).containers![0].readinessProbe = { grpc: { port: 3200 } };
+                pod(d).containers![0].livenessProbe = { grpc: { port: 3200 } };
+            },
+            messages: [
+                `${C0}.livenessProbe makes the same check as its readinessProbe${RELAY} (grpc on port 3200); ${probeFix}`,
+            ],
+        },
+    ]);
+
+    it("workload-probes-distinct accepts a TCP liveness beside an HTTP readiness on the same port, and different grpc services", async () => {
+        const tcp = deployment();
+        pod(tcp).containers![0].livenessProbe = { tcpSocket: { port: "http" } };
+        const grpc = deployment();
+        pod(grpc).containers![0].readinessProbe = { grpc: { port: 3200, service: "ready" } };
+        pod(grpc).containers![0].livenessProbe = { grpc: { port: 3200 } };
+        for (const d of [tcp, grpc]) assert.deepEqual(await messagesOf(probesDistinct, d), []);
+    });
+
+    const envFix = "keep one entry per name: Kubernetes silently keeps the last, so the others never take effect.";
+    policyTable(envUniqueNames, deployment, (d) => d, [
+        {
+            name: "a plain value shadowed by a later entry",
+            mutate: (d) => void pod(d).containers![0].env!.push({ name: "LOG_LEVEL", value: "debug" }),
+            messages: [`${C0}.env lists "LOG_LEVEL" 2 times (env[0], env[3])${RELAY}; ${envFix}`],
+        },
+        {
+            name: "a secretKeyRef listed three times on an init container",
+            mutate: (d) => {
+                const ref = { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } };
+                pod(d).initContainers = [{ ...secureContainer("migrate", 1), env: [ref, ref, ref] }];
+            },
+            messages: [
+                `${S}.initContainers[0].env lists "DB_PASSWORD" 3 times (env[0], env[1], env[2]) (init container "migrate"); ${envFix}`,
+            ],
+        },
+    ]);
 });

@@ -81,6 +81,33 @@ describe("workload policies", () => {
         ],
     );
 
+    it("pod-service-account-token accepts the ServiceAccount's automountServiceAccountToken: false when the pod leaves it unset", async () => {
+        const s = statefulSet();
+        delete s.props.spec.template.spec.automountServiceAccountToken;
+        assert.deepEqual(
+            await messagesOf(podServiceAccountToken, [provider(), plainServiceAccount("object-store"), s]),
+            [],
+        );
+    });
+
+    it("pod-service-account-token: the pod's true overrides the ServiceAccount's false", async () => {
+        const s = statefulSet();
+        s.props.spec.template.spec.automountServiceAccountToken = true;
+        assert.deepEqual(
+            await messagesOf(podServiceAccountToken, [provider(), plainServiceAccount("object-store"), s]),
+            [
+                `StatefulSet "object-store" in namespace "messaging-mainnet": ${S}.automountServiceAccountToken is true ` +
+                    `and its service account "object-store" is not an IRSA service account in this stack; set it to false ` +
+                    `so the pod gets no Kubernetes API token it does not need.`,
+            ],
+        );
+        // The ServiceAccount of the same name in another namespace is not the pod's.
+        const elsewhere = plainServiceAccount("object-store");
+        elsewhere.props.metadata.namespace = "other";
+        delete s.props.spec.template.spec.automountServiceAccountToken;
+        assert.equal((await messagesOf(podServiceAccountToken, [provider(), elsewhere, s])).length, 1);
+    });
+
     it("pod-service-account-token lets pods of an IRSA service account keep the token", async () => {
         const d = deployment();
         delete d.props.spec.template.spec.automountServiceAccountToken;

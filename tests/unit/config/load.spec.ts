@@ -334,6 +334,25 @@ const BAD_CONFIGS: BadConfigCase[] = [
         ],
     },
     {
+        title: "an ephemeral-storage quantity that is none",
+        stack: "devnet",
+        mutate: (raw) => (raw.services.relay.resources.limits.ephemeralStorage = "lots"),
+        expected: [
+            `${P}services.relay.resources.limits.ephemeralStorage: got "lots"; allowed: a memory or storage quantity such as 256Mi or 10Gi`,
+        ],
+    },
+    {
+        title: "an ephemeral-storage limit below its request",
+        stack: "devnet",
+        mutate: (raw) => {
+            raw.services.kmsService.resources.requests.ephemeralStorage = "1Gi";
+            raw.services.kmsService.resources.limits.ephemeralStorage = "512Mi";
+        },
+        expected: [
+            `${P}services.kmsService.resources.limits.ephemeralStorage: got "512Mi"; allowed: a quantity >= requests.ephemeralStorage (1Gi)`,
+        ],
+    },
+    {
         title: "a misspelt setting",
         stack: "devnet",
         mutate: (raw) => (raw.backups.retentionDay = 7),

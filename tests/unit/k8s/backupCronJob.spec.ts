@@ -211,8 +211,8 @@ describe("k8s BackupCronJob", () => {
             ],
             [
                 "a secret-looking plain env",
-                { env: { PGPASSWORD: "hunter2" } },
-                '  - env: got "PGPASSWORD"; allowed: a non-secret name; secrets come through secretEnv',
+                { env: { REDIS_PASSWORD: "hunter2" } },
+                '  - env: got "REDIS_PASSWORD"; allowed: a non-secret name; secrets come through secretEnv',
             ],
         ];
         it("accepts the valid input", () => assert.deepEqual(backupCronJobProblems(validArgs()), []));

@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import { ArgumentsError } from "../../../components/errors";
 import { checkWorkloadArgs, workloadPodSpec, workloadProblems } from "../../../components/k8s/workload";
-import { secretFileVolumeName, tcpProbe } from "../../../components/k8s/podParts";
+import { distinctLiveness, secretFileVolumeName, tcpProbe } from "../../../components/k8s/podParts";
 import { Json, only, run, validArgs } from "../../support/workloadFixtures";
 
 const refs = { serviceAccountName: "api" };
@@ -16,6 +16,28 @@ const problemsOf = (overrides: Parameters<typeof validArgs>[0]) =>
 
 describe("Workload pod parts", () => {
     describe("TCP probes", () => {
+        it("distinctLiveness: HTTP on the health path when it differs from the ready path, else a TCP connect", () => {
+            assert.deepEqual(distinctLiveness("/health", "/ready"), { path: "/health" });
+            assert.deepEqual(distinctLiveness("/health", "/health"), { tcp: true });
+            assert.deepEqual(distinctLiveness("/health", "/health", { periodSeconds: 10 }, "http"), {
+                tcp: true,
+                port: "http",
+                periodSeconds: 10,
+            });
+            assert.deepEqual(
+                workloadProblems(
+                    validArgs({
+                        probes: {
+                            ...validArgs().probes,
+                            readiness: { path: "/health" },
+                            liveness: distinctLiveness("/health", "/health"),
+                        },
+                    }),
+                ),
+                [],
+            );
+        });
+
         it("connects to the named port with the kind's default timings", () => {
             assert.deepEqual(tcpProbe("liveness", { tcp: true }, "api"), {
                 tcpSocket: { port: "api" },
@@ -53,7 +75,7 @@ describe("Workload pod parts", () => {
                     probes: {
                         port: "http",
                         startup: { tcp: true, port: "nope" },
-                        readiness: { tcp: true },
+                        readiness: { path: "/ready" },
                         liveness: { tcp: true },
                     },
                 }),

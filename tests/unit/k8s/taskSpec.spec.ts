@@ -22,7 +22,8 @@ function expectedPod(): Json {
             {
                 name: "buckets",
                 image: MC_IMAGE,
-                imagePullPolicy: "IfNotPresent",
+                // A tag can be moved in the registry: re-resolved on every start.
+                imagePullPolicy: "Always",
                 command: ["mc"],
                 args: ["mb", "--ignore-existing", "local/voice-messages"],
                 env: [
@@ -33,7 +34,11 @@ function expectedPod(): Json {
                         },
                     },
                 ],
-                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
+                // Ephemeral storage by default: 64Mi requested, the 256Mi scratch plus 128Mi for logs as the limit.
+                resources: {
+                    requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "64Mi" },
+                    limits: { cpu: "250m", memory: "128Mi", "ephemeral-storage": "384Mi" },
+                },
                 securityContext: hardenedContainer,
                 volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                 terminationMessagePolicy: "FallbackToLogsOnError",
@@ -71,7 +76,27 @@ describe("k8s taskSpec", () => {
                     ),
             ],
             ["no env at all: an empty list", { secretEnv: undefined }, (pod) => (pod.containers[0].env = [])],
-            ["a bigger scratch", { scratchSizeLimit: "1Gi" }, (pod) => (pod.volumes[0].emptyDir.sizeLimit = "1Gi")],
+            [
+                "a bigger scratch: the ephemeral-storage limit covers it",
+                { scratchSizeLimit: "1Gi" },
+                (pod) => {
+                    pod.volumes[0].emptyDir.sizeLimit = "1Gi";
+                    pod.containers[0].resources.limits["ephemeral-storage"] = "1152Mi";
+                },
+            ],
+            [
+                "ephemeral storage given",
+                {
+                    resources: {
+                        requests: { cpu: "50m", memory: "64Mi", ephemeralStorage: "1Gi" },
+                        limits: { cpu: "250m", memory: "128Mi", ephemeralStorage: "2Gi" },
+                    },
+                },
+                (pod) => {
+                    pod.containers[0].resources.requests["ephemeral-storage"] = "1Gi";
+                    pod.containers[0].resources.limits["ephemeral-storage"] = "2Gi";
+                },
+            ],
             [
                 "another command, task name and image",
                 {
@@ -83,6 +108,8 @@ describe("k8s taskSpec", () => {
                     pod.containers[0].name = "object-store-buckets";
                     pod.containers[0].command = ["sh", "-c"];
                     pod.containers[0].image = "registry.example.org/mirror/minio-mc@sha256:" + "a".repeat(64);
+                    // A digest is immutable: the node's copy is the reviewed one.
+                    pod.containers[0].imagePullPolicy = "IfNotPresent";
                 },
             ],
         ];
@@ -170,6 +197,72 @@ describe("k8s taskSpec", () => {
                         allowed: "a memory quantity >= requests.memory (64Mi)",
                     },
                 ],
+            ],
+            [
+                "an ephemeral-storage limit below the scratch plus logs",
+                {
+                    scratchSizeLimit: "1Gi",
+                    resources: {
+                        requests: { cpu: "50m", memory: "64Mi" },
+                        limits: { cpu: "250m", memory: "128Mi", ephemeralStorage: "1Gi" },
+                    },
+                },
+                [
+                    {
+                        path: "resources.limits.ephemeralStorage",
+                        given: '"1Gi"',
+                        allowed:
+                            "a storage quantity >= 1152Mi (the pod's writable emptyDir sizeLimits plus 128Mi for " +
+                            "logs: the kubelet evicts the pod at its limit)",
+                    },
+                ],
+            ],
+            [
+                "an ephemeral-storage limit below its request",
+                {
+                    resources: {
+                        requests: { cpu: "50m", memory: "64Mi", ephemeralStorage: "2Gi" },
+                        limits: { cpu: "250m", memory: "128Mi", ephemeralStorage: "1Gi" },
+                    },
+                },
+                [
+                    {
+                        path: "resources.limits.ephemeralStorage",
+                        given: '"1Gi"',
+                        allowed: "a storage quantity >= requests.ephemeralStorage (2Gi)",
+                    },
+                ],
+            ],
+            [
+                "ephemeral-storage quantities that are none",
+                {
+                    resources: {
+                        requests: { cpu: "50m", memory: "64Mi", ephemeralStorage: "lots" },
+                        limits: { cpu: "250m", memory: "128Mi", ephemeralStorage: "1 Gi" },
+                    },
+                },
+                [
+                    {
+                        path: "resources.requests.ephemeralStorage",
+                        given: '"lots"',
+                        allowed: "a storage quantity such as 64Mi or 1Gi",
+                    },
+                    {
+                        path: "resources.limits.ephemeralStorage",
+                        given: '"1 Gi"',
+                        allowed: "a storage quantity such as 64Mi or 1Gi",
+                    },
+                ],
+            ],
+            [
+                "a scratch size that is no quantity",
+                { scratchSizeLimit: "big" },
+                [{ path: "scratchSizeLimit", given: '"big"', allowed: "a storage quantity such as 256Mi or 20Gi" }],
+            ],
+            [
+                "a secret env var named like a plain one (Kubernetes would keep only the last)",
+                { env: { MC_HOST_local: "http://x" } },
+                [{ path: "secretEnv[0].envName", given: '"MC_HOST_local"', allowed: "a name not already set by env" }],
             ],
             [
                 "a password in a plain env var",

@@ -163,6 +163,62 @@ describe("k8s Workload: bad input", () => {
             '  - probes.readiness.path: got "ready"; allowed: an HTTP path starting with /, e.g. /health',
         ],
         [
+            "a liveness probe that makes the readiness probe's check (the same path on the same port)",
+            {
+                probes: {
+                    port: "http",
+                    startup: { path: "/health" },
+                    readiness: { path: "/health", periodSeconds: 5 },
+                    liveness: { path: "/health", port: "http", periodSeconds: 30 },
+                },
+            },
+            '  - probes.liveness: got {"path":"/health","port":"http","periodSeconds":30}; allowed: a check other ' +
+                "than probes.readiness's (another path or port, or { tcp: true } beside an HTTP readiness): the " +
+                "same check would restart the container whenever it is too busy to be ready",
+        ],
+        [
+            "an ephemeral-storage limit below the writable emptyDirs plus logs",
+            {
+                writableSizeLimit: "1Gi",
+                resources: {
+                    requests: { cpu: "100m", memory: "128Mi" },
+                    limits: { cpu: "500m", memory: "512Mi", ephemeralStorage: "1Gi" },
+                },
+            },
+            '  - resources.limits.ephemeralStorage: got "1Gi"; allowed: a storage quantity >= 1152Mi (the ' +
+                "pod's writable emptyDir sizeLimits plus 128Mi for logs: the kubelet evicts the pod at its limit)",
+        ],
+        [
+            "an ephemeral-storage limit below the default request",
+            {
+                resources: {
+                    requests: { cpu: "100m", memory: "128Mi" },
+                    limits: { cpu: "500m", memory: "512Mi", ephemeralStorage: "32Mi" },
+                },
+            },
+            '  - resources.limits.ephemeralStorage: got "32Mi"; allowed: a storage quantity >= the default request (64Mi)',
+        ],
+        [
+            "an init container listing one secret env name twice",
+            {
+                initContainers: [
+                    {
+                        name: "db-migrate",
+                        command: ["migrate"],
+                        resources: {
+                            requests: { cpu: "50m", memory: "64Mi" },
+                            limits: { cpu: "250m", memory: "256Mi" },
+                        },
+                        secretEnv: [
+                            { envName: "DATABASE_URL", secret: { name: "api-secrets", key: "database-url" } },
+                            { envName: "DATABASE_URL", secret: { name: "api-secrets", key: "database-url-2" } },
+                        ],
+                    },
+                ],
+            },
+            '  - initContainers[0].secretEnv[1].envName: got "DATABASE_URL"; allowed: a name not already set by secretEnv[0]',
+        ],
+        [
             "a probe on an unknown port",
             {
                 probes: {

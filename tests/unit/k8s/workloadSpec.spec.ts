@@ -168,7 +168,8 @@ describe("k8s Workload: pure derivations", () => {
         const container = spec.containers[0] as Json;
         assert.equal(container.name, "api");
         assert.equal(container.image, "registry.example.org/team/api:1.2.3");
-        assert.equal(container.imagePullPolicy, "IfNotPresent");
+        // The image is referenced by tag, so every start re-resolves it.
+        assert.equal(container.imagePullPolicy, "Always");
         assert.deepEqual(container.securityContext, {
             runAsNonRoot: true,
             readOnlyRootFilesystem: true,
@@ -181,9 +182,10 @@ describe("k8s Workload: pure derivations", () => {
             { name: "http", containerPort: 8080, protocol: "TCP" },
             { name: "metrics", containerPort: 9090, protocol: "TCP" },
         ]);
+        // Ephemeral storage by default: 64Mi requested; the /tmp emptyDir (256Mi) plus 128Mi for logs as the limit.
         assert.deepEqual(container.resources, {
-            requests: { cpu: "100m", memory: "128Mi" },
-            limits: { cpu: "500m", memory: "512Mi" },
+            requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" },
+            limits: { cpu: "500m", memory: "512Mi", "ephemeral-storage": "384Mi" },
         });
         assert.deepEqual(container.startupProbe, {
             httpGet: { path: "/health", port: "http", scheme: "HTTP" },
@@ -318,7 +320,7 @@ describe("k8s Workload: pure derivations", () => {
             {
                 name: "db-migrate",
                 image: "registry.example.org/team/api:1.2.3",
-                imagePullPolicy: "IfNotPresent",
+                imagePullPolicy: "Always",
                 command: ["migrate"],
                 args: ["-database", "$(DATABASE_URL)", "up"],
                 env: [
@@ -327,7 +329,10 @@ describe("k8s Workload: pure derivations", () => {
                         valueFrom: { secretKeyRef: { name: "api-secrets", key: "database-url", optional: false } },
                     },
                 ],
-                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
+                resources: {
+                    requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "64Mi" },
+                    limits: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "384Mi" },
+                },
                 securityContext: spec.containers[0].securityContext,
                 volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                 terminationMessagePolicy: "FallbackToLogsOnError",
@@ -335,5 +340,37 @@ describe("k8s Workload: pure derivations", () => {
         ]);
         assert.equal(spec.containers[0].securityContext.readOnlyRootFilesystem, true);
         assert.equal(workloadPodSpec(validArgs(), { serviceAccountName: "api" }).initContainers, undefined);
+    });
+
+    it("pulls a tagged image Always and a digest-pinned one IfNotPresent, containers and init containers alike", () => {
+        const digest = `registry.example.org/team/api@sha256:${"c".repeat(64)}`;
+        const init = { name: "db-migrate", command: ["migrate"], resources: validArgs().resources };
+        const spec = workloadPodSpec(validArgs({ image: digest, initContainers: [init] }), {
+            serviceAccountName: "api",
+        }) as Json;
+        assert.equal(spec.containers[0].imagePullPolicy, "IfNotPresent");
+        assert.equal(spec.initContainers[0].imagePullPolicy, "IfNotPresent");
+    });
+
+    it("sizes the ephemeral-storage limit from the writable emptyDirs, unless the resources say otherwise", () => {
+        const limitOf = (args: Partial<WorkloadArgs>) =>
+            (workloadPodSpec(validArgs(args), { serviceAccountName: "api" }) as Json).containers[0].resources;
+        // Two writable paths of 1Gi each, plus 128Mi for logs.
+        assert.equal(
+            limitOf({ writablePaths: ["/tmp", "/var/cache/api"], writableSizeLimit: "1Gi" }).limits[
+                "ephemeral-storage"
+            ],
+            "2176Mi",
+        );
+        const given = limitOf({
+            resources: {
+                requests: { cpu: "100m", memory: "128Mi", ephemeralStorage: "1Gi" },
+                limits: { cpu: "500m", memory: "512Mi", ephemeralStorage: "4Gi" },
+            },
+        });
+        assert.deepEqual(given, {
+            requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "1Gi" },
+            limits: { cpu: "500m", memory: "512Mi", "ephemeral-storage": "4Gi" },
+        });
     });
 });

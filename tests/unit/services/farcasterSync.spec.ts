@@ -4,6 +4,7 @@ import { FarcasterSync, farcasterSyncSettings } from "../../../components/servic
 import { MockRun, RecordedResource, runInMockEngine } from "../../../harness/mockEngine";
 import { networkConfigFor } from "../../../harness/networkConfig";
 import { rawStackConfig, runStack } from "../../../harness/stack";
+import { withDefaultEphemeralStorage } from "../../support/workloadFixtures";
 
 // Navigating recorded inputs, which are plain JSON.
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -69,10 +70,13 @@ describe("services FarcasterSync", () => {
                         { path: "/health", port: "metrics", scheme: "HTTP" },
                     ],
                 );
-                assert.deepEqual(container.resources, {
-                    requests: { cpu: "50m", memory: "128Mi" },
-                    limits: { cpu: "250m", memory: "256Mi" },
-                });
+                assert.deepEqual(
+                    container.resources,
+                    withDefaultEphemeralStorage({
+                        requests: { cpu: "50m", memory: "128Mi" },
+                        limits: { cpu: "250m", memory: "256Mi" },
+                    }),
+                );
                 assert.deepEqual((only(run.resources, "kubernetes:core/v1:Service").inputs as Json).spec.ports, [
                     { name: "metrics", port: 9104, targetPort: "metrics", protocol: "TCP" },
                 ]);

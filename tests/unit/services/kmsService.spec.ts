@@ -5,6 +5,7 @@ import { Network } from "../../../components/network";
 import { KmsService, KmsServiceArgs } from "../../../components/services/kmsService";
 import { MockRun, RecordedResource, runInMockEngine } from "../../../harness/mockEngine";
 import { networkConfigFor } from "../../../harness/networkConfig";
+import { withDefaultEphemeralStorage } from "../../support/workloadFixtures";
 
 // Navigating recorded inputs, which are plain JSON.
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -121,10 +122,13 @@ describe("services KmsService", () => {
                         (p: Json) => p.httpGet.port === "http",
                     ),
                 );
-                assert.deepEqual(container.resources, {
-                    requests: { cpu: "100m", memory: "128Mi" },
-                    limits: { cpu: "250m", memory: "256Mi" },
-                });
+                assert.deepEqual(
+                    container.resources,
+                    withDefaultEphemeralStorage({
+                        requests: { cpu: "100m", memory: "128Mi" },
+                        limits: { cpu: "250m", memory: "256Mi" },
+                    }),
+                );
                 assert.equal(container.securityContext.readOnlyRootFilesystem, true);
                 assert.deepEqual(container.securityContext.capabilities, { drop: ["ALL"] });
                 assert.equal(spec.securityContext.runAsNonRoot, true);

@@ -12,7 +12,13 @@ import {
 } from "../../../components/services/messagingApi";
 import { MockRun, registeredBeforeFailure, runInMockEngine } from "../../../harness/mockEngine";
 import { networkConfigFor } from "../../../harness/networkConfig";
-import { hardenedContainer, hardenedPod, Json, only } from "../../support/workloadFixtures";
+import {
+    hardenedContainer,
+    hardenedPod,
+    Json,
+    only,
+    withDefaultEphemeralStorage,
+} from "../../support/workloadFixtures";
 
 type ApiSettings = NetworkConfig["services"]["messagingApi"];
 
@@ -241,7 +247,7 @@ describe("services MessagingApi", () => {
                     {
                         name: "db-migrate",
                         image: "registry.example.org/messaging/messaging-api:2.3.0",
-                        imagePullPolicy: "IfNotPresent",
+                        imagePullPolicy: "Always",
                         command: ["migrate"],
                         args: ["-path", "/migrations", "-database", "$(DATABASE_URL)", "up"],
                         env: [
@@ -256,10 +262,10 @@ describe("services MessagingApi", () => {
                                 },
                             },
                         ],
-                        resources: {
+                        resources: withDefaultEphemeralStorage({
                             requests: { cpu: "50m", memory: "64Mi" },
                             limits: { cpu: "250m", memory: "256Mi" },
-                        },
+                        }),
                         securityContext: hardenedContainer,
                         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                         terminationMessagePolicy: "FallbackToLogsOnError",
@@ -269,24 +275,23 @@ describe("services MessagingApi", () => {
                 assert.deepEqual(spec.initContainers[0].securityContext, containerOf(run).securityContext);
             });
 
-            it("probes /health on port http with the issue's exact timings", () => {
+            it("probes /health on port http with the issue's exact timings; liveness only connects (one health path)", () => {
                 const container = containerOf(run);
-                const probe = (
+                const timings = (
                     initialDelaySeconds: number,
                     periodSeconds: number,
                     timeoutSeconds: number,
                     failureThreshold: number,
-                ) => ({
-                    httpGet: { path: "/health", port: "http", scheme: "HTTP" },
-                    initialDelaySeconds,
-                    periodSeconds,
-                    timeoutSeconds,
-                    failureThreshold,
-                    successThreshold: 1,
-                });
+                ) => ({ initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold, successThreshold: 1 });
+                const health = { httpGet: { path: "/health", port: "http", scheme: "HTTP" } };
+                // Readiness and liveness on the same check would restart a pod that is only too busy to be ready.
                 assert.deepEqual(
                     [container.startupProbe, container.readinessProbe, container.livenessProbe],
-                    [probe(0, 5, 3, 30), probe(10, 5, 3, 2), probe(30, 10, 5, 3)],
+                    [
+                        { ...health, ...timings(0, 5, 3, 30) },
+                        { ...health, ...timings(10, 5, 3, 2) },
+                        { tcpSocket: { port: "http" }, ...timings(30, 10, 5, 3) },
+                    ],
                 );
                 assert.deepEqual(container.ports, [
                     { name: "http", containerPort: 3000, protocol: "TCP" },
@@ -306,7 +311,10 @@ describe("services MessagingApi", () => {
                 const container = containerOf(run);
                 assert.equal(container.name, "messaging-api");
                 assert.equal(container.image, "registry.example.org/messaging/messaging-api:2.3.0");
-                assert.deepEqual(container.resources, { requests: want.requests, limits: want.limits });
+                assert.deepEqual(
+                    container.resources,
+                    withDefaultEphemeralStorage({ requests: want.requests, limits: want.limits }),
+                );
                 assert.deepEqual(spec.securityContext, hardenedPod(1001));
                 assert.deepEqual(container.securityContext, hardenedContainer);
                 assert.deepEqual(container.volumeMounts, [{ name: "tmp", mountPath: "/tmp" }]);
@@ -463,11 +471,11 @@ describe("services MessagingApi", () => {
         const config = networkConfigFor("mainnet");
         const resources = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
         const run = await runApi(withApiSettings(config, (s) => ({ ...s, migrations: { resources } })));
-        assert.deepEqual(podSpecOf(run).initContainers[0].resources, resources);
-        assert.deepEqual(containerOf(run).resources, {
-            requests: expected.mainnet.requests,
-            limits: expected.mainnet.limits,
-        });
+        assert.deepEqual(podSpecOf(run).initContainers[0].resources, withDefaultEphemeralStorage(resources));
+        assert.deepEqual(
+            containerOf(run).resources,
+            withDefaultEphemeralStorage({ requests: expected.mainnet.requests, limits: expected.mainnet.limits }),
+        );
     });
 
     it("reports bad migration resources at the init container's path, before registering anything", async () => {

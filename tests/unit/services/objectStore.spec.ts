@@ -4,7 +4,13 @@ import { NetworkConfig } from "../../../components/config";
 import { clientHostUrl, ObjectStore, ObjectStoreArgs } from "../../../components/services/objectStore";
 import { MockRun, registeredBeforeFailure, runInMockEngine } from "../../../harness/mockEngine";
 import { networkConfigFor } from "../../../harness/networkConfig";
-import { hardenedContainer, hardenedPod, Json, only } from "../../support/workloadFixtures";
+import {
+    hardenedContainer,
+    hardenedPod,
+    Json,
+    only,
+    withDefaultEphemeralStorage,
+} from "../../support/workloadFixtures";
 
 type StoreSettings = NetworkConfig["services"]["objectStore"];
 
@@ -183,10 +189,13 @@ describe("services ObjectStore", () => {
                     "--certs-dir",
                     "/tmp/certs",
                 ]);
-                assert.deepEqual(container.resources, {
-                    requests: { cpu: "100m", memory: "256Mi" },
-                    limits: { cpu: "500m", memory: "1Gi" },
-                });
+                assert.deepEqual(
+                    container.resources,
+                    withDefaultEphemeralStorage({
+                        requests: { cpu: "100m", memory: "256Mi" },
+                        limits: { cpu: "500m", memory: "1Gi" },
+                    }),
+                );
                 assert.deepEqual(container.securityContext, hardenedContainer);
                 assert.deepEqual(spec.securityContext, hardenedPod(10001));
                 assert.equal(spec.automountServiceAccountToken, false);
@@ -245,7 +254,7 @@ describe("services ObjectStore", () => {
                 assert.deepEqual(jobContainerOf(run), {
                     name: "object-store-buckets",
                     image: "registry.example.org/mirror/minio-mc:RELEASE.2025-08-13T08-35-41Z",
-                    imagePullPolicy: "IfNotPresent",
+                    imagePullPolicy: "Always",
                     command: ["mc"],
                     args: ["--config-dir", "/tmp/.mc", "mb", "--ignore-existing", "local/voice-messages"],
                     env: [
@@ -256,10 +265,10 @@ describe("services ObjectStore", () => {
                             },
                         },
                     ],
-                    resources: {
+                    resources: withDefaultEphemeralStorage({
                         requests: { cpu: "50m", memory: "64Mi" },
                         limits: { cpu: "250m", memory: "128Mi" },
-                    },
+                    }),
                     securityContext: hardenedContainer,
                     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                     terminationMessagePolicy: "FallbackToLogsOnError",

@@ -5,6 +5,7 @@ import { Network } from "../../../components/network";
 import { RelayService, RelayServiceArgs, relayRpcUrl, relaySettings } from "../../../components/services/relay";
 import { MockRun, RecordedResource, registeredBeforeFailure, runInMockEngine } from "../../../harness/mockEngine";
 import { networkConfigFor } from "../../../harness/networkConfig";
+import { withDefaultEphemeralStorage } from "../../support/workloadFixtures";
 
 // Navigating recorded inputs, which are plain JSON.
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -222,8 +223,12 @@ describe("services RelayService", () => {
                 const spec = podSpec(run);
                 const container = spec.containers[0] as Json;
                 assert.equal(container.image, "registry.example.org/messaging/relay:1.8.2");
-                assert.equal(container.imagePullPolicy, "IfNotPresent");
-                assert.deepEqual(container.resources, { requests: want.requests, limits: want.limits });
+                // Referenced by tag: every start re-resolves it.
+                assert.equal(container.imagePullPolicy, "Always");
+                assert.deepEqual(
+                    container.resources,
+                    withDefaultEphemeralStorage({ requests: want.requests, limits: want.limits }),
+                );
                 assert.deepEqual(spec.securityContext, {
                     runAsNonRoot: true,
                     runAsUser: 10001,

@@ -38,10 +38,11 @@ describe("chain: maru", () => {
         assert.equal(only(run.resources, "kubernetes:policy/v1:PodDisruptionBudget").spec.maxUnavailable, 0);
     });
 
-    it("is probed by a TCP connect to its API on 8080, never an HTTP path", () => {
-        for (const kind of ["startup", "readiness", "liveness"] as const) {
+    it("is probed by TCP connects, never an HTTP path: its API on 8080, and its metrics server for liveness", () => {
+        for (const kind of ["startup", "readiness"] as const) {
             assert.deepEqual(container()[`${kind}Probe`], { tcpSocket: { port: "api" }, ...TIMINGS[kind] });
         }
+        assert.deepEqual(container().livenessProbe, { tcpSocket: { port: "metrics" }, ...TIMINGS.liveness });
         assert.deepEqual(container().ports, [
             { name: "p2p", containerPort: 9000, protocol: "TCP" },
             { name: "api", containerPort: 8080, protocol: "TCP" },

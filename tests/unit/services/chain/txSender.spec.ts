@@ -58,8 +58,9 @@ describe("chain: tx-sender", () => {
         assert.ok(secret?.secretPaths.some((p) => p.startsWith("stringData")));
     });
 
-    it("serves metrics on 9545, probed there", () => {
+    it("serves metrics on 9545, probed there (readiness over HTTP, liveness over TCP)", () => {
         assert.deepEqual(container().ports, [{ name: "metrics", containerPort: 9545, protocol: "TCP" }]);
-        assert.deepEqual(container().livenessProbe.httpGet, { path: "/metrics", port: "metrics", scheme: "HTTP" });
+        assert.deepEqual(container().readinessProbe.httpGet, { path: "/metrics", port: "metrics", scheme: "HTTP" });
+        assert.deepEqual(container().livenessProbe.tcpSocket, { port: "metrics" });
     });
 });
