@@ -3,7 +3,8 @@
  * security, workload, secrets) are pure functions over a {@link PodTemplate}, so they can be
  * tested on a bare pod spec and applied to any kind that carries one.
  */
-import { asArray, asRecord, K8S, ObjectMeta } from "./util";
+import type { ResourceValidation } from "@pulumi/policy";
+import { asArray, asRecord, K8S, ObjectMeta, POD_KINDS, validateTypes } from "./util";
 
 /** A container's security context, as far as the rules read it. */
 export interface SecurityContext {
@@ -123,6 +124,17 @@ export function podTemplateOf(type: string, props: Record<string, unknown>): Pod
         specPath: `${prefix}spec`,
         metadataPath: `${prefix}metadata`,
     };
+}
+
+/**
+ * The validation of a rule that judges pod templates only: every pod-bearing kind, each problem
+ * `problemsOf` finds in the template a violation (resources without a template pass).
+ */
+export function validatePodTemplates(problemsOf: (pod: PodTemplate) => readonly string[]): ResourceValidation {
+    return validateTypes(POD_KINDS, (args, reportViolation) => {
+        const pod = podTemplateOf(args.type, args.props);
+        if (pod) problemsOf(pod).forEach((m) => reportViolation(m));
+    });
 }
 
 /** A bare pod spec (and optional pod metadata) as a {@link PodTemplate} at `spec` / `metadata`, for pure checks. */

@@ -3,8 +3,8 @@
  * it to the workload): writable paths come from emptyDir volumes.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { containerNote, containersOf, isWindowsPod, PodTemplate, podTemplateOf } from "../pods";
-import { defaultEnforcement, POD_KINDS, show, validateTypes } from "../util";
+import { containerNote, containersOf, isWindowsPod, PodTemplate, validatePodTemplates } from "../pods";
+import { defaultEnforcement, show } from "../util";
 
 /** Messages for every container whose root filesystem is writable (Windows pods cannot set the field). */
 export function writableRootFilesystems(pod: PodTemplate): string[] {
@@ -30,8 +30,5 @@ export const readOnlyRootFilesystem: ResourceValidationPolicy = {
         "skipped: Kubernetes forbids the field there.",
     enforcementLevel: defaultEnforcement("security"),
     tags: ["security", "pod-security"],
-    validateResource: validateTypes(POD_KINDS, (args, reportViolation) => {
-        const pod = podTemplateOf(args.type, args.props);
-        if (pod) writableRootFilesystems(pod).forEach((m) => reportViolation(m));
-    }),
+    validateResource: validatePodTemplates(writableRootFilesystems),
 };

@@ -4,7 +4,16 @@
  * env names listed once.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { Container, ContainerList, containerNote, containersOf, EnvVar, PodTemplate, podTemplateOf } from "../pods";
+import {
+    Container,
+    ContainerList,
+    containerNote,
+    containersOf,
+    EnvVar,
+    PodTemplate,
+    podTemplateOf,
+    validatePodTemplates,
+} from "../pods";
 import { asArray, asRecord, defaultEnforcement, K8S, POD_KINDS, show, validateTypes } from "../util";
 
 const RESOURCE_FIELDS = [
@@ -44,10 +53,7 @@ export const resourceRequestsLimits: ResourceValidationPolicy = {
         "scheduler can place pods and one container cannot starve the others on its node.",
     enforcementLevel: defaultEnforcement("reliability"),
     tags: ["reliability", "workload"],
-    validateResource: validateTypes(POD_KINDS, (args, reportViolation) => {
-        const pod = podTemplateOf(args.type, args.props);
-        if (pod) missingResources(pod).forEach((m) => reportViolation(m));
-    }),
+    validateResource: validatePodTemplates(missingResources),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -239,10 +245,7 @@ export const probesDistinct: ResourceValidationPolicy = {
         "process is alive, readiness whether it can take traffic now, so a busy pod leaves the Service without restarting.",
     enforcementLevel: defaultEnforcement("reliability"),
     tags: ["reliability", "workload"],
-    validateResource: validateTypes(POD_KINDS, (args, reportViolation) => {
-        const pod = podTemplateOf(args.type, args.props);
-        if (pod) identicalProbes(pod).forEach((m) => reportViolation(m));
-    }),
+    validateResource: validatePodTemplates(identicalProbes),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -279,8 +282,5 @@ export const envUniqueNames: ResourceValidationPolicy = {
         "without anyone noticing.",
     enforcementLevel: defaultEnforcement("reliability"),
     tags: ["reliability", "workload"],
-    validateResource: validateTypes(POD_KINDS, (args, reportViolation) => {
-        const pod = podTemplateOf(args.type, args.props);
-        if (pod) duplicateEnvNames(pod).forEach((m) => reportViolation(m));
-    }),
+    validateResource: validatePodTemplates(duplicateEnvNames),
 };

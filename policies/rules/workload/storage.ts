@@ -4,8 +4,8 @@
  * podSecurity/readOnlyRoot.ts.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { ContainerList, containerNote, containersOf, PodTemplate, podTemplateOf } from "../pods";
-import { asArray, asRecord, defaultEnforcement, POD_KINDS, show, validateTypes } from "../util";
+import { ContainerList, containerNote, containersOf, PodTemplate, validatePodTemplates } from "../pods";
+import { asArray, asRecord, defaultEnforcement, show } from "../util";
 
 /** The resource name of local ephemeral storage (container writable layer, logs, emptyDir volumes). */
 export const EPHEMERAL_STORAGE = "ephemeral-storage";
@@ -89,8 +89,5 @@ export const ephemeralStorage: ResourceValidationPolicy = {
         "volumes, so a log writer or a full scratch volume evicts its own pod rather than its neighbours.",
     enforcementLevel: defaultEnforcement("reliability"),
     tags: ["reliability", "workload"],
-    validateResource: validateTypes(POD_KINDS, (args, reportViolation) => {
-        const pod = podTemplateOf(args.type, args.props);
-        if (pod) ephemeralStorageProblems(pod).forEach((m) => reportViolation(m));
-    }),
+    validateResource: validatePodTemplates(ephemeralStorageProblems),
 };
