@@ -277,3 +277,35 @@ export function exemptListSchema(what: string): Record<string, unknown> {
 export function isExempt(exempt: ReadonlySet<string>, namespace: string, name: string): boolean {
     return exempt.has(name) || exempt.has(`${namespace}/${name}`);
 }
+
+/** Whether a label selector (matchLabels + matchExpressions) selects a pod with these labels. A missing selector selects nothing (policy/v1). */
+export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
+    const s = asRecord(selector);
+    if (!s) return false;
+    for (const [key, value] of Object.entries(asRecord(s.matchLabels) ?? {})) {
+        if (labels[key] !== value) return false;
+    }
+    for (const expression of asArray(s.matchExpressions)) {
+        const e = asRecord(expression) ?? {};
+        const key = typeof e.key === "string" ? e.key : "";
+        const values = asArray<string>(e.values);
+        const has = Object.prototype.hasOwnProperty.call(labels, key);
+        switch (e.operator) {
+            case "In":
+                if (!has || !values.includes(labels[key])) return false;
+                break;
+            case "NotIn":
+                if (has && values.includes(labels[key])) return false;
+                break;
+            case "Exists":
+                if (!has) return false;
+                break;
+            case "DoesNotExist":
+                if (has) return false;
+                break;
+            default:
+                return false;
+        }
+    }
+    return true;
+}

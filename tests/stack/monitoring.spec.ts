@@ -22,7 +22,7 @@ import { monitoringArgs } from "../../components/observability";
 import { scrapeTargetOf } from "../../components/services/platformService";
 import { parseStackConfig } from "../../components/config";
 import { rawStackConfig, REPO_ROOT, runStack } from "../../harness/stack";
-import { selectorMatches } from "../../policies/rules/stack/disruptionBudgets";
+import { selectorMatches } from "../../policies/rules/util";
 import { parsePromql } from "../support/promql";
 import { committedStackRun } from "../support/stackRuns";
 

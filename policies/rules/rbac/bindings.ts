@@ -6,8 +6,16 @@
  * ClusterRole that aggregates into the built-in `view` role, which anyone may hold cluster-wide.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { selectorMatches } from "../stack/disruptionBudgets";
-import { asArray, asRecord, defaultEnforcement, describeK8s, K8S, k8sName, validateTypes } from "../util";
+import {
+    asArray,
+    asRecord,
+    defaultEnforcement,
+    describeK8s,
+    K8S,
+    k8sName,
+    selectorMatches,
+    validateTypes,
+} from "../util";
 import { BINDING_TYPES, describeGrants, LocatedRule, Permission, policyRulesOf, roleRefOf } from "./permissions";
 
 /**

@@ -33,9 +33,9 @@ import {
     k8sName,
     k8sNamespace,
     kindOf,
+    selectorMatches,
     show,
 } from "../util";
-import { selectorMatches } from "./disruptionBudgets";
 
 /** The kinds an HPA scales and a PDB budgets here: the replicated workloads of apps/v1. */
 const SCALABLE: readonly string[] = [K8S.Deployment, K8S.StatefulSet];

@@ -22,8 +22,8 @@ import {
     k8sName,
     k8sNamespace,
     quoteList,
+    selectorMatches,
 } from "../util";
-import { selectorMatches } from "./disruptionBudgets";
 
 /** The Prometheus operator's ServiceMonitor. */
 export const SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor";

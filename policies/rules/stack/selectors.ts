@@ -11,8 +11,18 @@
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { podTemplateOf } from "../pods";
-import { asArray, asRecord, defaultEnforcement, describeK8s, groupBy, K8S, k8sName, k8sNamespace, show } from "../util";
-import { selectorMatches } from "./disruptionBudgets";
+import {
+    asArray,
+    asRecord,
+    defaultEnforcement,
+    describeK8s,
+    groupBy,
+    K8S,
+    k8sName,
+    k8sNamespace,
+    selectorMatches,
+    show,
+} from "../util";
 
 /** The pod labels of each namespace: one entry per pod template of a pod-bearing resource. */
 function podLabelsByNamespace(resources: readonly PolicyResource[]): Map<string, Record<string, string>[]> {

@@ -5,8 +5,17 @@
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { PodSpec, podTemplateOf } from "../pods";
-import { selectorMatches } from "../stack/disruptionBudgets";
-import { asArray, asRecord, defaultEnforcement, describeK8s, K8S, k8sName, quoteList, show } from "../util";
+import {
+    asArray,
+    asRecord,
+    defaultEnforcement,
+    describeK8s,
+    K8S,
+    k8sName,
+    quoteList,
+    selectorMatches,
+    show,
+} from "../util";
 import { hpaIndex } from "./replicas";
 
 /** The well-known node label of a node's zone. */

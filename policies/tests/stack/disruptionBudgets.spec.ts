@@ -3,7 +3,8 @@
  * mutation per failing condition, with exact messages; label-selector semantics.
  */
 import * as assert from "node:assert/strict";
-import { pdbForReplicatedWorkloads, selectorMatches } from "../../rules/stack/disruptionBudgets";
+import { pdbForReplicatedWorkloads } from "../../rules/stack/disruptionBudgets";
+import { selectorMatches } from "../../rules/util";
 import { deployment, hpa, pdb, provider, statefulSet } from "../compliantStack";
 import { messagesOf, policyTable } from "../support";
 
