@@ -30,17 +30,29 @@ function keyArnOf(i: number): string {
     return `arn:aws:kms:${REGION}:${ACCOUNT}:key/mock-key-id-of-key-${i}`;
 }
 
-function podSpec(name: string, image: string, port: number): Record<string, unknown> {
+function podSpec(name: string, image: string, port: number, labels: Record<string, string>): Record<string, unknown> {
     return {
         serviceAccountName: name,
+        topologySpreadConstraints: [
+            {
+                maxSkew: 1,
+                topologyKey: "topology.kubernetes.io/zone",
+                whenUnsatisfiable: "DoNotSchedule",
+                labelSelector: { matchLabels: labels },
+            },
+        ],
         automountServiceAccountToken: false,
         securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
         containers: [
             {
                 name,
                 image,
+                imagePullPolicy: "Always",
                 ports: [{ containerPort: port }],
-                resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+                resources: {
+                    requests: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "64Mi" },
+                    limits: { cpu: "1", memory: "512Mi", "ephemeral-storage": "256Mi" },
+                },
                 securityContext: {
                     allowPrivilegeEscalation: false,
                     readOnlyRootFilesystem: true,
@@ -183,9 +195,8 @@ export function syntheticStack(count: number): OfflineResource[] {
                 {
                     metadata: { name: svc, namespace: ns, labels },
                     spec: {
-                        replicas: 3,
                         selector: { matchLabels: labels },
-                        template: { metadata: { labels }, spec: podSpec(svc, image, 3000) },
+                        template: { metadata: { labels }, spec: podSpec(svc, image, 3000, labels) },
                     },
                 },
                 k8s(ns),
@@ -289,7 +300,11 @@ export function syntheticStack(count: number): OfflineResource[] {
                 `${svc}-hpa`,
                 {
                     metadata: { name: svc, namespace: ns },
-                    spec: { scaleTargetRef: { kind: "Deployment", name: svc }, minReplicas: 3, maxReplicas: 10 },
+                    spec: {
+                        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: svc },
+                        minReplicas: 3,
+                        maxReplicas: 10,
+                    },
                 },
                 k8s(ns),
             ),
@@ -320,6 +335,7 @@ export function syntheticStack(count: number): OfflineResource[] {
                                     store,
                                     `registry.example.org/mirror/minio:RELEASE.2025-09-07T16-13-09Z`,
                                     9000,
+                                    storeLabels,
                                 ),
                             },
                             volumeClaimTemplates: [{ metadata: { name: "data" } }],
@@ -339,7 +355,7 @@ export function syntheticStack(count: number): OfflineResource[] {
                     k8s(ns),
                 ),
             );
-            const job = podSpec(store, "registry.example.org/messaging/backup:1.0.0", 8080);
+            const job = podSpec(store, "registry.example.org/messaging/backup:1.0.0", 8080, {});
             job.restartPolicy = "OnFailure";
             out.push(
                 resource(
