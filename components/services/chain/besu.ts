@@ -2,16 +2,17 @@
  * Besu: devnet's RPC nodes, the L2 RPC the relay and the tx-sender use (JSON-RPC 8545, WebSocket
  * 8546). A StatefulSet whose every replica keeps its own full copy of the chain on its own volume
  * (synced from the sequencer over P2P, dialled by its enode URL; each replica generates its own P2P
- * identity on first start), HTTP probes on `/metrics` 9545 (liveness a TCP connect there), an HPA
+ * identity on first start), probed on besu's own `/liveness` and `/readiness` endpoints, an HPA
  * from 1 to 3 replicas on CPU and memory (70 %), a PDB
  * that lets one pod go at a time, and a zone spread as soon as it may run more than one pod.
  *
  * Read replicas can scale: they never produce blocks, and a transaction sent to any of them is
- * gossiped to the sequencer. A new replica serves once it has synced, which its startup probe
+ * gossiped to the sequencer. A new replica serves once it has synced, which its readiness probe
  * waits for. Its RPC stays inside the cluster (the relay, the tx-sender and the chain backup).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { InClusterChain } from "../../config/chain";
+import { WorkloadProbes } from "../../k8s/workload";
 import { ownSecret, PlatformService, ServiceDefinition } from "../platformService";
 import {
     BESU_METRICS,
@@ -20,7 +21,6 @@ import {
     chainIdentity,
     ChainPlacement,
     chainVolume,
-    httpProbes,
 } from "./chainNode";
 import { besuNodeSettings, ETHSTATS_URL_KEY } from "./sequencer";
 
@@ -44,6 +44,19 @@ export interface BesuArgs extends ChainPlacement {
  * which besu resolves only with its DNS support on, re-resolving when a pod moves.
  */
 export const BESU_DNS_FLAGS = ["--Xdns-enabled=true", "--Xdns-update-enabled=true"] as const;
+
+/**
+ * Besu's own health endpoints on its JSON-RPC port: `/liveness` (the process answers) for startup
+ * and liveness, `/readiness` for readiness, which besu fails while the node has no peer or is
+ * more than two blocks behind it. An RPC node cut off from the sequencer serves a stale chain and
+ * its transactions reach no block producer, so it leaves the Service until it has caught up.
+ */
+export const BESU_RPC_PROBES: WorkloadProbes = {
+    port: "rpc",
+    startup: { path: "/liveness" },
+    readiness: { path: "/readiness" },
+    liveness: { path: "/liveness" },
+};
 
 /** Besu's settings: a full node following the sequencer, serving JSON-RPC and WebSocket on every interface. */
 export function besuSettings(args: Pick<BesuArgs, "chain" | "bootnodes">): Record<string, pulumi.Input<string>> {
@@ -89,7 +102,7 @@ export function besuDefinition(args: BesuArgs): ServiceDefinition {
                 { name: "p2p", containerPort: CHAIN_PORTS.p2p },
                 { name: "metrics", containerPort: CHAIN_PORTS.metrics },
             ],
-            probes: httpProbes("metrics", "/metrics"),
+            probes: BESU_RPC_PROBES,
             settings: besuSettings(args),
             containerArgs: [...BESU_DNS_FLAGS],
             secretEnv: [{ envName: "BESU_ETHSTATS", secret: ownSecret(service, ETHSTATS_URL_KEY) }],

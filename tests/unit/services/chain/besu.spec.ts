@@ -68,7 +68,7 @@ describe("chain: besu", () => {
         assert.equal(set().spec.volumeClaimTemplates[0].spec.resources.requests.storage, "50Gi");
     });
 
-    it("serves JSON-RPC 8545 and WebSocket 8546, P2P and metrics, probed over HTTP at /metrics on 9545 (liveness over TCP)", () => {
+    it("serves JSON-RPC 8545 and WebSocket 8546, P2P and metrics, probed on besu's /liveness and /readiness", () => {
         assert.deepEqual(
             container().ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]),
             [
@@ -78,14 +78,12 @@ describe("chain: besu", () => {
                 ["metrics", 9545],
             ],
         );
-        for (const kind of ["startup", "readiness"] as const) {
-            assert.deepEqual(container()[`${kind}Probe`], {
-                httpGet: { path: "/metrics", port: "metrics", scheme: "HTTP" },
-                ...TIMINGS[kind],
-            });
-        }
-        // Liveness only connects: the same check as readiness would restart a node too busy to answer.
-        assert.deepEqual(container().livenessProbe, { tcpSocket: { port: "metrics" }, ...TIMINGS.liveness });
+        const get = (path: string) => ({ httpGet: { path, port: "rpc", scheme: "HTTP" } });
+        assert.deepEqual(container().startupProbe, { ...get("/liveness"), ...TIMINGS.startup });
+        // Ready only with a peer and at most two blocks behind it: a node cut off from the sequencer leaves the Service.
+        assert.deepEqual(container().readinessProbe, { ...get("/readiness"), ...TIMINGS.readiness });
+        // Liveness asks only whether the process answers, so a node catching up is not restarted.
+        assert.deepEqual(container().livenessProbe, { ...get("/liveness"), ...TIMINGS.liveness });
         const service = run.resources.find((r) => r.name === "besu-workload-service")?.inputs as {
             spec: { type: string };
         };
