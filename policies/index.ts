@@ -14,5 +14,6 @@ new PolicyPack(PACK_NAME, {
     enforcementLevel: PACK_ENFORCEMENT_LEVEL,
     description:
         "messaging-infra: Pod Security Standards (restricted), workload reliability, network " +
-        "exposure, secrets, AWS (KMS, Secrets Manager, IAM, S3) and whole-stack rules.",
+        "exposure, RBAC, secrets, AWS (KMS, Secrets Manager, IAM, S3), supported API versions and " +
+        "whole-stack rules.",
 });
