@@ -2,8 +2,8 @@
  * One pod-security policy per control family: its name, what it checks and why, and its check.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { PodTemplate, podTemplateOf } from "../pods";
-import { defaultEnforcement, POD_KINDS, validateTypes } from "../util";
+import { PodTemplate, validatePodTemplates } from "../pods";
+import { defaultEnforcement } from "../util";
 import {
     appArmor,
     capabilities,
@@ -167,10 +167,6 @@ export function pssPolicy(rule: PssRule): ResourceValidationPolicy {
         description: rule.description,
         enforcementLevel: defaultEnforcement("security"),
         tags: ["security", "pod-security"],
-        validateResource: validateTypes(POD_KINDS, (args, reportViolation) => {
-            const pod = podTemplateOf(args.type, args.props);
-            if (!pod) return;
-            for (const finding of rule.check(pod)) reportViolation(finding.message);
-        }),
+        validateResource: validatePodTemplates((pod) => rule.check(pod).map((finding) => finding.message)),
     };
 }

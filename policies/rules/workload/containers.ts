@@ -14,7 +14,7 @@ import {
     podTemplateOf,
     validatePodTemplates,
 } from "../pods";
-import { asArray, asRecord, defaultEnforcement, K8S, POD_KINDS, show, validateTypes } from "../util";
+import { asArray, asRecord, defaultEnforcement, K8S, show, validateTypes } from "../util";
 
 const RESOURCE_FIELDS = [
     ["requests", "cpu"],
@@ -86,17 +86,14 @@ export const imagePinned: ResourceValidationPolicy = {
         "digest, so a rollout deploys exactly what was reviewed and a rollback restores it.",
     enforcementLevel: defaultEnforcement("reliability"),
     tags: ["reliability", "workload"],
-    validateResource: validateTypes(POD_KINDS, (args, reportViolation) => {
-        const pod = podTemplateOf(args.type, args.props);
-        if (!pod) return;
-        for (const ref of containersOf(pod)) {
+    validateResource: validatePodTemplates((pod) =>
+        containersOf(pod).flatMap((ref) => {
             const problem = imagePinProblem(ref.container.image);
-            if (problem)
-                reportViolation(
-                    `${ref.path}.image is ${show(ref.container.image)}${containerNote(ref)}; ${IMAGE_FIX[problem]}.`,
-                );
-        }
-    }),
+            return problem
+                ? [`${ref.path}.image is ${show(ref.container.image)}${containerNote(ref)}; ${IMAGE_FIX[problem]}.`]
+                : [];
+        }),
+    ),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -172,20 +169,19 @@ export const imagePullPolicy: ResourceValidationPolicy = {
         "pinned by @sha256 digest are immutable and may use IfNotPresent.",
     enforcementLevel: defaultEnforcement("reliability"),
     tags: ["reliability", "workload"],
-    validateResource: validateTypes(POD_KINDS, (args, reportViolation) => {
-        const pod = podTemplateOf(args.type, args.props);
-        if (!pod) return;
-        for (const ref of containersOf(pod)) {
+    validateResource: validatePodTemplates((pod) =>
+        containersOf(pod).flatMap((ref) => {
             const problem = pullPolicyProblem(ref.container.image, ref.container.imagePullPolicy);
-            if (problem)
-                reportViolation(
-                    `${ref.path}.imagePullPolicy is ${problem}${containerNote(ref)} for ${show(ref.container.image)}, ` +
-                        `an image referenced by tag; set imagePullPolicy: Always (a tag can be moved in the ` +
-                        `registry; Always re-resolves it on every start, so no node keeps running a stale cached ` +
-                        `image), or pin the image by @sha256 digest.`,
-                );
-        }
-    }),
+            return problem
+                ? [
+                      `${ref.path}.imagePullPolicy is ${problem}${containerNote(ref)} for ${show(ref.container.image)}, ` +
+                          `an image referenced by tag; set imagePullPolicy: Always (a tag can be moved in the ` +
+                          `registry; Always re-resolves it on every start, so no node keeps running a stale cached ` +
+                          `image), or pin the image by @sha256 digest.`,
+                  ]
+                : [];
+        }),
+    ),
 };
 
 // ---------------------------------------------------------------------------------------------
