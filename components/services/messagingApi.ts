@@ -14,10 +14,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../config";
 import { counter, gauge, histogram } from "../k8s/metrics";
-import { distinctLiveness } from "../k8s/podParts";
 import { IrsaBinding, WorkloadProbes } from "../k8s/workload";
 import { Network, SERVICE_NAMES } from "../network";
-import { ownSecret, PlatformService, ServiceDefinition, serviceIdentity } from "./platformService";
+import { ownSecret, PlatformService, ServiceDefinition, serviceIdentity, serviceProbes } from "./platformService";
 
 type ApiSettings = NetworkConfig["services"]["messagingApi"];
 type Postgres = NetworkConfig["externalStores"]["postgres"];
@@ -157,16 +156,11 @@ export function messagingApiSettings(
 /**
  * The API's probes on the `http` port, with {@link MESSAGING_API_PROBES}: startup on its health path,
  * readiness on its ready path (by default also `/health`, the one path the API serves) and liveness
- * on the health path, or a TCP connect when the two paths are one ({@link distinctLiveness}), so a
+ * on the health path, or a TCP connect when the two paths are one ({@link serviceProbes}), so a
  * pod too busy to be ready leaves the Service without being restarted.
  */
 export function messagingApiProbes(settings: ApiSettings): WorkloadProbes {
-    return {
-        port: "http",
-        startup: { path: settings.probes.health, ...MESSAGING_API_PROBES.startup },
-        readiness: { path: settings.probes.ready, ...MESSAGING_API_PROBES.readiness },
-        liveness: distinctLiveness(settings.probes.health, settings.probes.ready, MESSAGING_API_PROBES.liveness),
-    };
+    return serviceProbes("http", settings.probes, MESSAGING_API_PROBES);
 }
 
 /** The Secret's values: the credentials and the URLs built from them. */

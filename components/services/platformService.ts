@@ -10,7 +10,15 @@ import { ClusterSecret, ClusterSecretArgs, clusterSecretName, clusterSecretProbl
 import { MetricCatalog } from "../k8s/metrics";
 import { distinctLiveness } from "../k8s/podParts";
 import { ScrapeTarget } from "../k8s/monitoring";
-import { checkWorkloadArgs, SecretKeyRef, withSecretNames, Workload, WorkloadArgs } from "../k8s/workload";
+import {
+    checkWorkloadArgs,
+    ProbeTimings,
+    SecretKeyRef,
+    withSecretNames,
+    Workload,
+    WorkloadArgs,
+    WorkloadProbes,
+} from "../k8s/workload";
 import { Network, PROJECT } from "../network";
 
 /** The slice of a service's validated config every Workload is built from. */
@@ -49,10 +57,24 @@ export function serviceIdentity(
 }
 
 /**
- * The common Workload arguments of a service ({@link serviceIdentity}) with its three probes, all on
- * `probePort`: startup on its health path, readiness on its ready path, and liveness on its health
- * path or, when the service has only one path (health = ready), a TCP connect ({@link distinctLiveness}).
+ * A service's three probes, all on `port`: startup on its health path, readiness on its ready path,
+ * and liveness on its health path or, when the service has only one path (health = ready), a TCP
+ * connect ({@link distinctLiveness}), each with its timings when given.
  */
+export function serviceProbes(
+    port: string,
+    paths: { readonly health: string; readonly ready: string },
+    timings: Partial<Record<"startup" | "readiness" | "liveness", ProbeTimings>> = {},
+): WorkloadProbes {
+    return {
+        port,
+        startup: { path: paths.health, ...timings.startup },
+        readiness: { path: paths.ready, ...timings.readiness },
+        liveness: distinctLiveness(paths.health, paths.ready, timings.liveness),
+    };
+}
+
+/** The common Workload arguments of a service ({@link serviceIdentity}) with its {@link serviceProbes} on `probePort`. */
 export function configuredWorkloadArgs(
     service: string,
     configKey: string,
@@ -62,12 +84,7 @@ export function configuredWorkloadArgs(
 ): Pick<WorkloadArgs, "service" | "network" | "namespace" | "image" | "resources" | "probes" | "configSource"> {
     return {
         ...serviceIdentity(service, configKey, placement, settings),
-        probes: {
-            port: probePort,
-            startup: { path: settings.probes.health },
-            readiness: { path: settings.probes.ready },
-            liveness: distinctLiveness(settings.probes.health, settings.probes.ready),
-        },
+        probes: serviceProbes(probePort, settings.probes),
     };
 }
 
