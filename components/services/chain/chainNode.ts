@@ -9,7 +9,7 @@ import { gauge, MetricCatalog } from "../../k8s/metrics";
 import { InClusterChain } from "../../config/chain";
 import { WorkloadArgs, WorkloadProbes, WorkloadVolumeClaim } from "../../k8s/workload";
 import { Network, PROJECT } from "../../network";
-import { serviceIdentity } from "../platformService";
+import { serviceIdentity, serviceProbes } from "../platformService";
 
 /** The chain components by their `app.kubernetes.io/name`. */
 export const CHAIN_SERVICE_NAMES = {
@@ -94,11 +94,11 @@ export function singleWriter(
 
 /**
  * The probes of a node with one HTTP path on the named port: startup and readiness GET `path`,
- * liveness connects over TCP (a distinct check: a node too busy to answer is taken out of the
- * Service, not restarted).
+ * liveness connects over TCP ({@link serviceProbes} of a service with one path: a node too busy to
+ * answer is taken out of the Service, not restarted).
  */
 export function httpProbes(port: string, path: string): WorkloadProbes {
-    return { port, startup: { path }, readiness: { path }, liveness: { tcp: true } };
+    return serviceProbes(port, { health: path, ready: path });
 }
 
 /** A node's data volume at {@link CHAIN_DATA_DIR}, in the chain's storage class when one is set. */
